@@ -1,0 +1,141 @@
+//! Form fields that show their error beside them and keep what was typed, and the error summary
+//! at the top of a form (links to each field, announced to screen readers).
+
+use crate::error::Invalid;
+use crate::i18n::Tr;
+use crate::web::Ctx;
+use leptos::prelude::*;
+
+/// The problems of a submitted form, in the visitor's language, by field.
+#[derive(Clone, Debug, Default)]
+pub struct FormErrors(pub Vec<(&'static str, String)>);
+
+impl FormErrors {
+    pub fn from_invalid(invalid: &Invalid, t: &'static Tr) -> FormErrors {
+        FormErrors(
+            invalid
+                .0
+                .iter()
+                .map(|e| (e.field, e.reason.message(t)))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, field: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.clone())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[component]
+pub fn CsrfInput(ctx: Ctx) -> impl IntoView {
+    view! { <input type="hidden" name="_csrf" value=ctx.csrf_token/> }
+}
+
+#[component]
+pub fn ErrorSummary(errors: FormErrors, t: &'static Tr) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        let items = errors
+            .0
+            .into_iter()
+            .map(|(field, message)| {
+                if field.is_empty() {
+                    view! { <li>{message}</li> }.into_any()
+                } else {
+                    view! { <li><a href=format!("#{field}")>{message}</a></li> }.into_any()
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+                <h2 id="error-summary-title">{t.form_errors_title}</h2>
+                <ul>{items}</ul>
+            </div>
+        }
+    })
+}
+
+/// A labelled input. `error` is shown above the input and tied to it by `aria-describedby`.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(optional)] hint: Option<String>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let described = [
+        hint.as_ref().map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described = (!described.is_empty()).then_some(described);
+    let invalid = error.is_some().then_some("true");
+    let class = if error.is_some() {
+        "field field-invalid"
+    } else {
+        "field"
+    };
+    // never echo a password back into the page
+    let value = if kind == "password" {
+        String::new()
+    } else {
+        value
+    };
+    view! {
+        <div class=class>
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+            <input id=name name=name type=kind value=value aria-invalid=invalid aria-describedby=described
+                autocomplete=autocomplete required=required/>
+        </div>
+    }
+}
+
+/// A labelled select; `options` are (value, label) pairs, `selected` the current value.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: String,
+    #[prop(default = None)] error: Option<String>,
+) -> impl IntoView {
+    let error_id = format!("{name}-error");
+    let described = error.as_ref().map(|_| error_id.clone());
+    let invalid = error.is_some().then_some("true");
+    let class = if error.is_some() {
+        "field field-invalid"
+    } else {
+        "field"
+    };
+    let options = options
+        .into_iter()
+        .map(|(value, text)| {
+            let is_selected = value == selected;
+            view! { <option value=value selected=is_selected>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class=class>
+            <label for=name>{label}</label>
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+            <select id=name name=name aria-invalid=invalid aria-describedby=described>{options}</select>
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! The shared pieces of every page: the layout, form fields with their errors, notices.
+
+mod form;
+mod layout;
+mod offices;
+
+pub use form::{CsrfInput, ErrorSummary, Field, FormErrors, SelectField};
+pub use layout::{Layout, Notice};
+pub use offices::OfficeTable;

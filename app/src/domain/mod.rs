@@ -1,0 +1,6 @@
+//! The rules of the network as plain functions over plain data: no database, no HTTP, no clock
+//! (the caller passes `today` or `now`). Each rule returns a typed refusal a person can read.
+
+pub mod accounts;
+pub mod roles;
+pub mod throttle;

@@ -1,0 +1,117 @@
+//! How each refusal of the domain reads, in each language. A `match` per enum, so a new reason
+//! without a message does not compile.
+
+use super::{Tr, fill};
+use crate::domain::accounts::AccountProblem;
+use crate::domain::roles::{GrantRefusal, RevokeRefusal};
+use crate::error::Reason;
+
+impl Reason for AccountProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            AccountProblem::Required => "required",
+            AccountProblem::TooLong { .. } => "too_long",
+            AccountProblem::EmailInvalid => "email_invalid",
+            AccountProblem::EmailTaken => "email_taken",
+            AccountProblem::NameInvalid => "name_invalid",
+            AccountProblem::PasswordTooShort { .. } => "password_too_short",
+            AccountProblem::PasswordTooLong { .. } => "password_too_long",
+            AccountProblem::PasswordLikeIdentity => "password_like_identity",
+            AccountProblem::PasswordTooSimple => "password_too_simple",
+            AccountProblem::PasswordsDiffer => "passwords_differ",
+            AccountProblem::PasswordWrong => "password_wrong",
+            AccountProblem::PasswordUnchanged => "password_unchanged",
+            AccountProblem::OwnAccount => "own_account",
+        }
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        match self {
+            AccountProblem::Required => t.problem_required.to_string(),
+            AccountProblem::TooLong { max } => fill(t.problem_too_long, &[("max", max)]),
+            AccountProblem::EmailInvalid => t.problem_email_invalid.to_string(),
+            AccountProblem::EmailTaken => t.problem_email_taken.to_string(),
+            AccountProblem::NameInvalid => t.problem_name_invalid.to_string(),
+            AccountProblem::PasswordTooShort { min } => {
+                fill(t.problem_password_too_short, &[("min", min)])
+            }
+            AccountProblem::PasswordTooLong { max } => {
+                fill(t.problem_password_too_long, &[("max", max)])
+            }
+            AccountProblem::PasswordLikeIdentity => t.problem_password_like_identity.to_string(),
+            AccountProblem::PasswordTooSimple => t.problem_password_too_simple.to_string(),
+            AccountProblem::PasswordsDiffer => t.problem_passwords_differ.to_string(),
+            AccountProblem::PasswordWrong => t.problem_password_wrong.to_string(),
+            AccountProblem::PasswordUnchanged => t.problem_password_unchanged.to_string(),
+            AccountProblem::OwnAccount => t.problem_own_account.to_string(),
+        }
+    }
+}
+
+impl Reason for GrantRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            GrantRefusal::ImpliedRole => "implied_role",
+            GrantRefusal::CollectiveRequired => "collective_required",
+            GrantRefusal::CollectiveNotApplicable => "collective_not_applicable",
+            GrantRefusal::EndsBeforeStart => "ends_before_start",
+            GrantRefusal::Overlaps { .. } => "overlapping_office",
+        }
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        match self {
+            GrantRefusal::ImpliedRole => t.refusal_implied_role.to_string(),
+            GrantRefusal::CollectiveRequired => t.refusal_collective_required.to_string(),
+            GrantRefusal::CollectiveNotApplicable => {
+                t.refusal_collective_not_applicable.to_string()
+            }
+            GrantRefusal::EndsBeforeStart => t.refusal_ends_before_start.to_string(),
+            GrantRefusal::Overlaps { office_id } => {
+                fill(t.refusal_overlapping_office, &[("office", office_id)])
+            }
+        }
+    }
+}
+
+impl Reason for RevokeRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            RevokeRefusal::AlreadyEnded => "already_ended",
+            RevokeRefusal::LastAdministrator => "last_administrator",
+        }
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        match self {
+            RevokeRefusal::AlreadyEnded => t.refusal_already_ended.to_string(),
+            RevokeRefusal::LastAdministrator => t.refusal_last_administrator.to_string(),
+        }
+    }
+}
+
+/// A date field that does not hold a date (`YYYY-MM-DD`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateInvalid;
+
+impl Reason for DateInvalid {
+    fn code(&self) -> &'static str {
+        "date_invalid"
+    }
+    fn message(&self, t: &'static Tr) -> String {
+        t.problem_date_invalid.to_string()
+    }
+}
+
+/// A choice that is not one of the offered options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChoiceInvalid;
+
+impl Reason for ChoiceInvalid {
+    fn code(&self) -> &'static str {
+        "choice_invalid"
+    }
+    fn message(&self, t: &'static Tr) -> String {
+        t.problem_choice_invalid.to_string()
+    }
+}

@@ -1,0 +1,188 @@
+//! `/account`: who I am, which roles I hold and until when, my password and my language.
+
+use super::refused_form;
+use crate::components::{
+    CsrfInput, ErrorSummary, Field, FormErrors, Layout, Notice, OfficeTable, SelectField,
+};
+use crate::i18n::{ChoiceInvalid, Lang, datetime, fill, role_name};
+use crate::services::accounts::{self, PasswordChange};
+use crate::services::offices;
+use crate::web::{CsrfForm, Ctx, LANG_COOKIE, page, redirect, set_cookie};
+use crate::{AppError, AppState, error::Invalid};
+use axum::extract::{Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AccountQuery {
+    ok: String,
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AccountQuery>,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let notice = match q.ok.as_str() {
+        "registered" => Some(t.account_notice_registered),
+        "password" => Some(t.account_notice_password),
+        "language" => Some(t.account_notice_language),
+        _ => None,
+    };
+    render(
+        &state,
+        &ctx,
+        notice,
+        FormErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<PasswordChange>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user()?;
+    match accounts::change_password(
+        &state,
+        user.account_id,
+        user.session_id,
+        &form,
+        &ctx.actor(),
+    )
+    .await
+    {
+        Ok(()) => Ok(redirect("/account?ok=password")),
+        Err(e) => {
+            let (status, errors) = refused_form(e, ctx.t())?;
+            render(&state, &ctx, None, errors, None, status).await
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LanguageForm {
+    locale: String,
+}
+
+pub async fn change_language(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<LanguageForm>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user()?;
+    let Some(lang) = Lang::parse(&form.locale) else {
+        let (status, errors) = refused_form(
+            AppError::Invalid(Invalid::one("locale", ChoiceInvalid)),
+            ctx.t(),
+        )?;
+        return render(
+            &state,
+            &ctx,
+            None,
+            FormErrors::default(),
+            Some(errors),
+            status,
+        )
+        .await;
+    };
+    accounts::set_locale(&state.db, user.account_id, lang, &ctx.actor()).await?;
+    let mut response = redirect("/account?ok=language");
+    let cookie = set_cookie(
+        LANG_COOKIE,
+        lang.code(),
+        Some(60 * 60 * 24 * 365),
+        false,
+        state.settings.secure_cookies(),
+    );
+    response.headers_mut().append(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+    );
+    Ok(response)
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    notice: Option<&'static str>,
+    password_errors: FormErrors,
+    language_errors: Option<FormErrors>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let ctx = ctx.clone();
+    let user = ctx.require_user()?.clone();
+    let t = ctx.t();
+    let account = accounts::get(&state.db, user.account_id).await?;
+    let held = offices::for_person(&state.db, user.person_id).await?;
+    let roles = user
+        .roles
+        .iter()
+        .map(|r| role_name(*r, t))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let password_hint = fill(
+        t.field_password_hint,
+        &[("min", &state.settings.password_min_length)],
+    );
+    let language_errors = language_errors.unwrap_or_default();
+    let locale_options = Lang::ALL
+        .iter()
+        .map(|l| (l.code().to_string(), l.native_name().to_string()))
+        .collect::<Vec<_>>();
+    Ok(page(
+        status,
+        view! {
+            <Layout ctx=ctx.clone() title=t.account_title>
+                <h1>{t.account_title}</h1>
+                {notice.map(|n| view! { <Notice text=n/> })}
+                <section aria-labelledby="profile-title">
+                    <h2 id="profile-title">{t.account_profile}</h2>
+                    <dl class="facts">
+                        <div><dt>{t.field_full_name}</dt><dd>{account.full_name.clone()}</dd></div>
+                        <div><dt>{t.field_email}</dt><dd>{account.email.clone()}</dd></div>
+                        <div><dt>{t.col_institution}</dt><dd>{account.institution.clone().unwrap_or_else(|| "—".into())}</dd></div>
+                        <div><dt>{t.account_roles_today}</dt><dd>{roles}</dd></div>
+                        <div><dt>{t.account_created}</dt><dd>{datetime(account.created_at.0)}</dd></div>
+                    </dl>
+                </section>
+                <section aria-labelledby="offices-title">
+                    <h2 id="offices-title">{t.account_offices}</h2>
+                    <OfficeTable ctx=ctx.clone() offices=held/>
+                </section>
+                <section aria-labelledby="password-title" class="narrow">
+                    <h2 id="password-title">{t.account_password_title}</h2>
+                    <ErrorSummary errors=password_errors.clone() t=t/>
+                    <form method="post" action="/account/password" novalidate>
+                        <CsrfInput ctx=ctx.clone()/>
+                        <Field label=t.field_current_password name="current_password" kind="password"
+                            error=password_errors.get("current_password") autocomplete="current-password" required=true/>
+                        <Field label=t.field_new_password name="new_password" kind="password" error=password_errors.get("new_password")
+                            hint=password_hint autocomplete="new-password" required=true/>
+                        <Field label=t.field_new_password_confirm name="new_password_confirm" kind="password"
+                            error=password_errors.get("new_password_confirm") autocomplete="new-password" required=true/>
+                        <button type="submit" class="button">{t.account_password_submit}</button>
+                    </form>
+                </section>
+                <section aria-labelledby="language-title" class="narrow">
+                    <h2 id="language-title">{t.account_language_title}</h2>
+                    <form method="post" action="/account/language">
+                        <CsrfInput ctx=ctx.clone()/>
+                        <SelectField label=t.field_language name="locale" options=locale_options selected=user.locale.code()
+                            error=language_errors.get("locale")/>
+                        <button type="submit" class="button">{t.account_language_submit}</button>
+                    </form>
+                </section>
+            </Layout>
+        },
+    ))
+}

@@ -1,0 +1,4 @@
+//! The administrator's pages: accounts and their offices, and the audit trail.
+
+pub mod accounts;
+pub mod audit;

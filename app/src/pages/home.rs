@@ -1,0 +1,120 @@
+//! `/`: the network at a glance — what Minga is, its collectives and institutions, in figures.
+
+use crate::components::Layout;
+use crate::i18n::{Lang, sector_name};
+use crate::services::network;
+use crate::web::{Ctx, page};
+use crate::{AppError, AppState};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+
+pub async fn get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let overview = network::overview(&state.db).await?;
+    let t = ctx.t();
+    let es = ctx.lang == Lang::Es;
+    let institutions_total = overview.institutions.len();
+    let stats = [
+        (
+            overview.collectives.len().to_string(),
+            t.home_stat_collectives,
+        ),
+        (institutions_total.to_string(), t.home_stat_institutions),
+        (overview.people.to_string(), t.home_stat_people),
+        (overview.accounts.to_string(), t.home_stat_accounts),
+    ]
+    .into_iter()
+    .map(|(n, label)| view! { <div class="stat"><dt>{label}</dt><dd>{n}</dd></div> })
+    .collect_view();
+    let collectives = overview
+        .collectives
+        .into_iter()
+        .map(|c| {
+            let (name, description) = if es {
+                (c.name_es, c.description_es)
+            } else {
+                (c.name_en, c.description_en)
+            };
+            let counts = crate::i18n::fill(
+                t.home_collective_counts,
+                &[
+                    ("institutions", &c.institutions),
+                    ("individuals", &c.individuals),
+                ],
+            );
+            view! {
+                <li class="card">
+                    <h3>{name}</h3>
+                    <p class="tag">{sector_name(&c.sector, t)}</p>
+                    <p>{description}</p>
+                    <p class="hint">{counts}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    let institutions = overview
+        .institutions
+        .into_iter()
+        .map(|i| {
+            let collective = if es { i.collective_es } else { i.collective_en }.unwrap_or_default();
+            let site = (!i.website.is_empty()).then(|| {
+                let href = i.website.clone();
+                view! { <a href=href rel="noopener noreferrer external">{i.website.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_string()}</a> }
+            });
+            view! {
+                <tr>
+                    <th scope="row">{i.name}</th>
+                    <td>{sector_name(&i.sector, t)}</td>
+                    <td>{collective}</td>
+                    <td>{site}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    Ok(page(
+        StatusCode::OK,
+        view! {
+            <Layout ctx=ctx.clone() title=t.home_title>
+                <section class="hero" aria-labelledby="home-title">
+                    <h1 id="home-title">{t.home_heading}</h1>
+                    <p class="lead">{t.home_lead}</p>
+                </section>
+                <section aria-labelledby="figures-title">
+                    <h2 id="figures-title">{t.home_figures_title}</h2>
+                    <dl class="stats">{stats}</dl>
+                </section>
+                <section aria-labelledby="collectives-title">
+                    <h2 id="collectives-title">{t.home_collectives_title}</h2>
+                    <p>{t.home_collectives_intro}</p>
+                    <ul class="cards">{collectives}</ul>
+                </section>
+                <section aria-labelledby="institutions-title">
+                    <h2 id="institutions-title">{t.home_institutions_title}</h2>
+                    {if institutions_total == 0 {
+                        view! { <p>{t.home_institutions_none}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-scroll" role="region" aria-labelledby="institutions-title" tabindex="0">
+                                <table>
+                                    <thead><tr>
+                                        <th scope="col">{t.col_institution}</th>
+                                        <th scope="col">{t.col_sector}</th>
+                                        <th scope="col">{t.col_collective}</th>
+                                        <th scope="col">{t.col_website}</th>
+                                    </tr></thead>
+                                    <tbody>{institutions}</tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    }}
+                </section>
+                <section aria-labelledby="participate-title">
+                    <h2 id="participate-title">{t.home_participate_title}</h2>
+                    <p>{t.home_participate_text}</p>
+                    <p><a class="button" href="/register">{t.home_participate_cta}</a></p>
+                </section>
+            </Layout>
+        },
+    ))
+}

@@ -1,0 +1,142 @@
+//! `/login` and `/logout`. A new session token at every login (no fixation); failures are
+//! throttled per account and per address, with the wait stated in the message.
+
+use super::refused_form;
+use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout};
+use crate::services::{accounts, sessions};
+use crate::web::{CsrfForm, Ctx, NoFields, SESSION_COOKIE, page, redirect, safe_next, set_cookie};
+use crate::{AppError, AppState};
+use axum::extract::{Query, State};
+use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    pub email: String,
+    pub password: String,
+    pub next: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginQuery {
+    next: String,
+}
+
+pub async fn get(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
+    if ctx.user.is_some() {
+        return redirect(&safe_next(if q.next.is_empty() {
+            "/account"
+        } else {
+            &q.next
+        }));
+    }
+    render(
+        &ctx,
+        &LoginForm {
+            next: q.next,
+            ..LoginForm::default()
+        },
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+}
+
+pub async fn post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<Response, AppError> {
+    match accounts::login(&state, &form.email, &form.password, &ctx.actor()).await {
+        Ok(account_id) => {
+            if let Some(old) = &ctx.user {
+                sqlx::query("DELETE FROM sessions WHERE id = ?")
+                    .bind(old.session_id)
+                    .execute(&state.db)
+                    .await?;
+            }
+            let agent = headers
+                .get(USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let token = sessions::create(&state, account_id, &ctx.ip, agent).await?;
+            let next = if form.next.is_empty() {
+                "/account".to_string()
+            } else {
+                safe_next(&form.next)
+            };
+            let mut response = redirect(&next);
+            let cookie = set_cookie(
+                SESSION_COOKIE,
+                &token,
+                None,
+                true,
+                state.settings.secure_cookies(),
+            );
+            response.headers_mut().append(
+                SET_COOKIE,
+                HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+            );
+            Ok(response)
+        }
+        Err(e) => {
+            let (status, errors) = refused_form(e, ctx.t())?;
+            Ok(render(&ctx, &form, errors, status))
+        }
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    if let Some(user) = &ctx.user {
+        sessions::end(&state.db, user, &ctx.actor()).await?;
+    }
+    let mut response = redirect("/");
+    let cookie = set_cookie(
+        SESSION_COOKIE,
+        "",
+        Some(0),
+        true,
+        state.settings.secure_cookies(),
+    );
+    response.headers_mut().append(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+    );
+    Ok(response)
+}
+
+fn render(ctx: &Ctx, form: &LoginForm, errors: FormErrors, status: StatusCode) -> Response {
+    let (ctx, form) = (ctx.clone(), form.clone());
+    let t = ctx.t();
+    page(
+        status,
+        view! {
+            <Layout ctx=ctx.clone() title=t.login_title>
+                <div class="narrow">
+                    <h1>{t.login_title}</h1>
+                    <ErrorSummary errors=errors.clone() t=t/>
+                    <form method="post" action="/login" novalidate>
+                        <CsrfInput ctx=ctx.clone()/>
+                        <input type="hidden" name="next" value=form.next.clone()/>
+                        <Field label=t.field_email name="email" kind="email" value=form.email.clone()
+                            error=errors.get("email")
+                            autocomplete="username" required=true/>
+                        <Field label=t.field_password name="password" kind="password" error=errors.get("password")
+                            autocomplete="current-password" required=true/>
+                        <button type="submit" class="button">{t.login_submit}</button>
+                    </form>
+                    <p>{t.login_no_account}" "<a href="/register">{t.login_register_link}</a></p>
+                </div>
+            </Layout>
+        },
+    )
+}

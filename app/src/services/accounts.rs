@@ -1,0 +1,490 @@
+//! Accounts: registration, login, password and language changes, and the administrator's list.
+
+use super::audit::{self, Actor};
+use super::secrets;
+use crate::db::Ts;
+use crate::domain::accounts::{self as rules, AccountProblem};
+use crate::domain::throttle::{self, Decision};
+use crate::error::{AppResult, Invalid, Reason};
+use crate::i18n::{Lang, Tr};
+use crate::{AppError, AppState};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use sqlx::{FromRow, SqlitePool};
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Registration {
+    pub full_name: String,
+    pub email: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+/// Why a login is refused. Deliberately one reason for a wrong address or a wrong password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginProblem {
+    WrongCredentials,
+    AccountDisabled,
+}
+
+impl Reason for LoginProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            LoginProblem::WrongCredentials => "wrong_credentials",
+            LoginProblem::AccountDisabled => "account_disabled",
+        }
+    }
+    fn message(&self, t: &'static Tr) -> String {
+        match self {
+            LoginProblem::WrongCredentials => t.login_wrong_credentials.to_string(),
+            LoginProblem::AccountDisabled => t.login_account_disabled.to_string(),
+        }
+    }
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// Creates a person and their account; the new account holds the applicant role.
+pub async fn register(state: &AppState, input: &Registration, actor: &Actor) -> AppResult<i64> {
+    let mut invalid = Invalid::new();
+    invalid.check("full_name", rules::check_name(&input.full_name));
+    invalid.check("email", rules::check_email(&input.email));
+    invalid.check(
+        "password",
+        rules::check_password(
+            &input.password,
+            state.settings.password_min_length,
+            &input.email,
+            &input.full_name,
+        ),
+    );
+    if input.password != input.password_confirm {
+        invalid.add("password_confirm", AccountProblem::PasswordsDiffer);
+    }
+    let email_norm = rules::normalize_email(&input.email);
+    if invalid
+        .message_for("email", crate::i18n::Lang::En.tr())
+        .is_none()
+        && email_taken(&state.db, &email_norm).await?
+    {
+        invalid.add("email", AccountProblem::EmailTaken);
+    }
+    invalid.into_result()?;
+
+    let hash = secrets::hash_password(&input.password).await?;
+    let now = Ts::now();
+    let mut tx = state.db.begin().await?;
+    let person_id: i64 = sqlx::query_scalar(
+        "INSERT INTO people (full_name, email, created_at) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(input.full_name.trim())
+    .bind(input.email.trim())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO accounts (person_id, email, email_normalized, password_hash, created_at, password_changed_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(person_id)
+    .bind(input.email.trim())
+    .bind(&email_norm)
+    .bind(&hash)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    let account_id: i64 = match inserted {
+        Ok(id) => id,
+        // two registrations for one address raced: the second gets the field error
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::Invalid(Invalid::one(
+                "email",
+                AccountProblem::EmailTaken,
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let actor = Actor {
+        account_id: actor.account_id.or(Some(account_id)),
+        label: email_norm.clone(),
+        ..actor.clone()
+    };
+    audit::record(
+        &mut tx,
+        &actor,
+        "account.registered",
+        "account",
+        account_id,
+        None,
+        Some(json!({"email": input.email.trim(), "full_name": input.full_name.trim(), "person_id": person_id})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(account_id)
+}
+
+async fn email_taken(db: &SqlitePool, email_norm: &str) -> AppResult<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE email_normalized = ?")
+        .bind(email_norm)
+        .fetch_one(db)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Checks the credentials under the login throttle and records the attempt.
+/// Returns the account id; the caller opens the session.
+pub async fn login(state: &AppState, email: &str, password: &str, actor: &Actor) -> AppResult<i64> {
+    let email_norm = rules::normalize_email(email);
+    let now = Utc::now();
+    let policy = &state.settings.login_throttle;
+    let since = Ts(now - policy.window);
+    let by_account = recent_failures(
+        &state.db,
+        "SELECT at FROM login_attempts WHERE succeeded = 0 AND at > ? AND email_normalized = ?",
+        since,
+        &email_norm,
+    )
+    .await?;
+    let by_ip = recent_failures(
+        &state.db,
+        "SELECT at FROM login_attempts WHERE succeeded = 0 AND at > ? AND ip = ?",
+        since,
+        &actor.ip,
+    )
+    .await?;
+    if let Decision::Refuse { retry_after } = throttle::decide(&by_account, &by_ip, now, policy) {
+        return Err(AppError::RateLimited {
+            retry_after_secs: u64::try_from(retry_after.num_seconds().max(1)).unwrap_or(1),
+        });
+    }
+
+    #[derive(FromRow)]
+    struct Row {
+        id: i64,
+        password_hash: String,
+        disabled_at: Option<Ts>,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, password_hash, disabled_at FROM accounts WHERE email_normalized = ?",
+    )
+    .bind(&email_norm)
+    .fetch_optional(&state.db)
+    .await?;
+    let (account_id, stored, disabled) = match row {
+        Some(r) => (Some(r.id), Some(r.password_hash), r.disabled_at.is_some()),
+        None => (None, None, false),
+    };
+    let ok = secrets::verify_password(stored, password).await?;
+
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO login_attempts (at, email_normalized, ip, succeeded) VALUES (?, ?, ?, ?)",
+    )
+    .bind(Ts(now))
+    .bind(&email_norm)
+    .bind(&actor.ip)
+    .bind(ok && !disabled)
+    .execute(&mut *tx)
+    .await?;
+    let actor = Actor {
+        account_id,
+        label: email_norm.clone(),
+        ..actor.clone()
+    };
+    let entity = account_id.map(|id| id.to_string()).unwrap_or_default();
+    let outcome = match (ok, disabled, account_id) {
+        (true, false, Some(id)) => {
+            sqlx::query("UPDATE accounts SET last_login_at = ? WHERE id = ?")
+                .bind(Ts(now))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            audit::record(
+                &mut tx,
+                &actor,
+                "session.login",
+                "account",
+                &entity,
+                None,
+                None,
+            )
+            .await?;
+            Ok(id)
+        }
+        (true, true, _) => {
+            audit::record(
+                &mut tx,
+                &actor,
+                "session.login_refused_disabled",
+                "account",
+                &entity,
+                None,
+                None,
+            )
+            .await?;
+            Err(AppError::Invalid(Invalid::one(
+                "",
+                LoginProblem::AccountDisabled,
+            )))
+        }
+        _ => {
+            audit::record(
+                &mut tx,
+                &actor,
+                "session.login_failed",
+                "account",
+                &entity,
+                None,
+                Some(json!({"email": email.trim()})),
+            )
+            .await?;
+            Err(AppError::Invalid(Invalid::one(
+                "",
+                LoginProblem::WrongCredentials,
+            )))
+        }
+    };
+    tx.commit().await?;
+    outcome
+}
+
+async fn recent_failures(
+    db: &SqlitePool,
+    sql: &'static str,
+    since: Ts,
+    key: &str,
+) -> AppResult<Vec<chrono::DateTime<Utc>>> {
+    let rows: Vec<Ts> = sqlx::query_scalar(sql)
+        .bind(since)
+        .bind(key)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(|t| t.0).collect())
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+    pub new_password_confirm: String,
+}
+
+/// Changes the password after checking the current one, and ends every other session.
+pub async fn change_password(
+    state: &AppState,
+    account_id: i64,
+    keep_session: i64,
+    input: &PasswordChange,
+    actor: &Actor,
+) -> AppResult<()> {
+    #[derive(FromRow)]
+    struct Row {
+        email: String,
+        full_name: String,
+        password_hash: String,
+    }
+    let row: Row = sqlx::query_as(
+        "SELECT a.email, p.full_name, a.password_hash FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.id = ?",
+    )
+    .bind(account_id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let mut invalid = Invalid::new();
+    if !secrets::verify_password(Some(row.password_hash), &input.current_password).await? {
+        invalid.add("current_password", AccountProblem::PasswordWrong);
+    }
+    invalid.check(
+        "new_password",
+        rules::check_password(
+            &input.new_password,
+            state.settings.password_min_length,
+            &row.email,
+            &row.full_name,
+        ),
+    );
+    if invalid.is_empty() && input.new_password == input.current_password {
+        invalid.add("new_password", AccountProblem::PasswordUnchanged);
+    }
+    if input.new_password != input.new_password_confirm {
+        invalid.add("new_password_confirm", AccountProblem::PasswordsDiffer);
+    }
+    invalid.into_result()?;
+
+    let hash = secrets::hash_password(&input.new_password).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE id = ?")
+        .bind(&hash)
+        .bind(Ts::now())
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE account_id = ? AND id <> ?")
+        .bind(account_id)
+        .bind(keep_session)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "account.password_changed",
+        "account",
+        account_id,
+        None,
+        Some(json!({"other_sessions_ended": ended.rows_affected()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Remembers the account's language (used for its pages and, later, its e-mail).
+pub async fn set_locale(
+    db: &SqlitePool,
+    account_id: i64,
+    lang: Lang,
+    actor: &Actor,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let before: Option<String> = sqlx::query_scalar("SELECT locale FROM accounts WHERE id = ?")
+        .bind(account_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let before = before.ok_or(AppError::NotFound)?;
+    if before != lang.code() {
+        sqlx::query("UPDATE accounts SET locale = ? WHERE id = ?")
+            .bind(lang.code())
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "account.locale_changed",
+            "account",
+            account_id,
+            Some(json!({"locale": before})),
+            Some(json!({"locale": lang.code()})),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub email: String,
+    pub full_name: String,
+    pub institution: Option<String>,
+    pub created_at: Ts,
+    pub last_login_at: Option<Ts>,
+    pub disabled_at: Option<Ts>,
+}
+
+const ACCOUNT_COLUMNS: &str = "a.id, a.person_id, a.email, p.full_name, i.name AS institution, a.created_at, a.last_login_at, a.disabled_at";
+
+/// Accounts whose e-mail or name contains `query` (all when empty), newest first, at most 200.
+pub async fn search(db: &SqlitePool, query: &str) -> AppResult<Vec<AccountRow>> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let sql = format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN people p ON p.id = a.person_id LEFT JOIN institutions i ON i.id = p.institution_id
+         WHERE a.email_normalized LIKE ?1 ESCAPE '\\' OR lower(p.full_name) LIKE ?1 ESCAPE '\\'
+         ORDER BY a.id DESC LIMIT 200"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(pattern)
+        .fetch_all(db)
+        .await?)
+}
+
+pub async fn get(db: &SqlitePool, account_id: i64) -> AppResult<AccountRow> {
+    let sql = format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN people p ON p.id = a.person_id LEFT JOIN institutions i ON i.id = p.institution_id
+         WHERE a.id = ?"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(account_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Disables or re-enables an account; disabling ends its sessions. Refused for one's own account.
+pub async fn set_disabled(
+    db: &SqlitePool,
+    account_id: i64,
+    disabled: bool,
+    actor: &Actor,
+) -> AppResult<()> {
+    if actor.account_id == Some(account_id) {
+        return Err(AppError::Invalid(Invalid::one(
+            "",
+            AccountProblem::OwnAccount,
+        )));
+    }
+    let mut tx = db.begin().await?;
+    let before: Option<Option<Ts>> =
+        sqlx::query_scalar("SELECT disabled_at FROM accounts WHERE id = ?")
+            .bind(account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let before = before.ok_or(AppError::NotFound)?;
+    if before.is_some() != disabled {
+        let at = disabled.then(Ts::now);
+        sqlx::query("UPDATE accounts SET disabled_at = ? WHERE id = ?")
+            .bind(at)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE account_id = ?")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let action = if disabled {
+            "account.disabled"
+        } else {
+            "account.enabled"
+        };
+        audit::record(
+            &mut tx,
+            actor,
+            action,
+            "account",
+            account_id,
+            Some(json!({"disabled": before.is_some()})),
+            Some(json!({"disabled": disabled})),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The account of a person, if they have one.
+pub async fn id_for_person(db: &SqlitePool, person_id: i64) -> AppResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM accounts WHERE person_id = ?")
+            .bind(person_id)
+            .fetch_optional(db)
+            .await?,
+    )
+}

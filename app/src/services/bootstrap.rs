@@ -1,0 +1,413 @@
+//! First start: the founding collectives and the bootstrap administrator; and the demo network
+//! (`minga demo`, loaded on first start of the embedded default) so that no page starts empty.
+
+use super::accounts::{self, Registration};
+use super::audit::{self, Actor};
+use super::offices;
+use crate::db::Ts;
+use crate::domain::roles::{Grant, Role};
+use crate::error::AppResult;
+use crate::{AppError, AppState};
+use chrono::{NaiveDate, Utc};
+use serde_json::json;
+
+/// The four sector collectives of the governance model.
+const FOUNDING_COLLECTIVES: [(&str, &str, &str, &str, &str, &str); 4] = [
+    (
+        "academico",
+        "academic",
+        "Colectivo Académico",
+        "Academic Collective",
+        "Universidades y centros de investigación que operan nodos, forman talento y estudian la red.",
+        "Universities and research centres that run nodes, train people and study the network.",
+    ),
+    (
+        "empresarial",
+        "business",
+        "Colectivo Empresarial",
+        "Business Collective",
+        "Empresas que aportan nodos, desarrollo y casos de uso de valor público.",
+        "Companies that contribute nodes, development and use cases of public value.",
+    ),
+    (
+        "sector-publico",
+        "public",
+        "Colectivo del Sector Público",
+        "Public Sector Collective",
+        "Dependencias y entidades de gobierno que usan la red para servicios públicos.",
+        "Government bodies that use the network for public services.",
+    ),
+    (
+        "osc",
+        "civil_society",
+        "Colectivo de Organizaciones de la Sociedad Civil",
+        "Civil-Society Organisations Collective",
+        "Organizaciones civiles que vigilan, usan y promueven la red abierta e inclusiva.",
+        "Civil organisations that watch over, use and promote an open and inclusive network.",
+    ),
+];
+
+pub const ADMIN_EMAIL: &str = "admin@minga.example";
+
+/// The login of an account created at start-up, to be shown once.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+    pub role: Role,
+}
+
+/// Creates what every installation needs: the founding collectives and, when no administrator
+/// exists, the bootstrap administrator (with `MINGA_ADMIN_PASSWORD` or a generated password).
+pub async fn ensure_foundation(state: &AppState) -> AppResult<Option<Credentials>> {
+    let actor = Actor::system("bootstrap");
+    let collectives: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM collectives")
+        .fetch_one(&state.db)
+        .await?;
+    if collectives == 0 {
+        let mut tx = state.db.begin().await?;
+        let today = Utc::now().date_naive();
+        for (slug, sector, name_es, name_en, desc_es, desc_en) in FOUNDING_COLLECTIVES {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO collectives (slug, sector, name_es, name_en, description_es, description_en, created_on, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(slug)
+            .bind(sector)
+            .bind(name_es)
+            .bind(name_en)
+            .bind(desc_es)
+            .bind(desc_en)
+            .bind(today)
+            .bind(Ts::now())
+            .fetch_one(&mut *tx)
+            .await?;
+            audit::record(
+                &mut tx,
+                &actor,
+                "collective.created",
+                "collective",
+                id,
+                None,
+                Some(json!({"slug": slug, "sector": sector, "name_es": name_es})),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+
+    let admins: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM offices WHERE role = 'administrator' AND revoked_at IS NULL AND (ends_on IS NULL OR ends_on >= ?)",
+    )
+    .bind(Utc::now().date_naive())
+    .fetch_one(&state.db)
+    .await?;
+    if admins > 0 {
+        return Ok(None);
+    }
+    let password = match &state.settings.admin_password {
+        Some(p) => p.clone(),
+        None => super::secrets::random_password()?,
+    };
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE email_normalized = ?")
+            .bind(ADMIN_EMAIL)
+            .fetch_optional(&state.db)
+            .await?;
+    let account_id = match existing {
+        Some(id) => id,
+        None => accounts::register(
+            state,
+            &Registration {
+                full_name: "Administración Minga".into(),
+                email: ADMIN_EMAIL.into(),
+                password: password.clone(),
+                password_confirm: password.clone(),
+            },
+            &actor,
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::Invalid(_) => AppError::internal("MINGA_ADMIN_PASSWORD does not meet the password policy (at least the minimum length, not the e-mail)"),
+            other => other,
+        })?,
+    };
+    grant_role(state, account_id, Role::Administrator, None, &actor).await?;
+    Ok(Some(Credentials {
+        email: ADMIN_EMAIL.into(),
+        password,
+        role: Role::Administrator,
+    }))
+}
+
+async fn grant_role(
+    state: &AppState,
+    account_id: i64,
+    role: Role,
+    collective_id: Option<i64>,
+    actor: &Actor,
+) -> AppResult<()> {
+    let person_id: i64 = sqlx::query_scalar("SELECT person_id FROM accounts WHERE id = ?")
+        .bind(account_id)
+        .fetch_one(&state.db)
+        .await?;
+    let grant = Grant {
+        role,
+        collective_id,
+        starts_on: Utc::now().date_naive(),
+        ends_on: None,
+    };
+    offices::grant(state, person_id, &grant, "", actor).await?;
+    Ok(())
+}
+
+struct DemoInstitution {
+    name: &'static str,
+    short: &'static str,
+    sector: &'static str,
+    kind: &'static str,
+    website: &'static str,
+    collective: &'static str,
+    since: &'static str,
+}
+
+const DEMO_INSTITUTIONS: [DemoInstitution; 9] = [
+    DemoInstitution {
+        name: "Universidad Nacional Autónoma de México",
+        short: "UNAM",
+        sector: "academic",
+        kind: "universidad",
+        website: "https://www.unam.mx",
+        collective: "academico",
+        since: "2019-03-01",
+    },
+    DemoInstitution {
+        name: "Instituto Politécnico Nacional",
+        short: "IPN",
+        sector: "academic",
+        kind: "universidad",
+        website: "https://www.ipn.mx",
+        collective: "academico",
+        since: "2019-06-15",
+    },
+    DemoInstitution {
+        name: "NA-AT Technologies",
+        short: "NA-AT",
+        sector: "business",
+        kind: "empresa",
+        website: "https://www.na-at.com.mx",
+        collective: "empresarial",
+        since: "2019-03-01",
+    },
+    DemoInstitution {
+        name: "Bitso",
+        short: "Bitso",
+        sector: "business",
+        kind: "empresa",
+        website: "https://bitso.com",
+        collective: "empresarial",
+        since: "2020-01-20",
+    },
+    DemoInstitution {
+        name: "Unidad de Gobierno Digital (SFP)",
+        short: "UGD",
+        sector: "public",
+        kind: "dependencia",
+        website: "https://www.gob.mx/sfp",
+        collective: "sector-publico",
+        since: "2019-03-01",
+    },
+    DemoInstitution {
+        name: "Coordinación de Estrategia Digital Nacional",
+        short: "CEDN",
+        sector: "public",
+        kind: "dependencia",
+        website: "https://www.gob.mx",
+        collective: "sector-publico",
+        since: "2019-05-10",
+    },
+    DemoInstitution {
+        name: "Codeando México",
+        short: "Codeando",
+        sector: "civil_society",
+        kind: "asociación civil",
+        website: "https://codeandomexico.org",
+        collective: "osc",
+        since: "2019-03-01",
+    },
+    DemoInstitution {
+        name: "Cívica Digital",
+        short: "Cívica",
+        sector: "civil_society",
+        kind: "asociación civil",
+        website: "https://civica.digital",
+        collective: "osc",
+        since: "2020-09-01",
+    },
+    DemoInstitution {
+        name: "Banco Interamericano de Desarrollo",
+        short: "BID",
+        sector: "other",
+        kind: "organismo internacional",
+        website: "https://www.iadb.org",
+        collective: "sector-publico",
+        since: "2021-02-01",
+    },
+];
+
+/// One demo person per role (the administrator is the bootstrap account).
+const DEMO_PEOPLE: [(&str, &str, Role, Option<&str>, &str); 8] = [
+    (
+        "Sofía Ramírez",
+        "solicitante@minga.example",
+        Role::Applicant,
+        None,
+        "",
+    ),
+    (
+        "Diego Hernández",
+        "miembro@minga.example",
+        Role::Member,
+        Some("academico"),
+        "Instituto Politécnico Nacional",
+    ),
+    (
+        "Lucía Torres",
+        "proyecto@minga.example",
+        Role::ProjectUser,
+        None,
+        "Cívica Digital",
+    ),
+    (
+        "Mariana López",
+        "lider@minga.example",
+        Role::CollectiveLeader,
+        Some("academico"),
+        "Universidad Nacional Autónoma de México",
+    ),
+    (
+        "Ana Martínez",
+        "secretaria@minga.example",
+        Role::ExecutiveSecretary,
+        None,
+        "Unidad de Gobierno Digital (SFP)",
+    ),
+    (
+        "Carlos Pérez",
+        "comision.proyectos@minga.example",
+        Role::ProjectsCommission,
+        Some("empresarial"),
+        "NA-AT Technologies",
+    ),
+    (
+        "Jorge Castillo",
+        "comision.nodos@minga.example",
+        Role::NodesCommission,
+        Some("sector-publico"),
+        "Coordinación de Estrategia Digital Nacional",
+    ),
+    (
+        "Elena Vargas",
+        "consultivo@minga.example",
+        Role::AdvisoryMember,
+        None,
+        "Banco Interamericano de Desarrollo",
+    ),
+];
+
+/// Loads the demo network once (institutions, memberships, one person per role, all with
+/// `password`). Returns the demo logins, or nothing when it was already loaded.
+pub async fn load_demo(state: &AppState, password: &str) -> AppResult<Vec<Credentials>> {
+    let actor = Actor::system("demo");
+    let loaded: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE email_normalized = ?")
+            .bind(DEMO_PEOPLE[0].1)
+            .fetch_one(&state.db)
+            .await?;
+    if loaded > 0 {
+        return Ok(Vec::new());
+    }
+    let mut tx = state.db.begin().await?;
+    for inst in &DEMO_INSTITUTIONS {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO institutions (name, short_name, sector, kind, website, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(inst.name)
+        .bind(inst.short)
+        .bind(inst.sector)
+        .bind(inst.kind)
+        .bind(inst.website)
+        .bind(Ts::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            "institution.created",
+            "institution",
+            id,
+            None,
+            Some(json!({"name": inst.name, "sector": inst.sector})),
+        )
+        .await?;
+        let since =
+            NaiveDate::parse_from_str(inst.since, "%Y-%m-%d").map_err(AppError::internal)?;
+        let membership: i64 = sqlx::query_scalar(
+            "INSERT INTO collective_memberships (collective_id, institution_id, since, created_at)
+             SELECT id, ?, ?, ? FROM collectives WHERE slug = ? RETURNING id",
+        )
+        .bind(id)
+        .bind(since)
+        .bind(Ts::now())
+        .bind(inst.collective)
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            "membership.created",
+            "membership",
+            membership,
+            None,
+            Some(json!({"institution_id": id, "collective": inst.collective, "since": since})),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+
+    let mut logins = Vec::new();
+    for (name, email, role, collective, institution) in DEMO_PEOPLE {
+        let registration = Registration {
+            full_name: name.into(),
+            email: email.into(),
+            password: password.into(),
+            password_confirm: password.into(),
+        };
+        let account_id = accounts::register(state, &registration, &actor).await?;
+        if !institution.is_empty() {
+            sqlx::query("UPDATE people SET institution_id = (SELECT id FROM institutions WHERE name = ?) WHERE id = (SELECT person_id FROM accounts WHERE id = ?)")
+                .bind(institution)
+                .bind(account_id)
+                .execute(&state.db)
+                .await?;
+        }
+        if role.is_granted() {
+            let collective_id: Option<i64> = match collective {
+                Some(slug) => {
+                    sqlx::query_scalar("SELECT id FROM collectives WHERE slug = ?")
+                        .bind(slug)
+                        .fetch_optional(&state.db)
+                        .await?
+                }
+                None => None,
+            };
+            grant_role(state, account_id, role, collective_id, &actor).await?;
+        }
+        logins.push(Credentials {
+            email: email.into(),
+            password: password.into(),
+            role,
+        });
+    }
+    Ok(logins)
+}

@@ -1,0 +1,24 @@
+//! One module per capability. A service takes the pool and typed input, checks the role, calls
+//! the domain, writes in one transaction and records the audit entry. Pages and the JSON API
+//! both call services; neither writes SQL.
+
+pub mod accounts;
+pub mod audit;
+pub mod bootstrap;
+pub mod network;
+pub mod offices;
+pub mod secrets;
+pub mod sessions;
+
+use crate::AppError;
+use crate::domain::roles::Role;
+use crate::web::CurrentUser;
+
+/// Refuses unless the user holds one of `roles` today.
+pub fn require_any(user: &CurrentUser, roles: &[Role]) -> Result<(), AppError> {
+    if roles.iter().any(|r| user.roles.contains(r)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

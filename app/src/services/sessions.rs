@@ -1,0 +1,165 @@
+//! Server-side sessions. The browser holds a random token in an HttpOnly cookie; the database
+//! holds only its SHA-256, the account, and when the session ends (idle or absolute limit).
+
+use super::audit::{self, Actor};
+use super::{offices, secrets};
+use crate::db::Ts;
+use crate::domain::roles::{self, Role};
+use crate::error::AppResult;
+use crate::i18n::Lang;
+use crate::{AppError, AppState};
+use chrono::{Duration, Utc};
+use sqlx::{FromRow, SqlitePool};
+use std::collections::BTreeSet;
+
+/// The person behind a request, with the roles they hold today.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub session_id: i64,
+    pub account_id: i64,
+    pub person_id: i64,
+    pub email: String,
+    pub full_name: String,
+    pub locale: Lang,
+    pub roles: BTreeSet<Role>,
+}
+
+impl CurrentUser {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn actor(&self, ip: &str, request_id: &str) -> Actor {
+        Actor {
+            account_id: Some(self.account_id),
+            label: self.email.clone(),
+            ip: ip.to_string(),
+            request_id: request_id.to_string(),
+        }
+    }
+}
+
+/// Opens a session and returns the token for the cookie.
+pub async fn create(
+    state: &AppState,
+    account_id: i64,
+    ip: &str,
+    user_agent: &str,
+) -> AppResult<String> {
+    let token = secrets::random_token()?;
+    let now = Utc::now();
+    let expires = now
+        + state
+            .settings
+            .session_idle
+            .min(state.settings.session_max_age);
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(secrets::sha256(token.as_bytes()).to_vec())
+    .bind(account_id)
+    .bind(Ts(now))
+    .bind(Ts(now))
+    .bind(Ts(expires))
+    .bind(ip)
+    .bind(user_agent.chars().take(300).collect::<String>())
+    .execute(&state.db)
+    .await?;
+    Ok(token)
+}
+
+#[derive(FromRow)]
+struct SessionRow {
+    id: i64,
+    account_id: i64,
+    created_at: Ts,
+    last_seen_at: Ts,
+    expires_at: Ts,
+    person_id: i64,
+    email: String,
+    full_name: String,
+    locale: String,
+    disabled_at: Option<Ts>,
+}
+
+/// The user of a session token, if the session is live; sliding the idle limit forward at most
+/// once a minute so that page views do not each cost a write.
+pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<CurrentUser>> {
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT s.id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, a.person_id, a.email, p.full_name, a.locale, a.disabled_at
+         FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
+         WHERE s.token_hash = ?",
+    )
+    .bind(secrets::sha256(token.as_bytes()).to_vec())
+    .fetch_optional(&state.db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let now = Utc::now();
+    if row.expires_at.0 <= now || row.disabled_at.is_some() {
+        sqlx::query("DELETE FROM sessions WHERE id = ?")
+            .bind(row.id)
+            .execute(&state.db)
+            .await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at.0 > Duration::minutes(1) {
+        let expires = (now + state.settings.session_idle)
+            .min(row.created_at.0 + state.settings.session_max_age);
+        sqlx::query("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?")
+            .bind(Ts(now))
+            .bind(Ts(expires))
+            .bind(row.id)
+            .execute(&state.db)
+            .await?;
+    }
+    let held = offices::for_person(&state.db, row.person_id).await?;
+    let domain_offices: Vec<roles::Office> = held
+        .iter()
+        .filter_map(offices::OfficeRow::to_domain)
+        .collect();
+    Ok(Some(CurrentUser {
+        session_id: row.id,
+        account_id: row.account_id,
+        person_id: row.person_id,
+        email: row.email,
+        full_name: row.full_name,
+        locale: Lang::parse(&row.locale).unwrap_or_default(),
+        roles: roles::roles_on(&domain_offices, now.date_naive()),
+    }))
+}
+
+/// Ends a session (logout).
+pub async fn end(db: &SqlitePool, user: &CurrentUser, actor: &Actor) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE id = ?")
+        .bind(user.session_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "session.logout",
+        "account",
+        user.account_id,
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await.map_err(AppError::from)
+}
+
+/// Deletes expired sessions and login attempts older than `keep_attempts` (run by a worker).
+pub async fn purge(db: &SqlitePool, keep_attempts: Duration) -> AppResult<(u64, u64)> {
+    let now = Utc::now();
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+        .bind(Ts(now))
+        .execute(db)
+        .await?
+        .rows_affected();
+    let attempts = sqlx::query("DELETE FROM login_attempts WHERE at < ?")
+        .bind(Ts(now - keep_attempts))
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok((sessions, attempts))
+}

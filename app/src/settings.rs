@@ -1,0 +1,138 @@
+//! The portal's settings, with the seed's defaults. The binary fills them from flags and
+//! environment variables (`minga --help`); tests build them directly.
+
+use crate::domain::throttle;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `None`: the SQLite file `minga.db` in the data directory.
+    pub database_url: Option<String>,
+    /// Where citizens reach the portal (QR codes, links in mail); cookies are `Secure` when https.
+    pub public_url: String,
+    /// The first line of the log's checkpoints.
+    pub log_origin: String,
+    /// The bootstrap administrator's password instead of a generated one.
+    pub admin_password: Option<String>,
+    /// Load the demo network on first start.
+    pub demo: bool,
+    /// A session ends after this long without a request...
+    pub session_idle: chrono::Duration,
+    /// ...and in any case this long after login.
+    pub session_max_age: chrono::Duration,
+    pub login_throttle: throttle::Policy,
+    pub password_min_length: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
+    pub trust_proxy: bool,
+}
+
+impl Settings {
+    /// The defaults of the embedded installation, rooted at `data_dir`.
+    pub fn embedded(data_dir: PathBuf) -> Settings {
+        let listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 3000));
+        Settings {
+            listen,
+            data_dir,
+            database_url: None,
+            public_url: format!("http://{listen}"),
+            log_origin: default_log_origin(&format!("http://{listen}")),
+            admin_password: None,
+            demo: true,
+            session_idle: chrono::Duration::hours(8),
+            session_max_age: chrono::Duration::days(7),
+            login_throttle: throttle::Policy {
+                max_failures_per_account: 5,
+                max_failures_per_ip: 20,
+                window: chrono::Duration::minutes(15),
+            },
+            password_min_length: 12,
+            trust_proxy: false,
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("minga.db").display()),
+        }
+    }
+
+    pub fn documents_dir(&self) -> PathBuf {
+        self.data_dir.join("documents")
+    }
+
+    pub fn keys_dir(&self) -> PathBuf {
+        self.data_dir.join("keys")
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// The checkpoint origin when none is set: the public URL's host and path, as C2SP suggests
+/// (a schema-less URL identifying the log).
+pub fn default_log_origin(public_url: &str) -> String {
+    let without_scheme = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, rest)| rest);
+    format!("{}/log", without_scheme.trim_end_matches('/'))
+}
+
+/// Parses `90s`, `30m`, `8h`, `7d` (or a bare number of seconds).
+pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number
+        .parse()
+        .map_err(|_| format!("`{text}`: expected a number followed by s, m, h or d"))?;
+    let d = match unit.trim() {
+        "" | "s" => chrono::Duration::seconds(n),
+        "m" | "min" => chrono::Duration::minutes(n),
+        "h" => chrono::Duration::hours(n),
+        "d" => chrono::Duration::days(n),
+        other => {
+            return Err(format!(
+                "`{text}`: unknown unit `{other}` (use s, m, h or d)"
+            ));
+        }
+    };
+    if d <= chrono::Duration::zero() {
+        return Err(format!("`{text}`: must be more than zero"));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30m"), Ok(chrono::Duration::minutes(30)));
+        assert_eq!(parse_duration("45"), Ok(chrono::Duration::seconds(45)));
+        assert_eq!(parse_duration("8h"), Ok(chrono::Duration::hours(8)));
+        assert_eq!(parse_duration("7d"), Ok(chrono::Duration::days(7)));
+        assert!(parse_duration("0m").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("5w").is_err());
+    }
+
+    #[test]
+    fn log_origin_from_public_url() {
+        assert_eq!(
+            default_log_origin("https://minga.gob.mx/"),
+            "minga.gob.mx/log"
+        );
+        assert_eq!(
+            default_log_origin("http://127.0.0.1:3000"),
+            "127.0.0.1:3000/log"
+        );
+    }
+}

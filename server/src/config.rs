@@ -1,0 +1,187 @@
+//! Command line and environment: every setting is a flag and an environment variable of the
+//! same meaning (`minga --help` lists them), with the seed's defaults.
+
+use app::domain::throttle;
+use app::settings::{Settings, default_log_origin, parse_duration};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "minga",
+    version,
+    about = "Minga: governance portal and evidence log of a public-sector blockchain network"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default): migrate, bootstrap, start the workers, listen.
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Load the demo network (institutions, people, one account per role) and print its logins.
+    Demo,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "MINGA_LISTEN",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub listen: SocketAddr,
+    /// Directory for the database, documents and keys (created if missing).
+    #[arg(long, env = "MINGA_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL; by default the SQLite file minga.db in the data directory.
+    #[arg(long, env = "MINGA_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// The URL citizens reach the portal at (QR codes, links in e-mail); https makes cookies Secure.
+    #[arg(long, env = "MINGA_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// The evidence log's checkpoint origin line; by default derived from the public URL.
+    #[arg(long, env = "MINGA_LOG_ORIGIN", global = true)]
+    pub log_origin: Option<String>,
+    /// Password of the bootstrap administrator (and the demo accounts) instead of a generated one.
+    #[arg(
+        long,
+        env = "MINGA_ADMIN_PASSWORD",
+        hide_env_values = true,
+        global = true
+    )]
+    pub admin_password: Option<String>,
+    /// Load the demo network on first start.
+    #[arg(long, env = "MINGA_DEMO", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub demo: bool,
+    /// A session ends after this long without activity (s, m, h, d).
+    #[arg(long, env = "MINGA_SESSION_IDLE", default_value = "8h", value_parser = parse_duration, global = true)]
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after login, active or not.
+    #[arg(long, env = "MINGA_SESSION_MAX_AGE", default_value = "7d", value_parser = parse_duration, global = true)]
+    pub session_max_age: chrono::Duration,
+    /// Failed logins for one account within the window before logins are refused.
+    #[arg(
+        long,
+        env = "MINGA_LOGIN_MAX_FAILURES",
+        default_value_t = 5,
+        global = true
+    )]
+    pub login_max_failures: usize,
+    /// Failed logins from one address within the window before logins are refused.
+    #[arg(
+        long,
+        env = "MINGA_LOGIN_MAX_FAILURES_PER_IP",
+        default_value_t = 20,
+        global = true
+    )]
+    pub login_max_failures_per_ip: usize,
+    /// The login throttling window.
+    #[arg(long, env = "MINGA_LOGIN_WINDOW", default_value = "15m", value_parser = parse_duration, global = true)]
+    pub login_window: chrono::Duration,
+    /// Minimum password length.
+    #[arg(long, env = "MINGA_PASSWORD_MIN_LENGTH", default_value_t = 12, value_parser = clap::value_parser!(u16).range(8..), global = true)]
+    pub password_min_length: u16,
+    /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
+    #[arg(long, env = "MINGA_TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub trust_proxy: bool,
+    /// Log format: human-readable text or JSON lines.
+    #[arg(long, env = "MINGA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+impl SettingsArgs {
+    pub fn to_settings(&self) -> Settings {
+        let mut s = Settings::embedded(self.data_dir.clone());
+        s.listen = self.listen;
+        s.database_url = self.database_url.clone();
+        s.public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_string();
+        s.log_origin = self
+            .log_origin
+            .clone()
+            .unwrap_or_else(|| default_log_origin(&s.public_url));
+        s.admin_password = self.admin_password.clone();
+        s.demo = self.demo;
+        s.session_idle = self.session_idle;
+        s.session_max_age = self.session_max_age;
+        s.login_throttle = throttle::Policy {
+            max_failures_per_account: self.login_max_failures,
+            max_failures_per_ip: self.login_max_failures_per_ip,
+            window: self.login_window,
+        };
+        s.password_min_length = usize::from(self.password_min_length);
+        s.trust_proxy = self.trust_proxy;
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_installation() {
+        let cli = Cli::try_parse_from(["minga"]).expect("parse");
+        let s = cli.settings.to_settings();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.public_url, "http://127.0.0.1:3000");
+        assert_eq!(s.log_origin, "127.0.0.1:3000/log");
+        assert_eq!(s.database_url(), "sqlite://./data/minga.db");
+        assert!(s.demo);
+        assert_eq!(s.login_throttle.max_failures_per_account, 5);
+        assert_eq!(s.login_throttle.window, chrono::Duration::minutes(15));
+        assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn flags_after_the_subcommand_and_durations() {
+        let cli = Cli::try_parse_from([
+            "minga",
+            "serve",
+            "--listen",
+            "0.0.0.0:8080",
+            "--public-url",
+            "https://minga.gob.mx/",
+            "--login-window",
+            "1h",
+            "--demo",
+            "false",
+        ])
+        .expect("parse");
+        let s = cli.settings.to_settings();
+        assert_eq!(s.public_url, "https://minga.gob.mx");
+        assert_eq!(s.log_origin, "minga.gob.mx/log");
+        assert!(s.secure_cookies());
+        assert!(!s.demo);
+        assert_eq!(s.login_throttle.window, chrono::Duration::hours(1));
+        assert!(Cli::try_parse_from(["minga", "--login-window", "soon"]).is_err());
+        assert!(Cli::try_parse_from(["minga", "--password-min-length", "4"]).is_err());
+    }
+}

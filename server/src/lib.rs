@@ -1,0 +1,111 @@
+//! The `minga` binary's library half: preparing the data directory and database, building the
+//! router, running the server and its workers until shutdown. `main.rs` is the command line.
+
+pub mod config;
+pub mod routes;
+pub mod workers;
+
+use anyhow::Context;
+use app::services::bootstrap::{self, Credentials};
+use app::settings::Settings;
+use app::{AppState, db};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// What start-up created and must be told once.
+#[derive(Debug, Default)]
+pub struct StartReport {
+    pub admin: Option<Credentials>,
+    pub demo: Vec<Credentials>,
+}
+
+/// Creates the data directory (database, documents, keys), migrates, loads the keys and makes
+/// sure the founding collectives, an administrator and (first start) the demo network exist.
+pub async fn prepare(settings: Settings) -> anyhow::Result<(AppState, StartReport)> {
+    for dir in [
+        settings.data_dir.clone(),
+        settings.documents_dir(),
+        settings.keys_dir(),
+    ] {
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    restrict(&settings.keys_dir(), 0o700)?;
+    let pool = db::connect(&settings)
+        .await
+        .with_context(|| format!("opening the database {}", settings.database_url()))?;
+    db::migrate(&pool)
+        .await
+        .context("applying the migrations")?;
+    let csrf_key = load_or_create_key(&settings.keys_dir().join("csrf.key"))?;
+    let state = AppState::new(pool, settings, csrf_key);
+    let admin = bootstrap::ensure_foundation(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("bootstrap: {e}"))?;
+    let mut report = StartReport {
+        admin,
+        demo: Vec::new(),
+    };
+    if state.settings.demo
+        && let Some(admin) = &report.admin
+    {
+        report.demo = bootstrap::load_demo(&state, &admin.password)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+    }
+    Ok((state, report))
+}
+
+/// A 32-byte secret kept in a file readable only by the portal's user.
+fn load_or_create_key(path: &Path) -> anyhow::Result<[u8; 32]> {
+    if let Ok(bytes) = std::fs::read(path) {
+        return bytes
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("{} is not a 32-byte key", path.display()));
+    }
+    let key = app::services::secrets::random_bytes::<32>().map_err(|e| anyhow::anyhow!("{e}"))?;
+    std::fs::write(path, key).with_context(|| format!("writing {}", path.display()))?;
+    restrict(path, 0o600)?;
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn restrict(path: &Path, mode: u32) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("restricting {}", path.display()))
+}
+
+#[cfg(not(unix))]
+fn restrict(_: &Path, _: u32) -> anyhow::Result<()> {
+    Ok(())
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish, stops the workers and
+/// closes the database (checkpointing the WAL).
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stop_workers, stop_rx) = watch::channel(false);
+    let workers = workers::spawn_all(&state, &stop_rx);
+    let router = routes::router(state.clone());
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving HTTP")?;
+    tracing::info!("HTTP server stopped; stopping workers");
+    let _ = stop_workers.send(true);
+    for worker in workers {
+        let _ = worker.await;
+    }
+    state.db.close().await;
+    tracing::info!("shutdown complete");
+    Ok(())
+}
