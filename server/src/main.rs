@@ -39,8 +39,16 @@ async fn main() -> anyhow::Result<()> {
                     app::services::secrets::random_password().map_err(|e| anyhow::anyhow!("{e}"))?
                 }
             };
-            let (state, report) = server::prepare(settings).await?;
-            print_credentials(&report.admin.into_iter().collect::<Vec<_>>());
+            // load the demo here, with its own password, rather than as part of a first start
+            let (state, report) = server::prepare(app::settings::Settings {
+                demo: false,
+                ..settings
+            })
+            .await?;
+            if let Some(admin) = &report.admin {
+                say("Administrator created:");
+                print_credentials(std::slice::from_ref(admin));
+            }
             let logins = app::services::bootstrap::load_demo(&state, &password)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -67,7 +67,8 @@ mod tests {
             window: Duration::minutes(15),
         };
         let m = |v: &[i64]| v.iter().map(|x| at(*x, now)).collect::<Vec<_>>();
-        let cases: Vec<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>, Decision)> = vec![
+        type Case = (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>, Decision);
+        let cases: Vec<Case> = vec![
             (m(&[]), m(&[]), Decision::Allow),
             (m(&[1, 2]), m(&[1, 2]), Decision::Allow),
             // three failures for the account in the window: wait until the oldest ages out

@@ -62,8 +62,11 @@ pub async fn change_password(
     {
         Ok(()) => Ok(redirect("/account?ok=password")),
         Err(e) => {
-            let (status, errors) = refused_form(e, ctx.t())?;
-            render(&state, &ctx, None, errors, None, status).await
+            let refused = refused_form(e, ctx.t())?;
+            let (status, errors) = (refused.status, refused.errors.clone());
+            render(&state, &ctx, None, errors, None, status)
+                .await
+                .map(|r| refused.finish(r))
         }
     }
 }
@@ -81,10 +84,11 @@ pub async fn change_language(
 ) -> Result<Response, AppError> {
     let user = ctx.require_user()?;
     let Some(lang) = Lang::parse(&form.locale) else {
-        let (status, errors) = refused_form(
+        let refused = refused_form(
             AppError::Invalid(Invalid::one("locale", ChoiceInvalid)),
             ctx.t(),
         )?;
+        let (status, errors) = (refused.status, refused.errors.clone());
         return render(
             &state,
             &ctx,
@@ -93,7 +97,8 @@ pub async fn change_language(
             Some(errors),
             status,
         )
-        .await;
+        .await
+        .map(|r| refused.finish(r));
     };
     accounts::set_locale(&state.db, user.account_id, lang, &ctx.actor()).await?;
     let mut response = redirect("/account?ok=language");

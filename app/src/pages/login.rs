@@ -85,8 +85,9 @@ pub async fn post(
             Ok(response)
         }
         Err(e) => {
-            let (status, errors) = refused_form(e, ctx.t())?;
-            Ok(render(&ctx, &form, errors, status))
+            let refused = refused_form(e, ctx.t())?;
+            let (status, errors) = (refused.status, refused.errors.clone());
+            Ok(refused.finish(render(&ctx, &form, errors, status)))
         }
     }
 }

@@ -15,8 +15,10 @@ use crate::i18n::Tr;
 use crate::web::html_layer;
 use crate::{AppError, AppState};
 use axum::Router;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::from_fn_with_state;
+use axum::response::Response;
 use axum::routing::{get, post};
 
 /// Every HTML route, behind the layer that builds the request context.
@@ -44,27 +46,45 @@ pub fn router(state: AppState) -> Router<AppState> {
         .layer(from_fn_with_state(state, html_layer))
 }
 
-/// Whether a refused submission is shown again as a form (with this status and these errors)
-/// or is an error page.
-pub(crate) fn refused_form(
-    err: AppError,
-    t: &'static Tr,
-) -> Result<(StatusCode, FormErrors), AppError> {
+/// A refused submission shown again as its form: the status, the errors by field, and for
+/// throttling the wait (sent as `Retry-After`).
+pub(crate) struct Refused {
+    pub status: StatusCode,
+    pub errors: FormErrors,
+    retry_after_secs: Option<u64>,
+}
+
+impl Refused {
+    /// Adds what the status needs besides the page (`Retry-After` for 429).
+    pub fn finish(&self, mut response: Response) -> Response {
+        if let Some(secs) = self.retry_after_secs
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(RETRY_AFTER, v);
+        }
+        response
+    }
+}
+
+/// Whether a refused submission is shown again as a form, or is an error page.
+pub(crate) fn refused_form(err: AppError, t: &'static Tr) -> Result<Refused, AppError> {
     match err {
-        AppError::Invalid(invalid) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FormErrors::from_invalid(&invalid, t),
-        )),
-        AppError::RateLimited { retry_after_secs } => Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            FormErrors(vec![(
+        AppError::Invalid(invalid) => Ok(Refused {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors: FormErrors::from_invalid(&invalid, t),
+            retry_after_secs: None,
+        }),
+        AppError::RateLimited { retry_after_secs } => Ok(Refused {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            errors: FormErrors(vec![(
                 "",
                 crate::i18n::fill(
                     t.error_rate_limited_text,
                     &[("minutes", &retry_after_secs.div_ceil(60).max(1))],
                 ),
             )]),
-        )),
+            retry_after_secs: Some(retry_after_secs),
+        }),
         other => Err(other),
     }
 }

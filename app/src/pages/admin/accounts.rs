@@ -178,7 +178,8 @@ pub async fn grant(
     match result {
         Ok(()) => Ok(redirect(&format!("/admin/accounts/{id}?ok=granted"))),
         Err(e) => {
-            let (status, errors) = refused_form(e, ctx.t())?;
+            let refused = refused_form(e, ctx.t())?;
+            let (status, errors) = (refused.status, refused.errors.clone());
             render_show(
                 &state,
                 &ctx,
@@ -190,6 +191,7 @@ pub async fn grant(
                 status,
             )
             .await
+            .map(|r| refused.finish(r))
         }
     }
 }
@@ -220,7 +222,8 @@ pub async fn revoke(
             "/admin/accounts/{account_id}?ok=revoked"
         ))),
         Err(e) => {
-            let (status, errors) = refused_form(e, ctx.t())?;
+            let refused = refused_form(e, ctx.t())?;
+            let (status, errors) = (refused.status, refused.errors.clone());
             render_show(
                 &state,
                 &ctx,
@@ -232,6 +235,7 @@ pub async fn revoke(
                 status,
             )
             .await
+            .map(|r| refused.finish(r))
         }
     }
 }
@@ -267,7 +271,8 @@ async fn set_disabled(
             if disabled { "disabled" } else { "enabled" }
         ))),
         Err(e) => {
-            let (status, errors) = refused_form(e, ctx.t())?;
+            let refused = refused_form(e, ctx.t())?;
+            let (status, errors) = (refused.status, refused.errors.clone());
             render_show(
                 &state,
                 &ctx,
@@ -279,6 +284,7 @@ async fn set_disabled(
                 status,
             )
             .await
+            .map(|r| refused.finish(r))
         }
     }
 }

@@ -1,0 +1,7 @@
+//! Integration tests: the real server on a random port, a fresh on-disk SQLite per test,
+//! driven over HTTP like a browser would (cookies, CSRF tokens, redirects).
+
+mod accounts;
+mod ops;
+mod roles;
+mod support;

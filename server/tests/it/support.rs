@@ -1,0 +1,245 @@
+//! The test harness: spawn the app, and a cookie-keeping client that fills in CSRF tokens.
+
+use app::AppState;
+use app::domain::roles::{Grant, Role};
+use app::services::accounts::{self, Registration};
+use app::services::audit::Actor;
+use app::services::offices;
+use app::settings::Settings;
+use reqwest::{Client, Response, StatusCode};
+use std::net::SocketAddr;
+use tokio::sync::oneshot;
+
+pub const ADMIN_EMAIL: &str = "admin@minga.example";
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
+pub const PASSWORD: &str = "a long enough test password";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    #[allow(
+        dead_code,
+        reason = "kept so the data directory lives as long as the app"
+    )]
+    pub dir: tempfile::TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns the app with settings adjusted by `tweak` (demo data off unless turned on).
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mut settings = Settings::embedded(dir.path().join("data"));
+        settings.listen = addr;
+        settings.public_url = format!("http://{addr}");
+        settings.admin_password = Some(ADMIN_PASSWORD.into());
+        settings.demo = false;
+        tweak(&mut settings);
+        let (state, _) = server::prepare(settings).await.expect("prepare");
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(server::serve(state.clone(), listener, async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            addr,
+            state,
+            dir,
+            shutdown: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: format!("http://{}", self.addr),
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    /// Creates an account holding `role` (for the roles that represent one, in the first
+    /// collective); returns its e-mail and account id.
+    pub async fn account_with_role(&self, role: Role) -> (String, i64) {
+        let email = format!(
+            "{}.{}@test.example",
+            role.as_str(),
+            app::services::secrets::random_token().expect("token")[..8].to_lowercase()
+        );
+        let registration = Registration {
+            full_name: format!("Persona {}", role.as_str()),
+            email: email.clone(),
+            password: PASSWORD.into(),
+            password_confirm: PASSWORD.into(),
+        };
+        let actor = Actor::system("test");
+        let id = accounts::register(&self.state, &registration, &actor)
+            .await
+            .expect("register");
+        if role.is_granted() {
+            let person: i64 = sqlx::query_scalar("SELECT person_id FROM accounts WHERE id = ?")
+                .bind(id)
+                .fetch_one(&self.state.db)
+                .await
+                .expect("person");
+            let grant = Grant {
+                role,
+                collective_id: role.represents_collective().then_some(1),
+                starts_on: chrono::Utc::now().date_naive(),
+                ends_on: None,
+            };
+            offices::grant(&self.state, person, &grant, "test", &actor)
+                .await
+                .expect("grant");
+        }
+        (email, id)
+    }
+
+    /// A browser logged in as a new account holding `role`.
+    pub async fn browser_as(&self, role: Role) -> (Browser, i64) {
+        let (email, id) = self.account_with_role(role).await;
+        let b = self.browser();
+        let r = b.login(&email, PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login as {role:?}");
+        (b, id)
+    }
+
+    pub async fn admin(&self) -> Browser {
+        let b = self.browser();
+        let r = b.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "admin login");
+        b
+    }
+
+    pub async fn audit_actions(
+        &self,
+    ) -> Vec<(
+        String,
+        Option<i64>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    )> {
+        sqlx::query_as("SELECT action, actor_id, entity_type, entity_id, before_json, after_json FROM audit_log ORDER BY id")
+            .fetch_all(&self.state.db)
+            .await
+            .expect("audit")
+    }
+
+    /// Stops the server the way SIGTERM does and waits for it to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("join").expect("clean shutdown");
+        }
+    }
+}
+
+pub struct Browser {
+    pub base: String,
+    pub client: Client,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn text(&self, path: &str) -> (StatusCode, String) {
+        let r = self.get(path).await;
+        let status = r.status();
+        (status, r.text().await.expect("body"))
+    }
+
+    /// The CSRF token of the forms on `page`.
+    pub async fn csrf(&self, page: &str) -> String {
+        let (_, html) = self.text(page).await;
+        csrf_in(&html).unwrap_or_else(|| panic!("no CSRF token on {page}"))
+    }
+
+    /// Posts a form exactly as given (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Posts a form with the CSRF token taken from `page`, as a browser submitting it would.
+    pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf(page).await;
+        let mut all = vec![("_csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(action, &all).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.submit(
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+}
+
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    Some(html[at..].split('"').next()?.to_string())
+}
+
+pub fn location(r: &Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The text of an HTML page without tags or Leptos' `<!>` markers, for matching sentences.
+pub fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
