@@ -39,7 +39,13 @@ pub fn CsrfInput(ctx: Ctx) -> impl IntoView {
 }
 
 #[component]
-pub fn ErrorSummary(errors: FormErrors, t: &'static Tr) -> impl IntoView {
+pub fn ErrorSummary(
+    errors: FormErrors,
+    t: &'static Tr,
+    /// (field, label) pairs, so that each line says which field it is about.
+    #[prop(optional)]
+    labels: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
     (!errors.is_empty()).then(|| {
         let items = errors
             .0
@@ -48,7 +54,11 @@ pub fn ErrorSummary(errors: FormErrors, t: &'static Tr) -> impl IntoView {
                 if field.is_empty() {
                     view! { <li>{message}</li> }.into_any()
                 } else {
-                    view! { <li><a href=format!("#{field}")>{message}</a></li> }.into_any()
+                    let text = match labels.iter().find(|(f, _)| *f == field) {
+                        Some((_, label)) => format!("{label}: {message}"),
+                        None => message,
+                    };
+                    view! { <li><a href=format!("#{field}")>{text}</a></li> }.into_any()
                 }
             })
             .collect_view();

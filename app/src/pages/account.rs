@@ -166,7 +166,7 @@ async fn render(
                 </section>
                 <section aria-labelledby="password-title" class="narrow">
                     <h2 id="password-title">{t.account_password_title}</h2>
-                    <ErrorSummary errors=password_errors.clone() t=t/>
+                    <ErrorSummary errors=password_errors.clone() t=t labels=vec![("current_password", t.field_current_password), ("new_password", t.field_new_password), ("new_password_confirm", t.field_new_password_confirm)]/>
                     <form method="post" action="/account/password" novalidate>
                         <CsrfInput ctx=ctx.clone()/>
                         <Field label=t.field_current_password name="current_password" kind="password"

@@ -124,7 +124,7 @@ fn render(ctx: &Ctx, form: &LoginForm, errors: FormErrors, status: StatusCode) -
             <Layout ctx=ctx.clone() title=t.login_title>
                 <div class="narrow">
                     <h1>{t.login_title}</h1>
-                    <ErrorSummary errors=errors.clone() t=t/>
+                    <ErrorSummary errors=errors.clone() t=t labels=vec![("email", t.field_email), ("password", t.field_password)]/>
                     <form method="post" action="/login" novalidate>
                         <CsrfInput ctx=ctx.clone()/>
                         <input type="hidden" name="next" value=form.next.clone()/>

@@ -81,7 +81,7 @@ fn render(
                 <div class="narrow">
                     <h1>{t.register_title}</h1>
                     <p>{t.register_intro}</p>
-                    <ErrorSummary errors=errors.clone() t=t/>
+                    <ErrorSummary errors=errors.clone() t=t labels=vec![("full_name", t.field_full_name), ("email", t.field_email), ("password", t.field_password), ("password_confirm", t.field_password_confirm)]/>
                     <form method="post" action="/register" novalidate>
                         <CsrfInput ctx=ctx.clone()/>
                         <Field label=t.field_full_name name="full_name" value=form.full_name.clone() error=errors.get("full_name")

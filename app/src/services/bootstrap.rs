@@ -3,6 +3,7 @@
 
 use super::accounts::{self, Registration};
 use super::audit::{self, Actor};
+use super::memberships::{self, Member};
 use super::offices;
 use crate::db::Ts;
 use crate::domain::roles::{Grant, Role};
@@ -352,24 +353,16 @@ pub async fn load_demo(state: &AppState, password: &str) -> AppResult<Vec<Creden
         .await?;
         let since =
             NaiveDate::parse_from_str(inst.since, "%Y-%m-%d").map_err(AppError::internal)?;
-        let membership: i64 = sqlx::query_scalar(
-            "INSERT INTO collective_memberships (collective_id, institution_id, since, created_at)
-             SELECT id, ?, ?, ? FROM collectives WHERE slug = ? RETURNING id",
-        )
-        .bind(id)
-        .bind(since)
-        .bind(Ts::now())
-        .bind(inst.collective)
-        .fetch_one(&mut *tx)
-        .await?;
-        audit::record(
+        let collective_id: i64 = sqlx::query_scalar("SELECT id FROM collectives WHERE slug = ?")
+            .bind(inst.collective)
+            .fetch_one(&mut *tx)
+            .await?;
+        memberships::add(
             &mut tx,
             &actor,
-            "membership.created",
-            "membership",
-            membership,
-            None,
-            Some(json!({"institution_id": id, "collective": inst.collective, "since": since})),
+            collective_id,
+            Member::Institution(id),
+            since,
         )
         .await?;
     }
@@ -402,6 +395,21 @@ pub async fn load_demo(state: &AppState, password: &str) -> AppResult<Vec<Creden
                 None => None,
             };
             grant_role(state, account_id, role, collective_id, &actor).await?;
+            if role == Role::Member
+                && let Some(cid) = collective_id
+            {
+                // an individual member, besides the member institutions
+                let since = NaiveDate::from_ymd_opt(2021, 1, 15)
+                    .ok_or_else(|| AppError::internal("demo date"))?;
+                let person_id: i64 =
+                    sqlx::query_scalar("SELECT person_id FROM accounts WHERE id = ?")
+                        .bind(account_id)
+                        .fetch_one(&state.db)
+                        .await?;
+                let mut tx = state.db.begin().await?;
+                memberships::add(&mut tx, &actor, cid, Member::Person(person_id), since).await?;
+                tx.commit().await?;
+            }
         }
         logins.push(Credentials {
             email: email.into(),

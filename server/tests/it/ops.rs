@@ -151,6 +151,7 @@ async fn the_home_page_presents_the_demo_network() {
         "Colectivo del Sector Público",
         "Colectivo de Organizaciones de la Sociedad Civil",
         "Universidad Nacional Autónoma de México",
+        "Instituciones integrantes: 2 · Personas integrantes: 1",
     ] {
         assert!(text.contains(expected), "{expected}");
     }

@@ -359,7 +359,7 @@ async fn render_show(
                 <section aria-labelledby="grant-title" class="narrow">
                     <h2 id="grant-title">{t.admin_grant_title}</h2>
                     <p class="hint">{t.admin_grant_intro}</p>
-                    <ErrorSummary errors=grant_errors.clone() t=t/>
+                    <ErrorSummary errors=grant_errors.clone() t=t labels=vec![("role", t.col_role), ("collective_id", t.col_collective), ("starts_on", t.field_starts_on), ("ends_on", t.field_ends_on)]/>
                     <form method="post" action=format!("/admin/accounts/{id}/offices") novalidate>
                         <CsrfInput ctx=ctx.clone()/>
                         <SelectField label=t.col_role name="role" options=role_options selected=form.role.clone() error=grant_errors.get("role")/>

@@ -1,0 +1,63 @@
+// Runs the real `minga` binary on a fresh data directory and drives it in Debian's Chromium:
+// once with JavaScript and once without, since every page must work without it.
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const port = Number(process.env.MINGA_E2E_PORT ?? 3100);
+const dataDir = mkdtempSync(join(tmpdir(), 'minga-e2e-'));
+const binary = process.env.MINGA_BIN ?? resolve(__dirname, '../target/debug/minga');
+export const adminPassword = 'e2e administrator password';
+
+const chromium = {
+  browserName: 'chromium' as const,
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+};
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: 'off',
+  },
+  projects: [
+    { name: 'chromium', use: { ...chromium }, testIgnore: /phone/ },
+    { name: 'chromium-no-js', use: { ...chromium, javaScriptEnabled: false }, testIgnore: /a11y|phone/ },
+    {
+      name: 'phone-no-js',
+      use: { ...chromium, javaScriptEnabled: false, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true },
+      testMatch: /phone/,
+    },
+  ],
+  webServer: {
+    command: `${binary} serve`,
+    url: `http://127.0.0.1:${port}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      MINGA_DATA_DIR: dataDir,
+      MINGA_LISTEN: `127.0.0.1:${port}`,
+      MINGA_ADMIN_PASSWORD: adminPassword,
+      MINGA_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,26 @@
+// An axe scan of every public page, in both languages: no serious or critical violations.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+
+const pages = ['/', '/login', '/register', '/no-such-page'];
+
+for (const lang of ['es', 'en']) {
+  for (const path of pages) {
+    test(`accessibility of ${path} (${lang})`, async ({ page }) => {
+      await page.goto(`/lang/${lang}?next=${encodeURIComponent(path)}`);
+      await expect(page.locator('html')).toHaveAttribute('lang', lang);
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+      const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(blocking.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+    });
+  }
+}
+
+test('accessibility of a form shown again with its errors', async ({ page }) => {
+  await page.goto('/register');
+  await page.getByRole('button', { name: 'Crear cuenta' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(blocking.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+});

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test of Minga: format and lint, unit and integration tests (real server, on-disk
+# SQLite), then the browser tests in headless Chromium. Installs what it needs first
+# (scripts/setup-test-deps.sh; quick when everything is already there).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup-test-deps.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+start=$(date +%s)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (unit and integration)"
+cargo test --workspace --locked
+
+step "browser tests (Playwright, Debian Chromium, JavaScript on and off)"
+cargo build -p server --locked
+(cd end2end && MINGA_BIN="$PWD/../target/debug/minga" npx playwright test)
+
+printf '\nAll tests passed in %ss.\n' "$(( $(date +%s) - start ))"
