@@ -2,5 +2,6 @@
 //! (the caller passes `today` or `now`). Each rule returns a typed refusal a person can read.
 
 pub mod accounts;
+pub mod evidence;
 pub mod roles;
 pub mod throttle;

@@ -1,0 +1,218 @@
+//! The self-contained receipt of an evidence and its offline check: entry → link hash,
+//! inclusion proof → root, checkpoint signature, checkpoint ↔ proof, document hash.
+//! `minga verify` runs exactly this; anyone can re-implement it from DESIGN.md.
+
+use super::checkpoint::{self, Checkpoint};
+use super::entry::Entry;
+use super::{Hash, merkle};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inclusion {
+    pub tree_size: u64,
+    pub root: Hash,
+    pub path: Vec<Hash>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub v: u32,
+    pub id: String,
+    pub index: u64,
+    pub entry: Entry,
+    pub link_hash: Hash,
+    pub inclusion: Inclusion,
+    /// The signed checkpoint note the inclusion proof leads to.
+    pub checkpoint: String,
+    #[serde(default)]
+    pub anchors: Vec<serde_json::Value>,
+}
+
+/// One step of the verification and how it went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// Runs every check; a check that cannot run (no key, no document) says so and fails
+/// (`document` absent means the document check is skipped, not failed).
+pub fn verify(
+    receipt: &Receipt,
+    verifier_key: Option<&str>,
+    document: Option<&[u8]>,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let mut push = |name: &'static str, result: Result<String, String>| {
+        let (ok, detail) = match result {
+            Ok(d) => (true, d),
+            Err(d) => (false, d),
+        };
+        checks.push(Check { name, ok, detail });
+    };
+
+    let link = receipt.entry.link_hash();
+    push(
+        "entry",
+        if link == receipt.link_hash {
+            Ok(format!("the entry's leaf hash is the link hash {link}"))
+        } else {
+            Err(format!(
+                "the entry hashes to {link}, not to the receipt's link hash {}",
+                receipt.link_hash
+            ))
+        },
+    );
+
+    let inc = &receipt.inclusion;
+    push(
+        "inclusion",
+        merkle::verify_inclusion(receipt.index, inc.tree_size, &link, &inc.path, &inc.root)
+            .map(|()| {
+                format!(
+                    "entry {} is in the tree of {} entries with root {}",
+                    receipt.index, inc.tree_size, inc.root
+                )
+            })
+            .map_err(|e| format!("the inclusion proof fails: {e}")),
+    );
+
+    let signed: Result<Checkpoint, String> = match verifier_key {
+        Some(key) => checkpoint::verify(&receipt.checkpoint, key)
+            .map_err(|e| format!("checkpoint signature: {e}")),
+        None => Err(
+            "no verifier key given: the checkpoint's signature cannot be checked (use --key)"
+                .into(),
+        ),
+    };
+    push(
+        "signature",
+        signed
+            .as_ref()
+            .map(|c| format!("the checkpoint is signed by the log {}", c.origin))
+            .map_err(Clone::clone),
+    );
+
+    let cp = signed
+        .or_else(|_| checkpoint::parse_unverified(&receipt.checkpoint).map_err(|e| e.to_string()));
+    push(
+        "checkpoint",
+        match cp {
+            Ok(cp) if cp.size == inc.tree_size && cp.root == inc.root => Ok(format!(
+                "the checkpoint commits to size {} and root {}",
+                cp.size, cp.root
+            )),
+            Ok(cp) => Err(format!(
+                "the checkpoint says size {} root {}, the proof size {} root {}",
+                cp.size, cp.root, inc.tree_size, inc.root
+            )),
+            Err(e) => Err(format!("the checkpoint cannot be read: {e}")),
+        },
+    );
+
+    if let Some(bytes) = document {
+        let h = Hash::of(bytes);
+        push(
+            "document",
+            match receipt.entry.document_hash {
+                Some(expected) if expected == h => {
+                    Ok(format!("the document hashes to {h}, as registered"))
+                }
+                Some(expected) => Err(format!(
+                    "the document hashes to {h}, but {expected} was registered"
+                )),
+                None => Err("no document was registered with this evidence".into()),
+            },
+        );
+    }
+    checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::evidence::checkpoint::LogKey;
+    use std::collections::HashMap;
+
+    fn receipt_for(doc: &[u8]) -> (Receipt, String) {
+        let key =
+            LogKey::from_private(&LogKey::encode_private("test.example/log", &[3; 32]).expect("k"))
+                .expect("k");
+        let mut f = merkle::Frontier::default();
+        let mut stored = HashMap::new();
+        let mut entries = Vec::new();
+        for i in 0..5u64 {
+            let e = Entry {
+                v: 1,
+                kind: "purchase-order".into(),
+                source: "catalogo".into(),
+                reference: format!("OC-{i}"),
+                data_hash: Hash::of(format!("{i}").as_bytes()),
+                document_hash: (i == 3).then(|| Hash::of(doc)),
+                items_root: None,
+                items: 0,
+                registered_at: "2026-11-22T10:00:00Z".into(),
+            };
+            stored.extend(f.append(e.link_hash()));
+            entries.push(e);
+        }
+        let note = key.sign(5, &f.root()).expect("sign");
+        let r = Receipt {
+            v: 1,
+            id: "abc".into(),
+            index: 3,
+            entry: entries[3].clone(),
+            link_hash: entries[3].link_hash(),
+            inclusion: Inclusion {
+                tree_size: 5,
+                root: f.root(),
+                path: merkle::inclusion_proof(3, 5, &stored).expect("p"),
+            },
+            checkpoint: note,
+            anchors: vec![],
+        };
+        (r, key.verifier_key().to_string())
+    }
+
+    fn failed(checks: &[Check]) -> Vec<&'static str> {
+        checks.iter().filter(|c| !c.ok).map(|c| c.name).collect()
+    }
+
+    #[test]
+    fn a_good_receipt_passes_every_check() {
+        let (r, key) = receipt_for(b"%PDF-1.7 orden");
+        let checks = verify(&r, Some(&key), Some(b"%PDF-1.7 orden"));
+        assert_eq!(failed(&checks), Vec::<&str>::new(), "{checks:?}");
+        assert_eq!(checks.len(), 5);
+        // round trip through JSON
+        let json = serde_json::to_string(&r).expect("json");
+        let back: Receipt = serde_json::from_str(&json).expect("parse");
+        assert_eq!(failed(&verify(&back, Some(&key), None)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn each_tampering_names_the_check_that_fails() {
+        let (r, key) = receipt_for(b"doc");
+        let mut t = r.clone();
+        t.entry.reference = "OC-999".into();
+        assert_eq!(
+            failed(&verify(&t, Some(&key), None)),
+            vec!["entry", "inclusion"]
+        );
+        let mut t = r.clone();
+        t.inclusion.path[0].0[0] ^= 1;
+        assert_eq!(failed(&verify(&t, Some(&key), None)), vec!["inclusion"]);
+        let mut t = r.clone();
+        t.checkpoint = t.checkpoint.replace("\n5\n", "\n6\n");
+        assert_eq!(
+            failed(&verify(&t, Some(&key), None)),
+            vec!["signature", "checkpoint"]
+        );
+        assert_eq!(failed(&verify(&r, None, None)), vec!["signature"]);
+        assert_eq!(
+            failed(&verify(&r, Some(&key), Some(b"forged"))),
+            vec!["document"]
+        );
+    }
+}
