@@ -11,6 +11,10 @@ use std::fmt::Debug;
 pub trait Reason: Debug + Send + Sync + 'static {
     fn code(&self) -> &'static str;
     fn message(&self, t: &'static Tr) -> String;
+    /// A JSON pointer to the offending member of a request body, when there is one.
+    fn pointer(&self) -> Option<String> {
+        None
+    }
 }
 
 /// One problem with one field of a form or a request body (`field` is "" for the whole form).
@@ -91,6 +95,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("request body too large")]
     PayloadTooLarge,
+    #[error("not yet in a signed checkpoint")]
+    Pending,
     #[error("unavailable: {0}")]
     Unavailable(String),
     #[error("database: {0}")]
@@ -110,7 +116,7 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::Pending => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -128,6 +134,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
+            AppError::Pending => "pending",
             AppError::RateLimited { .. } => "rate-limited",
             AppError::BadRequest(_) => "bad-request",
             AppError::PayloadTooLarge => "too-large",
@@ -156,6 +163,7 @@ impl AppError {
                     .join(" "),
             ),
             AppError::Conflict(detail) => (t.error_conflict_title, detail.clone()),
+            AppError::Pending => (t.error_pending_title, t.error_pending_text.to_string()),
             AppError::RateLimited { retry_after_secs } => (
                 t.error_rate_limited_title,
                 crate::i18n::fill(
@@ -200,7 +208,13 @@ impl IntoResponse for AppError {
             body["errors"] = inv
                 .0
                 .iter()
-                .map(|e| json!({"field": e.field, "code": e.reason.code(), "detail": e.reason.message(Lang::En.tr())}))
+                .map(|e| {
+                    let mut item = json!({"field": e.field, "code": e.reason.code(), "detail": e.reason.message(Lang::En.tr())});
+                    if let Some(pointer) = e.reason.pointer() {
+                        item["pointer"] = pointer.into();
+                    }
+                    item
+                })
                 .collect();
         }
         let mut response = (
@@ -209,8 +223,13 @@ impl IntoResponse for AppError {
             body.to_string(),
         )
             .into_response();
-        if let AppError::RateLimited { retry_after_secs } = &self
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        let retry_after = match &self {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Pending => Some(2),
+            _ => None,
+        };
+        if let Some(secs) = retry_after
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
         }

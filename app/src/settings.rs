@@ -1,6 +1,7 @@
 //! The portal's settings, with the seed's defaults. The binary fills them from flags and
 //! environment variables (`minga --help`); tests build them directly.
 
+use crate::domain::evidence::submission::Limits;
 use crate::domain::throttle;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,8 +14,10 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Where citizens reach the portal (QR codes, links in mail); cookies are `Secure` when https.
     pub public_url: String,
-    /// The first line of the log's checkpoints.
+    /// The first line of the log's checkpoints. Fixed by the log's key once created.
     pub log_origin: String,
+    /// Whether `log_origin` was set by the operator (then it must match the key).
+    pub log_origin_explicit: bool,
     /// The bootstrap administrator's password instead of a generated one.
     pub admin_password: Option<String>,
     /// Load the demo network on first start.
@@ -27,6 +30,12 @@ pub struct Settings {
     pub password_min_length: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
     pub trust_proxy: bool,
+    /// Sizes a submission may have.
+    pub evidence_limits: Limits,
+    /// A new checkpoint is signed at most this often while entries arrive.
+    pub checkpoint_interval: std::time::Duration,
+    /// How often the integrity audit re-checks the whole log.
+    pub audit_interval: chrono::Duration,
 }
 
 impl Settings {
@@ -39,6 +48,7 @@ impl Settings {
             database_url: None,
             public_url: format!("http://{listen}"),
             log_origin: default_log_origin(&format!("http://{listen}")),
+            log_origin_explicit: false,
             admin_password: None,
             demo: true,
             session_idle: chrono::Duration::hours(8),
@@ -50,6 +60,9 @@ impl Settings {
             },
             password_min_length: 12,
             trust_proxy: false,
+            evidence_limits: Limits::default(),
+            checkpoint_interval: std::time::Duration::from_secs(1),
+            audit_interval: chrono::Duration::hours(1),
         }
     }
 

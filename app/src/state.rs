@@ -1,9 +1,12 @@
-//! What every request handler and worker shares: the database, the settings and the keys.
+//! What every request handler and worker shares: the database, the settings, the keys and the
+//! evidence log's writer.
 
+use crate::services::evidence::Log;
 use crate::settings::Settings;
 use sqlx::SqlitePool;
 use std::ops::Deref;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -13,15 +16,15 @@ pub struct Inner {
     pub settings: Settings,
     /// Secret for the HMAC that binds a form's CSRF token to the browser's cookie.
     pub csrf_key: [u8; 32],
+    /// The evidence log: its sequencer and signing key.
+    pub log: Log,
+    /// Woken when a decision was recorded, so the publisher registers it at once.
+    pub decisions_pending: Notify,
 }
 
 impl AppState {
-    pub fn new(db: SqlitePool, settings: Settings, csrf_key: [u8; 32]) -> Self {
-        AppState(Arc::new(Inner {
-            db,
-            settings,
-            csrf_key,
-        }))
+    pub fn new(db: SqlitePool, settings: Settings, csrf_key: [u8; 32], log: Log) -> Self {
+        AppState(Arc::new(Inner { db, settings, csrf_key, log, decisions_pending: Notify::new() }))
     }
 }
 

@@ -28,6 +28,43 @@ pub enum Command {
     Migrate,
     /// Load the demo network (institutions, people, one account per role) and print its logins.
     Demo,
+    /// Check an evidence receipt offline: entry, inclusion proof, checkpoint signature, document.
+    /// Exits 0 only if every check holds.
+    Verify {
+        /// The receipt JSON (from /api/v1/evidence/{id}/receipt).
+        receipt: PathBuf,
+        /// The document to compare with the registered document hash.
+        #[arg(long)]
+        document: Option<PathBuf>,
+        /// The log's verifier key (`name+id+key`, as at /log/key), or a file holding it.
+        /// Defaults to the key of the portal in the data directory, if there is one.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Run the integrity audit now: re-derive every entry and rebuild the tree against the
+    /// signed checkpoints. Exits 1 if anything was altered.
+    Audit,
+    /// Manage the API keys of source systems.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key for SOURCE limited to the given kinds; prints it once.
+    Create {
+        source: String,
+        /// Kinds the key may register, separated by commas.
+        #[arg(long, required = true)]
+        kinds: String,
+        /// Show the records of these kinds on their public verification pages.
+        #[arg(long)]
+        public: bool,
+    },
+    /// List the keys (never the keys themselves).
+    List,
+    /// Revoke a key by its number.
+    Revoke { id: i64 },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -101,6 +138,15 @@ pub struct SettingsArgs {
     /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
     #[arg(long, env = "MINGA_TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub trust_proxy: bool,
+    /// Largest document a submission may carry, in bytes.
+    #[arg(long, env = "MINGA_MAX_DOCUMENT_SIZE", default_value_t = 20 * 1024 * 1024, global = true)]
+    pub max_document_size: usize,
+    /// Sign a new checkpoint at most this often while entries arrive.
+    #[arg(long, env = "MINGA_CHECKPOINT_INTERVAL", default_value = "1s", value_parser = parse_duration, global = true)]
+    pub checkpoint_interval: chrono::Duration,
+    /// How often the integrity audit re-checks the whole log.
+    #[arg(long, env = "MINGA_AUDIT_INTERVAL", default_value = "1h", value_parser = parse_duration, global = true)]
+    pub audit_interval: chrono::Duration,
     /// Log format: human-readable text or JSON lines.
     #[arg(long, env = "MINGA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -132,6 +178,9 @@ impl SettingsArgs {
         };
         s.password_min_length = usize::from(self.password_min_length);
         s.trust_proxy = self.trust_proxy;
+        s.evidence_limits.max_document_bytes = self.max_document_size;
+        s.checkpoint_interval = self.checkpoint_interval.to_std().unwrap_or(std::time::Duration::from_secs(1));
+        s.audit_interval = self.audit_interval;
         s
     }
 }

@@ -8,6 +8,8 @@ pub mod workers;
 use anyhow::Context;
 use app::services::bootstrap::{self, Credentials};
 use app::settings::Settings;
+use app::domain::evidence::checkpoint::LogKey;
+use app::services::evidence::Log;
 use app::{AppState, db};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -24,7 +26,7 @@ pub struct StartReport {
 
 /// Creates the data directory (database, documents, keys), migrates, loads the keys and makes
 /// sure the founding collectives, an administrator and (first start) the demo network exist.
-pub async fn prepare(settings: Settings) -> anyhow::Result<(AppState, StartReport)> {
+pub async fn prepare(mut settings: Settings) -> anyhow::Result<(AppState, StartReport)> {
     for dir in [
         settings.data_dir.clone(),
         settings.documents_dir(),
@@ -40,7 +42,10 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<(AppState, StartRepor
         .await
         .context("applying the migrations")?;
     let csrf_key = load_or_create_key(&settings.keys_dir().join("csrf.key"))?;
-    let state = AppState::new(pool, settings, csrf_key);
+    let log_key = load_or_create_log_key(&settings)?;
+    settings.log_origin = log_key.name().to_string();
+    let log = Log::start(pool.clone(), log_key).await.map_err(|e| anyhow::anyhow!("starting the evidence log: {e}"))?;
+    let state = AppState::new(pool, settings, csrf_key, log);
     let admin = bootstrap::ensure_foundation(&state)
         .await
         .map_err(|e| anyhow::anyhow!("bootstrap: {e}"))?;
@@ -56,6 +61,35 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<(AppState, StartRepor
             .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
     }
     Ok((state, report))
+}
+
+/// The log's Ed25519 signing key, as a signed-note private key named after the log's origin.
+/// Created on first start; afterwards its name is the log's origin (which can never change), and
+/// an explicitly configured `MINGA_LOG_ORIGIN` must match it.
+fn load_or_create_log_key(settings: &Settings) -> anyhow::Result<LogKey> {
+    let path = settings.keys_dir().join("log.key");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(_) => {
+            let seed = app::services::secrets::random_bytes::<32>().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let text = LogKey::encode_private(&settings.log_origin, &seed)
+                .map_err(|e| anyhow::anyhow!("MINGA_LOG_ORIGIN `{}`: {e}", settings.log_origin))?;
+            std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
+            restrict(&path, 0o600)?;
+            text
+        }
+    };
+    let key = LogKey::from_private(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    if settings.log_origin_explicit && key.name() != settings.log_origin {
+        anyhow::bail!(
+            "the log key in {} is for origin `{}` but MINGA_LOG_ORIGIN is `{}`; a log's origin cannot change",
+            path.display(),
+            key.name(),
+            settings.log_origin
+        );
+    }
+    std::fs::write(settings.keys_dir().join("log.vkey"), format!("{}\n", key.verifier_key()))?;
+    Ok(key)
 }
 
 /// A 32-byte secret kept in a file readable only by the portal's user.

@@ -58,9 +58,12 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                     <nav class="wrap main-nav" aria-label=t.nav_main>
                         <ul>
                             {nav_link("/", t.nav_home)}
+                            {nav_link("/v", t.nav_verify)}
+                            {nav_link("/integrity", t.nav_integrity)}
                             {logged_in.then(|| nav_link("/account", t.nav_account))}
                             {is_admin.then(|| nav_link("/admin/accounts", t.nav_admin_accounts))}
                             {is_admin.then(|| nav_link("/admin/audit", t.nav_admin_audit))}
+                            {is_admin.then(|| nav_link("/admin/api-keys", t.nav_admin_api_keys))}
                             {(!logged_in).then(|| nav_link("/login", t.nav_login))}
                             {(!logged_in).then(|| nav_link("/register", t.nav_register))}
                         </ul>

@@ -2,6 +2,7 @@
 
 mod form;
 mod layout;
+pub mod qr;
 mod offices;
 
 pub use form::{CsrfInput, ErrorSummary, Field, FormErrors, SelectField};

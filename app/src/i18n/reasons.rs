@@ -115,3 +115,61 @@ impl Reason for ChoiceInvalid {
         t.problem_choice_invalid.to_string()
     }
 }
+
+impl Reason for crate::domain::evidence::submission::SubmissionProblem {
+    fn code(&self) -> &'static str {
+        use crate::domain::evidence::submission::SubmissionProblem as P;
+        match self {
+            P::Required => "required",
+            P::KindInvalid => "kind_invalid",
+            P::KindNotAllowed => "kind_not_allowed",
+            P::RefInvalid => "ref_invalid",
+            P::NotAnObject => "not_an_object",
+            P::ItemNotAnObject { .. } => "item_not_an_object",
+            P::TooManyItems { .. } => "too_many_items",
+            P::DocumentTooLarge { .. } => "document_too_large",
+            P::DocumentEmpty => "document_empty",
+            P::MediaTypeInvalid => "media_type_invalid",
+            P::Base64Invalid => "base64_invalid",
+            P::UnsafeInteger(_) => "unsafe_integer",
+            P::BatchTooLarge { .. } => "batch_too_large",
+            P::BatchEmpty => "batch_empty",
+            P::JsonInvalid(_) => "json_invalid",
+        }
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        use crate::domain::evidence::submission::SubmissionProblem as P;
+        match self {
+            P::Required => t.problem_required.to_string(),
+            P::KindInvalid => t.submission_kind_invalid.to_string(),
+            P::KindNotAllowed => t.submission_kind_not_allowed.to_string(),
+            P::RefInvalid => t.submission_ref_invalid.to_string(),
+            P::NotAnObject => t.submission_not_an_object.to_string(),
+            P::ItemNotAnObject { position } => fill(t.submission_item_not_an_object, &[("position", position)]),
+            P::TooManyItems { max } => fill(t.submission_too_many_items, &[("max", max)]),
+            P::DocumentTooLarge { max } => fill(t.submission_document_too_large, &[("max", max)]),
+            P::DocumentEmpty => t.submission_document_empty.to_string(),
+            P::MediaTypeInvalid => t.submission_media_type_invalid.to_string(),
+            P::Base64Invalid => t.submission_base64_invalid.to_string(),
+            P::UnsafeInteger(n) => fill(t.submission_unsafe_integer, &[("number", n)]),
+            P::BatchTooLarge { max } => fill(t.submission_batch_too_large, &[("max", max)]),
+            P::BatchEmpty => t.submission_batch_empty.to_string(),
+            P::JsonInvalid(detail) => fill(t.submission_json_invalid, &[("detail", detail)]),
+        }
+    }
+}
+
+impl Reason for crate::services::evidence::AtPosition {
+    fn code(&self) -> &'static str {
+        self.problem.code()
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        format!("evidences[{}].{}: {}", self.position, self.field, self.problem.message(t))
+    }
+
+    fn pointer(&self) -> Option<String> {
+        Some(format!("/evidences/{}/{}", self.position, self.field))
+    }
+}

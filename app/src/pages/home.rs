@@ -80,6 +80,11 @@ pub async fn get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
                     <h1 id="home-title">{t.home_heading}</h1>
                     <p class="lead">{t.home_lead}</p>
                 </section>
+                <section aria-labelledby="verify-title" class="verify-box">
+                    <h2 id="verify-title">{t.home_verify_title}</h2>
+                    <p>{t.home_verify_text}</p>
+                    <crate::pages::verify::SearchForm t=t value=""/>
+                </section>
                 <section aria-labelledby="figures-title">
                     <h2 id="figures-title">{t.home_figures_title}</h2>
                     <dl class="stats">{stats}</dl>

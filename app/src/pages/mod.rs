@@ -6,9 +6,11 @@ pub mod account;
 pub mod admin;
 pub mod errors;
 pub mod home;
+pub mod integrity;
 pub mod lang;
 pub mod login;
 pub mod register;
+pub mod verify;
 
 use crate::components::FormErrors;
 use crate::i18n::Tr;
@@ -42,6 +44,17 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/accounts/{id}/enable", post(admin::accounts::enable))
         .route("/admin/offices/{id}/revoke", post(admin::accounts::revoke))
         .route("/admin/audit", get(admin::audit::list))
+        .route("/admin/api-keys", get(admin::api_keys::list).post(admin::api_keys::create))
+        .route("/admin/api-keys/{id}/revoke", post(admin::api_keys::revoke))
+        .route("/integrity", get(integrity::show))
+        .route("/v", get(verify::search))
+        .route("/v/{id}", get(verify::show))
+        .route(
+            "/v/{id}/check",
+            post(verify::check_copy).layer(axum::extract::DefaultBodyLimit::max(state.settings.evidence_limits.max_document_bytes + 64 * 1024)),
+        )
+        .route("/v/{id}/qr.svg", get(verify::qr_svg))
+        .route("/v/{id}/qr.png", get(verify::qr_png))
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state, html_layer))
 }

@@ -3,6 +3,7 @@
 
 use super::accounts::{self, Registration};
 use super::audit::{self, Actor};
+use super::evidence::decisions::{self, Decision};
 use super::memberships::{self, Member};
 use super::offices;
 use crate::db::Ts;
@@ -93,8 +94,24 @@ pub async fn ensure_foundation(state: &AppState) -> AppResult<Option<Credentials
                 Some(json!({"slug": slug, "sector": sector, "name_es": name_es})),
             )
             .await?;
+            decisions::record(
+                &mut tx,
+                &Decision {
+                    event: "collective-created",
+                    body: "founding-council",
+                    reference: format!("collective-created/{slug}"),
+                    title_es: format!("Creación del {name_es}"),
+                    title_en: format!("Creation of the {name_en}"),
+                    data: json!({
+                        "collective": {"id": id, "slug": slug, "sector": sector, "name_es": name_es, "name_en": name_en},
+                        "grounds": "Modelo de gobernanza de la Red Blockchain México: un colectivo por sector.",
+                    }),
+                },
+            )
+            .await?;
         }
         tx.commit().await?;
+        state.decisions_pending.notify_one();
     }
 
     let admins: i64 = sqlx::query_scalar(

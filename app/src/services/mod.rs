@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod bootstrap;
+pub mod evidence;
 pub mod memberships;
 pub mod network;
 pub mod offices;

@@ -1,6 +1,7 @@
 //! Offices: granting and revoking the roles people hold, each change audited.
 
 use super::audit::{self, Actor};
+use super::evidence::decisions::{self, Decision};
 use crate::db::Ts;
 use crate::domain::roles::{self, Grant, GrantRefusal, Office, RevokeRefusal, Role};
 use crate::error::{AppResult, Invalid};
@@ -137,8 +138,66 @@ pub async fn grant(
         })),
     )
     .await?;
+    if let Some(decision) = seat_decision("office-granted", id, person_id, grant.role, grant.collective_id, &mut tx).await? {
+        let mut data = decision.1;
+        data["starts_on"] = json!(grant.starts_on);
+        data["ends_on"] = json!(grant.ends_on);
+        data["note"] = json!(note);
+        data["recorded_by"] = json!(actor.label);
+        decisions::record(&mut tx, &Decision { data, ..decision.0 }).await?;
+    }
     tx.commit().await?;
+    state.decisions_pending.notify_one();
     Ok(id)
+}
+
+/// The seats of the governance bodies: granting or revoking them is a decision of record.
+fn is_seat(role: Role) -> bool {
+    matches!(
+        role,
+        Role::CollectiveLeader | Role::ExecutiveSecretary | Role::ProjectsCommission | Role::NodesCommission | Role::AdvisoryMember
+    )
+}
+
+/// The decision (and its data so far) for a change to a seat, `None` for other roles.
+async fn seat_decision(
+    event: &'static str,
+    office_id: i64,
+    person_id: i64,
+    role: Role,
+    collective_id: Option<i64>,
+    conn: &mut SqliteConnection,
+) -> AppResult<Option<(Decision, serde_json::Value)>> {
+    if !is_seat(role) {
+        return Ok(None);
+    }
+    let person: String = sqlx::query_scalar("SELECT full_name FROM people WHERE id = ?").bind(person_id).fetch_one(&mut *conn).await?;
+    let collective: Option<(String, String, String)> = match collective_id {
+        Some(id) => sqlx::query_as("SELECT slug, name_es, name_en FROM collectives WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?,
+        None => None,
+    };
+    let (es, en) = (crate::i18n::role_name(role, crate::i18n::Lang::Es.tr()), crate::i18n::role_name(role, crate::i18n::Lang::En.tr()));
+    let (title_es, title_en) = match (event, &collective) {
+        ("office-granted", Some((_, ces, cen))) => (format!("{person}: {es} ({ces})"), format!("{person}: {en} ({cen})")),
+        ("office-granted", None) => (format!("{person}: {es}"), format!("{person}: {en}")),
+        (_, Some((_, ces, cen))) => (format!("{person} deja el cargo: {es} ({ces})"), format!("{person} leaves office: {en} ({cen})")),
+        (_, None) => (format!("{person} deja el cargo: {es}"), format!("{person} leaves office: {en}")),
+    };
+    let data = json!({
+        "office_id": office_id,
+        "person": {"id": person_id, "name": person},
+        "role": role.as_str(),
+        "collective": collective.as_ref().map(|(slug, es, _)| json!({"id": collective_id, "slug": slug, "name": es})),
+    });
+    let decision = Decision {
+        event,
+        body: "administration",
+        reference: format!("{event}/{office_id}"),
+        title_es,
+        title_en,
+        data: json!({}),
+    };
+    Ok(Some((decision, data)))
 }
 
 /// Revokes an office from today on, unless that would leave the portal without an administrator.
@@ -180,6 +239,13 @@ pub async fn revoke(
         Some(json!({"revoked": true, "reason": reason.trim()})),
     )
     .await?;
+    let role = Role::parse(&row.role).ok_or(AppError::NotFound)?;
+    if let Some((decision, mut data)) = seat_decision("office-revoked", office_id, row.person_id, role, row.collective_id, &mut tx).await? {
+        data["reason"] = json!(reason.trim());
+        data["recorded_by"] = json!(actor.label);
+        decisions::record(&mut tx, &Decision { data, ..decision }).await?;
+    }
     tx.commit().await?;
+    state.decisions_pending.notify_one();
     Ok(())
 }

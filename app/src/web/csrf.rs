@@ -82,6 +82,54 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
     }
 }
 
+/// One part of a multipart form: text fields are kept, files are only hashed as they stream by
+/// (never held whole, never stored).
+#[derive(Debug)]
+pub enum Part {
+    Text { name: String, value: String },
+    File { name: String, filename: String, size: u64, sha256: [u8; 32] },
+}
+
+/// Reads a multipart form, refusing it unless its `_csrf` field (which must come before any
+/// file) carries a valid token. Files larger than `max_file` are refused.
+pub async fn read_multipart(ctx: &Ctx, mut mp: axum::extract::Multipart, max_file: u64) -> Result<Vec<Part>, AppError> {
+    use sha2::Digest;
+    let mut parts = Vec::new();
+    let mut token_ok = false;
+    while let Some(mut field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("form: {e}")))? {
+        let name = field.name().unwrap_or_default().to_string();
+        if let Some(filename) = field.file_name().map(str::to_string) {
+            if !token_ok {
+                return Err(AppError::Csrf);
+            }
+            let mut hasher = sha2::Sha256::new();
+            let mut size: u64 = 0;
+            while let Some(chunk) = field.chunk().await.map_err(|_| AppError::PayloadTooLarge)? {
+                size += chunk.len() as u64;
+                if size > max_file {
+                    return Err(AppError::PayloadTooLarge);
+                }
+                hasher.update(&chunk);
+            }
+            parts.push(Part::File { name, filename, size, sha256: hasher.finalize().into() });
+        } else {
+            let value = field.text().await.map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
+            if name == CSRF_FIELD {
+                token_ok = ctx.csrf_ok(&value);
+                if !token_ok {
+                    return Err(AppError::Csrf);
+                }
+            } else {
+                parts.push(Part::Text { name, value });
+            }
+        }
+    }
+    if !token_ok {
+        return Err(AppError::Csrf);
+    }
+    Ok(parts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -113,7 +113,7 @@ pub async fn html_layer(State(state): State<AppState>, mut req: Request, next: N
         path,
         ip,
         request_id,
-        verifier_key: None,
+        verifier_key: Some(state.log.key.verifier_key().to_string()),
         user,
     };
 

@@ -1,7 +1,9 @@
 //! The whole router: the pages (from `app`), the JSON API, health, metrics and static files,
 //! behind request ids, tracing, metrics and security headers.
 
+pub mod api;
 mod health;
+mod log;
 pub mod metrics;
 mod statics;
 
@@ -34,7 +36,7 @@ impl MakeRequestId for RandomRequestId {
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let api = Router::new().fallback(|| async { AppError::NotFound });
+    let api = Router::new().nest("/v1", api::router(&state)).fallback(|| async { AppError::NotFound });
     let hsts = state.settings.secure_cookies();
     Router::new()
         .merge(app::pages::router(state.clone()))
@@ -45,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/favicon.svg", get(statics::favicon))
         .route("/robots.txt", get(statics::robots))
         .nest("/api", api)
+        .nest("/log", log::router())
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(metrics::track))

@@ -1,21 +1,35 @@
 //! Background jobs, one file each. Every worker stops when the shutdown signal flips.
 
+mod checkpoints;
+mod decisions;
 mod housekeeping;
+mod integrity;
 
 use app::AppState;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub fn spawn_all(state: &AppState, shutdown: &watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
-    vec![tokio::spawn(housekeeping::run(
-        state.clone(),
-        shutdown.clone(),
-    ))]
+    vec![
+        tokio::spawn(housekeeping::run(state.clone(), shutdown.clone())),
+        tokio::spawn(checkpoints::run(state.clone(), shutdown.clone())),
+        tokio::spawn(decisions::run(state.clone(), shutdown.clone())),
+        tokio::spawn(integrity::run(state.clone(), shutdown.clone())),
+    ]
 }
 
 /// Sleeps for `period`, or returns `false` early when shutdown is requested.
 pub async fn pause(period: std::time::Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
     tokio::select! {
+        _ = tokio::time::sleep(period) => !*shutdown.borrow(),
+        _ = shutdown.changed() => false,
+    }
+}
+
+/// Waits for `wake` or `period`, whichever first; `false` when shutdown is requested.
+pub async fn wait(wake: &tokio::sync::Notify, period: std::time::Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
+    tokio::select! {
+        _ = wake.notified() => !*shutdown.borrow(),
         _ = tokio::time::sleep(period) => !*shutdown.borrow(),
         _ = shutdown.changed() => false,
     }

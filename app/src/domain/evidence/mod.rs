@@ -8,6 +8,7 @@ pub mod entry;
 pub mod jcs;
 pub mod merkle;
 pub mod receipt;
+pub mod submission;
 pub mod tiles;
 
 use base64::Engine;

@@ -1,4 +1,5 @@
 //! The administrator's pages: accounts and their offices, and the audit trail.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;

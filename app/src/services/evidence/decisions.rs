@@ -1,0 +1,116 @@
+//! The register of governance decisions. A decision is written in the transaction that makes
+//! it, then the publisher registers it in the evidence log (`source = "portal"`, kind
+//! `governance.<event>`) and records the evidence id — so a decision is never lost between the
+//! two, and re-publishing is harmless (same source, kind and ref: same evidence).
+
+use super::Submission;
+use crate::db::Ts;
+use crate::error::AppResult;
+use crate::AppState;
+use serde_json::Value;
+use sqlx::{FromRow, SqliteConnection};
+
+/// A decision to register.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    /// `collective-created`, `office-granted`, … (the kind is `governance.<event>`).
+    pub event: &'static str,
+    /// The deciding body, e.g. `executive-council`, `administration`.
+    pub body: &'static str,
+    /// Unique and stable: the evidence's ref.
+    pub reference: String,
+    pub title_es: String,
+    pub title_en: String,
+    /// The full decision.
+    pub data: Value,
+}
+
+/// Writes a decision inside the caller's transaction; call [`AppState::decisions_pending`]'s
+/// `notify_one` after committing so that the publisher registers it at once.
+pub async fn record(conn: &mut SqliteConnection, d: &Decision) -> AppResult<i64> {
+    let now = Ts::now();
+    let mut data = d.data.clone();
+    if let Value::Object(map) = &mut data {
+        map.insert("decided_at".into(), Value::String(crate::domain::evidence::entry::format_time(now.0)));
+        map.insert("event".into(), Value::String(d.event.into()));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO decisions (event, body, ref, title_es, title_en, data_json, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(d.event)
+    .bind(d.body)
+    .bind(&d.reference)
+    .bind(&d.title_es)
+    .bind(&d.title_en)
+    .bind(data.to_string())
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct DecisionRow {
+    pub id: i64,
+    pub event: String,
+    pub body: String,
+    #[sqlx(rename = "ref")]
+    pub reference: String,
+    pub title_es: String,
+    pub title_en: String,
+    pub data_json: String,
+    pub decided_at: Ts,
+    pub evidence_id: Option<String>,
+}
+
+/// Registers every decision not yet in the log; returns how many were registered.
+pub async fn publish_pending(state: &AppState) -> AppResult<usize> {
+    let pending: Vec<DecisionRow> = sqlx::query_as(
+        "SELECT id, event, body, ref, title_es, title_en, data_json, decided_at, evidence_id
+         FROM decisions WHERE evidence_id IS NULL ORDER BY id LIMIT 500",
+    )
+    .fetch_all(&state.db)
+    .await?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let mut kinds = Vec::new();
+    let mut subs = Vec::with_capacity(pending.len());
+    for d in &pending {
+        let kind = format!("governance.{}", d.event);
+        if !kinds.contains(&kind) {
+            kinds.push(kind.clone());
+        }
+        subs.push(Submission {
+            kind,
+            reference: d.reference.clone(),
+            data: serde_json::from_str(&d.data_json).map_err(crate::AppError::internal)?,
+            items: Vec::new(),
+            document: None,
+        });
+    }
+    let registered = super::submit(state, "portal", &kinds, subs, false).await?;
+    let mut tx = state.db.begin().await?;
+    for kind in &kinds {
+        sqlx::query("INSERT INTO evidence_kinds (kind, public, created_at) VALUES (?, 1, ?) ON CONFLICT (kind) DO NOTHING")
+            .bind(kind)
+            .bind(Ts::now())
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (d, r) in pending.iter().zip(&registered) {
+        sqlx::query("UPDATE decisions SET evidence_id = ? WHERE id = ?").bind(&r.id).bind(d.id).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(registered.len())
+}
+
+/// The most recent decisions, newest first.
+pub async fn recent(state: &AppState, limit: i64) -> AppResult<Vec<DecisionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, event, body, ref, title_es, title_en, data_json, decided_at, evidence_id FROM decisions ORDER BY id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(&state.db)
+    .await?)
+}

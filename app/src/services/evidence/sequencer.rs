@@ -1,0 +1,314 @@
+//! The log's one writer. Submissions queue here; the sequencer gathers them for a few
+//! milliseconds (or up to a batch size), writes their entries and the new tree nodes in one
+//! transaction, and only then answers. A submission is all-or-nothing (a savepoint each).
+
+use super::store;
+use crate::domain::evidence::checkpoint::LogKey;
+use crate::domain::evidence::entry::{self, Entry};
+use crate::domain::evidence::merkle::{self, Frontier, Node};
+use crate::domain::evidence::Hash;
+use crate::error::AppResult;
+use crate::AppError;
+use serde::Serialize;
+use sqlx::{Acquire, Sqlite, SqlitePool, Transaction};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc, oneshot, watch};
+
+/// How long the sequencer waits for more submissions before writing a batch...
+const GATHER: Duration = Duration::from_millis(4);
+/// ...and how many entries it writes at most in one transaction.
+const MAX_BATCH: usize = 5_000;
+
+/// A submission checked, hashed and with its document stored: ready to append.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub source: String,
+    pub kind: String,
+    pub reference: String,
+    /// The canonical (RFC 8785) text of the data.
+    pub data_json: String,
+    pub data_hash: Hash,
+    pub items_json: Vec<String>,
+    pub items_root: Option<Hash>,
+    pub document: Option<StoredDocument>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StoredDocument {
+    pub hash: Hash,
+    pub media_type: String,
+    pub filename: String,
+    pub size: u64,
+}
+
+/// What a submission became: the evidence, and whether this submission created it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Registered {
+    pub id: String,
+    pub index: u64,
+    pub data_hash: Hash,
+    pub document_hash: Option<Hash>,
+    pub items_root: Option<Hash>,
+    pub link_hash: Hash,
+    pub registered_at: String,
+    #[serde(skip)]
+    pub created: bool,
+}
+
+/// The log's size and root after the last write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    pub size: u64,
+    pub root: Hash,
+}
+
+struct Job {
+    items: Vec<Prepared>,
+    reply: oneshot::Sender<AppResult<Vec<Registered>>>,
+}
+
+/// The handle the rest of the portal holds: submit, read the head, the signing key.
+#[derive(Clone)]
+pub struct Log {
+    jobs: mpsc::Sender<Job>,
+    head: watch::Receiver<Head>,
+    pub key: Arc<LogKey>,
+    /// Woken after every write, so the checkpoint signer need not poll.
+    pub appended: Arc<Notify>,
+}
+
+impl Log {
+    /// Loads the tree's right edge and starts the sequencer task.
+    pub async fn start(db: SqlitePool, key: LogKey) -> AppResult<Log> {
+        let mut conn = db.acquire().await?;
+        let size = store::size(&mut conn).await?;
+        let nodes = store::nodes(&mut conn, &merkle::root_nodes(size)).await?;
+        drop(conn);
+        let frontier = Frontier::from_nodes(size, &nodes)
+            .map_err(|e| AppError::internal(format!("the log tree does not match its {size} entries ({e}); run `minga audit`")))?;
+        let (jobs, rx) = mpsc::channel(1024);
+        let (head_tx, head) = watch::channel(Head { size, root: frontier.root() });
+        let appended = Arc::new(Notify::new());
+        tokio::spawn(run(db, frontier, rx, head_tx, appended.clone()));
+        Ok(Log { jobs, head, key: Arc::new(key), appended })
+    }
+
+    /// Appends the submissions as one all-or-nothing unit; answers once they are durable.
+    pub async fn append(&self, items: Vec<Prepared>) -> AppResult<Vec<Registered>> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(Job { items, reply }).await.map_err(|_| AppError::Unavailable("the log is shutting down".into()))?;
+        answer.await.map_err(|_| AppError::Unavailable("the log stopped".into()))?
+    }
+
+    pub fn head(&self) -> Head {
+        *self.head.borrow()
+    }
+}
+
+async fn run(db: SqlitePool, mut frontier: Frontier, mut rx: mpsc::Receiver<Job>, head: watch::Sender<Head>, appended: Arc<Notify>) {
+    while let Some(first) = rx.recv().await {
+        let mut jobs = vec![first];
+        let mut count = jobs[0].items.len();
+        let deadline = tokio::time::Instant::now() + GATHER;
+        while count < MAX_BATCH {
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some(job)) => {
+                    count += job.items.len();
+                    jobs.push(job);
+                }
+                _ => break,
+            }
+        }
+        let before = frontier.clone();
+        match write_batch(&db, &mut frontier, &jobs).await {
+            Ok(outcomes) => {
+                let _ = head.send(Head { size: frontier.size(), root: frontier.root() });
+                appended.notify_one();
+                for (job, outcome) in jobs.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(outcome);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "writing a batch to the log failed; nothing of it was acknowledged");
+                frontier = before;
+                for job in jobs {
+                    let _ = job.reply.send(Err(AppError::Unavailable("the log could not store the submission; retry".into())));
+                }
+            }
+        }
+    }
+}
+
+type Key = (String, String, String);
+
+/// Writes every job of the batch in one transaction, each in its own savepoint.
+async fn write_batch(db: &SqlitePool, frontier: &mut Frontier, jobs: &[Job]) -> AppResult<Vec<AppResult<Vec<Registered>>>> {
+    let registered_at = entry::format_time(chrono::Utc::now());
+    let mut tx = db.begin().await?;
+    let mut seen: HashMap<Key, (Entry, Registered)> = HashMap::new();
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let saved_frontier = frontier.clone();
+        let mut local: HashMap<Key, (Entry, Registered)> = HashMap::new();
+        let mut sp = (&mut tx).begin().await?;
+        let result = write_job(&mut sp, frontier, &job.items, &registered_at, &seen, &mut local).await;
+        match result {
+            Ok(done) => {
+                sp.commit().await?;
+                seen.extend(local);
+                outcomes.push(Ok(done));
+            }
+            Err(AppError::Conflict(detail)) => {
+                sp.rollback().await?;
+                *frontier = saved_frontier;
+                outcomes.push(Err(AppError::Conflict(detail)));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+async fn write_job(
+    tx: &mut Transaction<'_, Sqlite>,
+    frontier: &mut Frontier,
+    items: &[Prepared],
+    registered_at: &str,
+    seen: &HashMap<Key, (Entry, Registered)>,
+    local: &mut HashMap<Key, (Entry, Registered)>,
+) -> AppResult<Vec<Registered>> {
+    let mut out = Vec::with_capacity(items.len());
+    for p in items {
+        let key: Key = (p.source.clone(), p.kind.clone(), p.reference.clone());
+        let candidate = Entry {
+            v: 1,
+            kind: p.kind.clone(),
+            source: p.source.clone(),
+            reference: p.reference.clone(),
+            data_hash: p.data_hash,
+            document_hash: p.document.as_ref().map(|d| d.hash),
+            items_root: p.items_root,
+            items: p.items_json.len() as u64,
+            registered_at: registered_at.to_string(),
+        };
+        let existing = match local.get(&key).or_else(|| seen.get(&key)) {
+            Some(found) => Some(found.clone()),
+            None => existing(tx, &key).await?,
+        };
+        if let Some((entry, registered)) = existing {
+            if entry.same_content(&candidate) {
+                out.push(Registered { created: false, ..registered });
+                continue;
+            }
+            return Err(AppError::Conflict(format!(
+                "evidence ({}, {}, {}) is already registered with other content (evidence {}); a registered evidence cannot change",
+                key.0, key.1, key.2, registered.id
+            )));
+        }
+        let index = frontier.size();
+        let bytes = candidate.to_jcs();
+        let link = merkle::leaf_hash(&bytes);
+        let id = new_id()?;
+        let idx = i64::try_from(index).map_err(AppError::internal)?;
+        sqlx::query(
+            "INSERT INTO evidences (idx, id, source, kind, ref, data_json, data_hash, document_hash, document_media_type,
+                 document_filename, document_size, items_root, items_count, registered_at, entry, link_hash)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(idx)
+        .bind(&id)
+        .bind(&p.source)
+        .bind(&p.kind)
+        .bind(&p.reference)
+        .bind(&p.data_json)
+        .bind(p.data_hash.0.to_vec())
+        .bind(p.document.as_ref().map(|d| d.hash.0.to_vec()))
+        .bind(p.document.as_ref().map(|d| d.media_type.clone()))
+        .bind(p.document.as_ref().map(|d| d.filename.clone()))
+        .bind(p.document.as_ref().map(|d| i64::try_from(d.size).unwrap_or(i64::MAX)))
+        .bind(p.items_root.map(|h| h.0.to_vec()))
+        .bind(i64::try_from(p.items_json.len()).unwrap_or(i64::MAX))
+        .bind(registered_at)
+        .bind(bytes)
+        .bind(link.0.to_vec())
+        .execute(&mut **tx)
+        .await?;
+        for (position, item) in p.items_json.iter().enumerate() {
+            sqlx::query("INSERT INTO evidence_items (evidence_idx, position, item_json) VALUES (?, ?, ?)")
+                .bind(idx)
+                .bind(i64::try_from(position).unwrap_or(i64::MAX))
+                .bind(item)
+                .execute(&mut **tx)
+                .await?;
+        }
+        for (node, hash) in frontier.append(link) {
+            store_node(tx, node, &hash).await?;
+        }
+        let registered = Registered {
+            id,
+            index,
+            data_hash: p.data_hash,
+            document_hash: candidate.document_hash,
+            items_root: p.items_root,
+            link_hash: link,
+            registered_at: registered_at.to_string(),
+            created: true,
+        };
+        local.insert(key, (candidate, registered.clone()));
+        out.push(registered);
+    }
+    Ok(out)
+}
+
+async fn store_node(tx: &mut Transaction<'_, Sqlite>, node: Node, hash: &Hash) -> AppResult<()> {
+    sqlx::query("INSERT INTO log_tree (key, hash) VALUES (?, ?)").bind(node.key()).bind(hash.0.to_vec()).execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn existing(tx: &mut Transaction<'_, Sqlite>, key: &Key) -> AppResult<Option<(Entry, Registered)>> {
+    let row: Option<(String, i64, Vec<u8>, Vec<u8>)> =
+        sqlx::query_as("SELECT id, idx, entry, link_hash FROM evidences WHERE source = ? AND kind = ? AND ref = ?")
+            .bind(&key.0)
+            .bind(&key.1)
+            .bind(&key.2)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((id, idx, bytes, link)) = row else { return Ok(None) };
+    let entry: Entry = serde_json::from_slice(&bytes).map_err(|e| AppError::internal(format!("stored entry {idx}: {e}")))?;
+    let registered = Registered {
+        id,
+        index: u64::try_from(idx).unwrap_or(0),
+        data_hash: entry.data_hash,
+        document_hash: entry.document_hash,
+        items_root: entry.items_root,
+        link_hash: Hash::from_slice(&link).unwrap_or_default(),
+        registered_at: entry.registered_at.clone(),
+        created: false,
+    };
+    Ok(Some((entry, registered)))
+}
+
+/// A public evidence id: 16 characters of RFC 4648 base32 (80 random bits), lowercase.
+pub fn new_id() -> AppResult<String> {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let bytes = crate::services::secrets::random_bytes::<10>()?;
+    let mut bits: u128 = 0;
+    for b in bytes {
+        bits = (bits << 8) | u128::from(b);
+    }
+    Ok((0..16).rev().map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_are_16_base32_characters() {
+        let id = super::new_id().expect("id");
+        assert_eq!(id.len(), 16);
+        assert!(id.chars().all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c)));
+        assert_ne!(id, super::new_id().expect("id"));
+    }
+}
