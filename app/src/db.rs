@@ -30,6 +30,16 @@ pub async fn connect(settings: &Settings) -> Result<SqlitePool, sqlx::Error> {
         .await
 }
 
+/// Starts a transaction that will write. `BEGIN IMMEDIATE` takes the write lock up front (waiting
+/// up to the busy timeout), so a transaction that reads before it writes never fails with
+/// "database is locked" when another writer committed in between, as a deferred one would in WAL
+/// mode.
+pub async fn begin_write(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 pub async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
     MIGRATOR.run(pool).await
 }

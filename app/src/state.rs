@@ -24,7 +24,13 @@ pub struct Inner {
 
 impl AppState {
     pub fn new(db: SqlitePool, settings: Settings, csrf_key: [u8; 32], log: Log) -> Self {
-        AppState(Arc::new(Inner { db, settings, csrf_key, log, decisions_pending: Notify::new() }))
+        AppState(Arc::new(Inner {
+            db,
+            settings,
+            csrf_key,
+            log,
+            decisions_pending: Notify::new(),
+        }))
     }
 }
 

@@ -179,7 +179,10 @@ impl SettingsArgs {
         s.password_min_length = usize::from(self.password_min_length);
         s.trust_proxy = self.trust_proxy;
         s.evidence_limits.max_document_bytes = self.max_document_size;
-        s.checkpoint_interval = self.checkpoint_interval.to_std().unwrap_or(std::time::Duration::from_secs(1));
+        s.checkpoint_interval = self
+            .checkpoint_interval
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(1));
         s.audit_interval = self.audit_interval;
         s
     }

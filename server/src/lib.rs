@@ -6,10 +6,10 @@ pub mod routes;
 pub mod workers;
 
 use anyhow::Context;
-use app::services::bootstrap::{self, Credentials};
-use app::settings::Settings;
 use app::domain::evidence::checkpoint::LogKey;
+use app::services::bootstrap::{self, Credentials};
 use app::services::evidence::Log;
+use app::settings::Settings;
 use app::{AppState, db};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -44,7 +44,9 @@ pub async fn prepare(mut settings: Settings) -> anyhow::Result<(AppState, StartR
     let csrf_key = load_or_create_key(&settings.keys_dir().join("csrf.key"))?;
     let log_key = load_or_create_log_key(&settings)?;
     settings.log_origin = log_key.name().to_string();
-    let log = Log::start(pool.clone(), log_key).await.map_err(|e| anyhow::anyhow!("starting the evidence log: {e}"))?;
+    let log = Log::start(pool.clone(), log_key)
+        .await
+        .map_err(|e| anyhow::anyhow!("starting the evidence log: {e}"))?;
     let state = AppState::new(pool, settings, csrf_key, log);
     let admin = bootstrap::ensure_foundation(&state)
         .await
@@ -71,7 +73,8 @@ fn load_or_create_log_key(settings: &Settings) -> anyhow::Result<LogKey> {
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(_) => {
-            let seed = app::services::secrets::random_bytes::<32>().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let seed =
+                app::services::secrets::random_bytes::<32>().map_err(|e| anyhow::anyhow!("{e}"))?;
             let text = LogKey::encode_private(&settings.log_origin, &seed)
                 .map_err(|e| anyhow::anyhow!("MINGA_LOG_ORIGIN `{}`: {e}", settings.log_origin))?;
             std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
@@ -79,7 +82,8 @@ fn load_or_create_log_key(settings: &Settings) -> anyhow::Result<LogKey> {
             text
         }
     };
-    let key = LogKey::from_private(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let key =
+        LogKey::from_private(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     if settings.log_origin_explicit && key.name() != settings.log_origin {
         anyhow::bail!(
             "the log key in {} is for origin `{}` but MINGA_LOG_ORIGIN is `{}`; a log's origin cannot change",
@@ -88,7 +92,10 @@ fn load_or_create_log_key(settings: &Settings) -> anyhow::Result<LogKey> {
             settings.log_origin
         );
     }
-    std::fs::write(settings.keys_dir().join("log.vkey"), format!("{}\n", key.verifier_key()))?;
+    std::fs::write(
+        settings.keys_dir().join("log.vkey"),
+        format!("{}\n", key.verifier_key()),
+    )?;
     Ok(key)
 }
 

@@ -14,58 +14,121 @@ async fn main() -> anyhow::Result<()> {
     let settings = cli.settings.to_settings();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
-        Command::Verify { receipt, document, key } => std::process::exit(verify(&settings, &receipt, document.as_deref(), key)),
+        Command::Verify {
+            receipt,
+            document,
+            key,
+        } => std::process::exit(verify(&settings, &receipt, document.as_deref(), key)),
         Command::Audit => {
-            let (state, _) = server::prepare(app::settings::Settings { demo: false, ..settings }).await?;
+            let (state, _) = server::prepare(app::settings::Settings {
+                demo: false,
+                ..settings
+            })
+            .await?;
             let last = std::sync::atomic::AtomicU64::new(0);
             let progress = |checked: u64, total: u64| {
-                let percent = if total == 0 { 100 } else { checked * 100 / total };
-                if percent >= last.load(std::sync::atomic::Ordering::Relaxed) + 5 || checked == total {
+                let percent = (checked * 100).checked_div(total).unwrap_or(100);
+                if percent >= last.load(std::sync::atomic::Ordering::Relaxed) + 5
+                    || checked == total
+                {
                     last.store(percent, std::sync::atomic::Ordering::Relaxed);
-                    let _ = writeln!(std::io::stderr(), "audit: {checked}/{total} entries ({percent}%)");
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "audit: {checked}/{total} entries ({percent}%)"
+                    );
                 }
             };
-            let summary = app::services::evidence::integrity::run(&state, &progress).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let summary = app::services::evidence::integrity::run(&state, &progress)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             state.db.close().await;
             for f in &summary.findings {
-                say(&format!("✗ {} [{}] {}", f.kind, f.from.map(|v| v.to_string()).unwrap_or_default(), f.detail));
+                say(&format!(
+                    "✗ {} [{}] {}",
+                    f.kind,
+                    f.from.map(|v| v.to_string()).unwrap_or_default(),
+                    f.detail
+                ));
             }
             if summary.findings.is_empty() {
-                say(&format!("INTACT: {} entries and {} checkpoints verified.", summary.entries, summary.checkpoints));
+                say(&format!(
+                    "INTACT: {} entries and {} checkpoints verified.",
+                    summary.entries, summary.checkpoints
+                ));
                 Ok(())
             } else {
-                say(&format!("ALTERED: {} findings (run {}). See /integrity.", summary.findings.len(), summary.run_id));
+                say(&format!(
+                    "ALTERED: {} findings (run {}). See /integrity.",
+                    summary.findings.len(),
+                    summary.run_id
+                ));
                 std::process::exit(EXIT_FAILED);
             }
         }
         Command::ApiKey(cmd) => {
-            let (state, _) = server::prepare(app::settings::Settings { demo: false, ..settings }).await?;
+            let (state, _) = server::prepare(app::settings::Settings {
+                demo: false,
+                ..settings
+            })
+            .await?;
             let actor = app::services::audit::Actor::system("cli");
             let result = match cmd {
-                ApiKeyCommand::Create { source, kinds, public } => {
-                    match app::services::evidence::api_keys::create(&state, &source, &kinds, public, &actor).await {
+                ApiKeyCommand::Create {
+                    source,
+                    kinds,
+                    public,
+                } => {
+                    match app::services::evidence::api_keys::create(
+                        &state, &source, &kinds, public, &actor,
+                    )
+                    .await
+                    {
                         Ok((id, key)) => {
-                            say(&format!("API key {id} for `{source}` (kinds: {kinds}). It is shown only now:"));
+                            say(&format!(
+                                "API key {id} for `{source}` (kinds: {kinds}). It is shown only now:"
+                            ));
                             say(&key);
                             Ok(())
                         }
                         Err(app::AppError::Invalid(inv)) => {
                             let t = app::i18n::Lang::En.tr();
-                            Err(anyhow::anyhow!(inv.0.iter().map(|e| e.reason.message(t)).collect::<Vec<_>>().join(" ")))
+                            Err(anyhow::anyhow!(
+                                inv.0
+                                    .iter()
+                                    .map(|e| e.reason.message(t))
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            ))
                         }
                         Err(e) => Err(anyhow::anyhow!("{e}")),
                     }
                 }
                 ApiKeyCommand::List => {
-                    for k in app::services::evidence::api_keys::list(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-                        say(&format!("{:>4}  {:<24} minga_{}_…  {}  {}", k.id, k.source, k.prefix, k.kinds, if k.revoked_at.is_some() { "revoked" } else { "active" }));
+                    for k in app::services::evidence::api_keys::list(&state.db)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?
+                    {
+                        say(&format!(
+                            "{:>4}  {:<24} minga_{}_…  {}  {}",
+                            k.id,
+                            k.source,
+                            k.prefix,
+                            k.kinds,
+                            if k.revoked_at.is_some() {
+                                "revoked"
+                            } else {
+                                "active"
+                            }
+                        ));
                     }
                     Ok(())
                 }
-                ApiKeyCommand::Revoke { id } => app::services::evidence::api_keys::revoke(&state.db, id, &actor)
-                    .await
-                    .map(|()| say(&format!("API key {id} revoked.")))
-                    .map_err(|e| anyhow::anyhow!("{e}")),
+                ApiKeyCommand::Revoke { id } => {
+                    app::services::evidence::api_keys::revoke(&state.db, id, &actor)
+                        .await
+                        .map(|()| say(&format!("API key {id} revoked.")))
+                        .map_err(|e| anyhow::anyhow!("{e}"))
+                }
             };
             state.db.close().await;
             result
@@ -124,11 +187,19 @@ async fn main() -> anyhow::Result<()> {
 const EXIT_FAILED: i32 = 1;
 const EXIT_USAGE: i32 = 2;
 
-fn verify(settings: &app::settings::Settings, receipt: &std::path::Path, document: Option<&std::path::Path>, key: Option<String>) -> i32 {
+fn verify(
+    settings: &app::settings::Settings,
+    receipt: &std::path::Path,
+    document: Option<&std::path::Path>,
+    key: Option<String>,
+) -> i32 {
     use app::domain::evidence::receipt::{self, Receipt};
     let parsed: Result<Receipt, String> = std::fs::read(receipt)
         .map_err(|e| format!("cannot read {}: {e}", receipt.display()))
-        .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("{} is not a Minga receipt: {e}", receipt.display())));
+        .and_then(|b| {
+            serde_json::from_slice(&b)
+                .map_err(|e| format!("{} is not a Minga receipt: {e}", receipt.display()))
+        });
     let parsed = match parsed {
         Ok(r) => r,
         Err(e) => {
@@ -143,7 +214,10 @@ fn verify(settings: &app::settings::Settings, receipt: &std::path::Path, documen
             let local = settings.keys_dir().join("log.vkey");
             let found = std::fs::read_to_string(&local).ok();
             if found.is_some() {
-                say(&format!("(using the verifier key of the local portal, {})", local.display()));
+                say(&format!(
+                    "(using the verifier key of the local portal, {})",
+                    local.display()
+                ));
             }
             found
         }
@@ -160,11 +234,19 @@ fn verify(settings: &app::settings::Settings, receipt: &std::path::Path, documen
     };
     let checks = receipt::verify(&parsed, key.as_deref().map(str::trim), doc.as_deref());
     for c in &checks {
-        say(&format!("{} {:<10} {}", if c.ok { "✓" } else { "✗" }, c.name, c.detail));
+        say(&format!(
+            "{} {:<10} {}",
+            if c.ok { "✓" } else { "✗" },
+            c.name,
+            c.detail
+        ));
     }
     let failed: Vec<&str> = checks.iter().filter(|c| !c.ok).map(|c| c.name).collect();
     if failed.is_empty() {
-        say(&format!("VERIFIED: evidence {} (entry {}) is in the log as registered.", parsed.id, parsed.index));
+        say(&format!(
+            "VERIFIED: evidence {} (entry {}) is in the log as registered.",
+            parsed.id, parsed.index
+        ));
         0
     } else {
         say(&format!("NOT VERIFIED: failed {}", failed.join(", ")));

@@ -2,8 +2,8 @@
 
 mod form;
 mod layout;
-pub mod qr;
 mod offices;
+pub mod qr;
 
 pub use form::{CsrfInput, ErrorSummary, Field, FormErrors, SelectField};
 pub use layout::{Layout, Notice};

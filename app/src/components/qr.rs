@@ -11,14 +11,22 @@ fn code(text: &str) -> Result<QrCode, String> {
 }
 
 pub fn svg(text: &str) -> Result<String, String> {
-    Ok(code(text)?.render::<svg::Color>().min_dimensions(240, 240).quiet_zone(true).build())
+    Ok(code(text)?
+        .render::<svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build())
 }
 
 /// A black-on-white PNG, `scale` pixels per module.
 pub fn png(text: &str, scale: usize) -> Result<Vec<u8>, String> {
     let code = code(text)?;
     let width = code.width();
-    let modules: Vec<bool> = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
+    let modules: Vec<bool> = code
+        .to_colors()
+        .into_iter()
+        .map(|c| c == qrcode::Color::Dark)
+        .collect();
     let side = (width + 2 * QUIET) * scale;
     let mut pixels = vec![255u8; side * side];
     for y in 0..width {
@@ -38,7 +46,9 @@ pub fn png(text: &str, scale: usize) -> Result<Vec<u8>, String> {
     encoder.set_color(png::ColorType::Grayscale);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    writer.write_image_data(&pixels).map_err(|e| e.to_string())?;
+    writer
+        .write_image_data(&pixels)
+        .map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
     Ok(out)
 }

@@ -146,7 +146,9 @@ impl Reason for crate::domain::evidence::submission::SubmissionProblem {
             P::KindNotAllowed => t.submission_kind_not_allowed.to_string(),
             P::RefInvalid => t.submission_ref_invalid.to_string(),
             P::NotAnObject => t.submission_not_an_object.to_string(),
-            P::ItemNotAnObject { position } => fill(t.submission_item_not_an_object, &[("position", position)]),
+            P::ItemNotAnObject { position } => {
+                fill(t.submission_item_not_an_object, &[("position", position)])
+            }
             P::TooManyItems { max } => fill(t.submission_too_many_items, &[("max", max)]),
             P::DocumentTooLarge { max } => fill(t.submission_document_too_large, &[("max", max)]),
             P::DocumentEmpty => t.submission_document_empty.to_string(),
@@ -166,7 +168,12 @@ impl Reason for crate::services::evidence::AtPosition {
     }
 
     fn message(&self, t: &'static Tr) -> String {
-        format!("evidences[{}].{}: {}", self.position, self.field, self.problem.message(t))
+        format!(
+            "evidences[{}].{}: {}",
+            self.position,
+            self.field,
+            self.problem.message(t)
+        )
     }
 
     fn pointer(&self) -> Option<String> {

@@ -44,14 +44,19 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/accounts/{id}/enable", post(admin::accounts::enable))
         .route("/admin/offices/{id}/revoke", post(admin::accounts::revoke))
         .route("/admin/audit", get(admin::audit::list))
-        .route("/admin/api-keys", get(admin::api_keys::list).post(admin::api_keys::create))
+        .route(
+            "/admin/api-keys",
+            get(admin::api_keys::list).post(admin::api_keys::create),
+        )
         .route("/admin/api-keys/{id}/revoke", post(admin::api_keys::revoke))
         .route("/integrity", get(integrity::show))
         .route("/v", get(verify::search))
         .route("/v/{id}", get(verify::show))
         .route(
             "/v/{id}/check",
-            post(verify::check_copy).layer(axum::extract::DefaultBodyLimit::max(state.settings.evidence_limits.max_document_bytes + 64 * 1024)),
+            post(verify::check_copy).layer(axum::extract::DefaultBodyLimit::max(
+                state.settings.evidence_limits.max_document_bytes + 64 * 1024,
+            )),
         )
         .route("/v/{id}/qr.svg", get(verify::qr_svg))
         .route("/v/{id}/qr.png", get(verify::qr_png))

@@ -24,7 +24,11 @@ pub struct SearchQuery {
     q: String,
 }
 
-pub async fn search(State(state): State<AppState>, ctx: Ctx, Query(query): Query<SearchQuery>) -> Result<Response, AppError> {
+pub async fn search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, AppError> {
     let found = evidence::search(&state, &query.q).await?;
     if found.len() == 1 && !query.q.trim().is_empty() {
         return Ok(crate::web::redirect(&format!("/v/{}", found[0].id)));
@@ -87,29 +91,61 @@ pub fn SearchForm(t: &'static Tr, #[prop(into)] value: String) -> impl IntoView 
     }
 }
 
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let view = evidence::view(&state, &id).await?;
     Ok(render(&state, &ctx, view, None, StatusCode::OK))
 }
 
 /// What a citizen's own copy turned out to be.
 enum CopyCheck {
-    Checked { filename: String, hash: Hash, matches: bool },
+    Checked {
+        filename: String,
+        hash: Hash,
+        matches: bool,
+    },
     /// The form came without a file.
     NoFile,
 }
 
-pub async fn check_copy(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, mp: Multipart) -> Result<Response, AppError> {
-    let parts = read_multipart(&ctx, mp, state.settings.evidence_limits.max_document_bytes as u64).await?;
+pub async fn check_copy(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    mp: Multipart,
+) -> Result<Response, AppError> {
+    let parts = read_multipart(
+        &ctx,
+        mp,
+        state.settings.evidence_limits.max_document_bytes as u64,
+    )
+    .await?;
     let view = evidence::view(&state, &id).await?;
-    let registered = view.row.document_hash.as_deref().map(EvidenceRow::hash).ok_or(AppError::NotFound)?;
+    let registered = view
+        .row
+        .document_hash
+        .as_deref()
+        .map(EvidenceRow::hash)
+        .ok_or(AppError::NotFound)?;
     let file = parts.into_iter().find_map(|p| match p {
-        Part::File { name, filename, size, sha256 } if name == "copy" && size > 0 => Some((filename, Hash(sha256))),
+        Part::File {
+            name,
+            filename,
+            size,
+            sha256,
+        } if name == "copy" && size > 0 => Some((filename, Hash(sha256))),
         _ => None,
     });
     let (check, status) = match file {
         Some((filename, hash)) => (
-            CopyCheck::Checked { filename: crate::domain::evidence::submission::clean_filename(&filename), matches: hash == registered, hash },
+            CopyCheck::Checked {
+                filename: crate::domain::evidence::submission::clean_filename(&filename),
+                matches: hash == registered,
+                hash,
+            },
             StatusCode::OK,
         ),
         None => (CopyCheck::NoFile, StatusCode::UNPROCESSABLE_ENTITY),
@@ -117,16 +153,39 @@ pub async fn check_copy(State(state): State<AppState>, ctx: Ctx, Path(id): Path<
     Ok(render(&state, &ctx, view, Some(check), status))
 }
 
-pub async fn qr_svg(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
-    let row = evidence::store::by_id(&state.db, &id).await?.ok_or(AppError::NotFound)?;
-    let svg = qr::svg(&format!("{}/v/{}", state.settings.public_url, row.id)).map_err(AppError::internal)?;
-    Ok(([(CONTENT_TYPE, "image/svg+xml"), (CACHE_CONTROL, "public, max-age=86400")], svg).into_response())
+/// The QR code of an evidence: the URL of its public page.
+async fn qr_target(state: &AppState, id: &str) -> Result<String, AppError> {
+    let row = evidence::store::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(format!("{}/v/{}", state.settings.public_url, row.id))
 }
 
-pub async fn qr_png(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
-    let row = evidence::store::by_id(&state.db, &id).await?.ok_or(AppError::NotFound)?;
-    let png = qr::png(&format!("{}/v/{}", state.settings.public_url, row.id), 8).map_err(AppError::internal)?;
-    Ok(([(CONTENT_TYPE, "image/png"), (CACHE_CONTROL, "public, max-age=86400")], png).into_response())
+fn image(content_type: &'static str, body: impl IntoResponse) -> Response {
+    (
+        [
+            (CONTENT_TYPE, content_type),
+            (CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn qr_svg(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let svg = qr::svg(&qr_target(&state, &id).await?).map_err(AppError::internal)?;
+    Ok(image("image/svg+xml", svg))
+}
+
+pub async fn qr_png(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let png = qr::png(&qr_target(&state, &id).await?, 8).map_err(AppError::internal)?;
+    Ok(image("image/png", png))
 }
 
 fn check_name(name: CheckName, t: &'static Tr) -> &'static str {
@@ -151,15 +210,40 @@ fn plain(v: &Value) -> String {
     }
 }
 
-fn render(state: &AppState, ctx: &Ctx, v: EvidenceView, copy: Option<CopyCheck>, status: StatusCode) -> Response {
+fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    v: EvidenceView,
+    copy: Option<CopyCheck>,
+    status: StatusCode,
+) -> Response {
     let ctx = ctx.clone();
     let t = ctx.t();
     let row = v.row.clone();
     let id = row.id.clone();
+    let when = chrono::DateTime::parse_from_rfc3339(&row.registered_at).map_or_else(
+        |_| row.registered_at.clone(),
+        |d| crate::i18n::datetime(d.to_utc()),
+    );
     let (verdict_class, verdict_title, verdict_text, symbol) = match v.verification.verdict {
-        Verdict::Verified => ("verdict verdict-ok", t.verdict_verified_title, fill(t.verdict_verified_text, &[("date", &row.registered_at)]), "✓"),
-        Verdict::Pending => ("verdict verdict-pending", t.verdict_pending_title, fill(t.verdict_pending_text, &[("date", &row.registered_at)]), "…"),
-        Verdict::Altered => ("verdict verdict-altered", t.verdict_altered_title, t.verdict_altered_text.to_string(), "✗"),
+        Verdict::Verified => (
+            "verdict verdict-ok",
+            t.verdict_verified_title,
+            fill(t.verdict_verified_text, &[("date", &when)]),
+            "✓",
+        ),
+        Verdict::Pending => (
+            "verdict verdict-pending",
+            t.verdict_pending_title,
+            fill(t.verdict_pending_text, &[("date", &when)]),
+            "…",
+        ),
+        Verdict::Altered => (
+            "verdict verdict-altered",
+            t.verdict_altered_title,
+            t.verdict_altered_text.to_string(),
+            "✗",
+        ),
     };
     let checks = v
         .verification
@@ -187,7 +271,12 @@ fn render(state: &AppState, ctx: &Ctx, v: EvidenceView, copy: Option<CopyCheck>,
             .collect_view()
     });
     let total_items = v.items.len();
-    let items = v.items.iter().take(50).map(|i| view! { <li><code>{i.to_string()}</code></li> }).collect_view();
+    let items = v
+        .items
+        .iter()
+        .take(50)
+        .map(|i| view! { <li><code>{i.to_string()}</code></li> })
+        .collect_view();
     let document_hash = row.document_hash.as_deref().map(EvidenceRow::hash);
     let items_root = row.items_root.as_deref().map(EvidenceRow::hash);
     let data_hash = EvidenceRow::hash(&row.data_hash);
@@ -195,14 +284,25 @@ fn render(state: &AppState, ctx: &Ctx, v: EvidenceView, copy: Option<CopyCheck>,
     let inclusion = v.inclusion.clone();
     let note = v.checkpoint.as_ref().map(|c| c.note.clone());
     let public = v.public;
-    let document_link = (public && document_hash.is_some()).then(|| format!("/api/v1/evidence/{id}/document"));
+    let document_link =
+        (public && document_hash.is_some()).then(|| format!("/api/v1/evidence/{id}/document"));
     let copy_error = matches!(copy, Some(CopyCheck::NoFile)).then_some(t.copy_no_file);
     let copy_result = match copy {
-        Some(CopyCheck::Checked { filename, hash, matches }) => {
+        Some(CopyCheck::Checked {
+            filename,
+            hash,
+            matches,
+        }) => {
             let (class, text) = if matches {
-                ("verdict verdict-ok", fill(t.copy_matches, &[("file", &filename)]))
+                (
+                    "verdict verdict-ok",
+                    fill(t.copy_matches, &[("file", &filename)]),
+                )
             } else {
-                ("verdict verdict-altered", fill(t.copy_differs, &[("file", &filename)]))
+                (
+                    "verdict verdict-altered",
+                    fill(t.copy_differs, &[("file", &filename)]),
+                )
             };
             Some(view! {
                 <div class=class role="status" id="copy-result">

@@ -77,7 +77,7 @@ pub async fn register(state: &AppState, input: &Registration, actor: &Actor) -> 
 
     let hash = secrets::hash_password(&input.password).await?;
     let now = Ts::now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let person_id: i64 = sqlx::query_scalar(
         "INSERT INTO people (full_name, email, created_at) VALUES (?, ?, ?) RETURNING id",
     )
@@ -181,7 +181,7 @@ pub async fn login(state: &AppState, email: &str, password: &str, actor: &Actor)
     };
     let ok = secrets::verify_password(stored, password).await?;
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO login_attempts (at, email_normalized, ip, succeeded) VALUES (?, ?, ?, ?)",
     )
@@ -318,7 +318,7 @@ pub async fn change_password(
     invalid.into_result()?;
 
     let hash = secrets::hash_password(&input.new_password).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     sqlx::query("UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE id = ?")
         .bind(&hash)
         .bind(Ts::now())
@@ -351,7 +351,7 @@ pub async fn set_locale(
     lang: Lang,
     actor: &Actor,
 ) -> AppResult<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let before: Option<String> = sqlx::query_scalar("SELECT locale FROM accounts WHERE id = ?")
         .bind(account_id)
         .fetch_optional(&mut *tx)
@@ -439,7 +439,7 @@ pub async fn set_disabled(
             AccountProblem::OwnAccount,
         )));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let before: Option<Option<Ts>> =
         sqlx::query_scalar("SELECT disabled_at FROM accounts WHERE id = ?")
             .bind(account_id)

@@ -67,7 +67,7 @@ pub async fn ensure_foundation(state: &AppState) -> AppResult<Option<Credentials
         .fetch_one(&state.db)
         .await?;
     if collectives == 0 {
-        let mut tx = state.db.begin().await?;
+        let mut tx = crate::db::begin_write(&state.db).await?;
         let today = Utc::now().date_naive();
         for (slug, sector, name_es, name_en, desc_es, desc_en) in FOUNDING_COLLECTIVES {
             let id: i64 = sqlx::query_scalar(
@@ -345,7 +345,7 @@ pub async fn load_demo(state: &AppState, password: &str) -> AppResult<Vec<Creden
     if loaded > 0 {
         return Ok(Vec::new());
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     for inst in &DEMO_INSTITUTIONS {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO institutions (name, short_name, sector, kind, website, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -423,7 +423,7 @@ pub async fn load_demo(state: &AppState, password: &str) -> AppResult<Vec<Creden
                         .bind(account_id)
                         .fetch_one(&state.db)
                         .await?;
-                let mut tx = state.db.begin().await?;
+                let mut tx = crate::db::begin_write(&state.db).await?;
                 memberships::add(&mut tx, &actor, cid, Member::Person(person_id), since).await?;
                 tx.commit().await?;
             }

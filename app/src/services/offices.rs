@@ -74,7 +74,7 @@ pub async fn grant(
     note: &str,
     actor: &Actor,
 ) -> AppResult<i64> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = ?")
         .bind(person_id)
         .fetch_optional(&mut *tx)
@@ -138,7 +138,16 @@ pub async fn grant(
         })),
     )
     .await?;
-    if let Some(decision) = seat_decision("office-granted", id, person_id, grant.role, grant.collective_id, &mut tx).await? {
+    if let Some(decision) = seat_decision(
+        "office-granted",
+        id,
+        person_id,
+        grant.role,
+        grant.collective_id,
+        &mut tx,
+    )
+    .await?
+    {
         let mut data = decision.1;
         data["starts_on"] = json!(grant.starts_on);
         data["ends_on"] = json!(grant.ends_on);
@@ -155,7 +164,11 @@ pub async fn grant(
 fn is_seat(role: Role) -> bool {
     matches!(
         role,
-        Role::CollectiveLeader | Role::ExecutiveSecretary | Role::ProjectsCommission | Role::NodesCommission | Role::AdvisoryMember
+        Role::CollectiveLeader
+            | Role::ExecutiveSecretary
+            | Role::ProjectsCommission
+            | Role::NodesCommission
+            | Role::AdvisoryMember
     )
 }
 
@@ -171,17 +184,37 @@ async fn seat_decision(
     if !is_seat(role) {
         return Ok(None);
     }
-    let person: String = sqlx::query_scalar("SELECT full_name FROM people WHERE id = ?").bind(person_id).fetch_one(&mut *conn).await?;
+    let person: String = sqlx::query_scalar("SELECT full_name FROM people WHERE id = ?")
+        .bind(person_id)
+        .fetch_one(&mut *conn)
+        .await?;
     let collective: Option<(String, String, String)> = match collective_id {
-        Some(id) => sqlx::query_as("SELECT slug, name_es, name_en FROM collectives WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?,
+        Some(id) => {
+            sqlx::query_as("SELECT slug, name_es, name_en FROM collectives WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
         None => None,
     };
-    let (es, en) = (crate::i18n::role_name(role, crate::i18n::Lang::Es.tr()), crate::i18n::role_name(role, crate::i18n::Lang::En.tr()));
+    let (es, en) = (
+        crate::i18n::role_name(role, crate::i18n::Lang::Es.tr()),
+        crate::i18n::role_name(role, crate::i18n::Lang::En.tr()),
+    );
     let (title_es, title_en) = match (event, &collective) {
-        ("office-granted", Some((_, ces, cen))) => (format!("{person}: {es} ({ces})"), format!("{person}: {en} ({cen})")),
+        ("office-granted", Some((_, ces, cen))) => (
+            format!("{person}: {es} ({ces})"),
+            format!("{person}: {en} ({cen})"),
+        ),
         ("office-granted", None) => (format!("{person}: {es}"), format!("{person}: {en}")),
-        (_, Some((_, ces, cen))) => (format!("{person} deja el cargo: {es} ({ces})"), format!("{person} leaves office: {en} ({cen})")),
-        (_, None) => (format!("{person} deja el cargo: {es}"), format!("{person} leaves office: {en}")),
+        (_, Some((_, ces, cen))) => (
+            format!("{person} deja el cargo: {es} ({ces})"),
+            format!("{person} leaves office: {en} ({cen})"),
+        ),
+        (_, None) => (
+            format!("{person} deja el cargo: {es}"),
+            format!("{person} leaves office: {en}"),
+        ),
     };
     let data = json!({
         "office_id": office_id,
@@ -208,7 +241,7 @@ pub async fn revoke(
     actor: &Actor,
 ) -> AppResult<()> {
     let today = Utc::now().date_naive();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let row: OfficeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{OFFICE_SELECT} WHERE o.id = ?"
     )))
@@ -240,7 +273,16 @@ pub async fn revoke(
     )
     .await?;
     let role = Role::parse(&row.role).ok_or(AppError::NotFound)?;
-    if let Some((decision, mut data)) = seat_decision("office-revoked", office_id, row.person_id, role, row.collective_id, &mut tx).await? {
+    if let Some((decision, mut data)) = seat_decision(
+        "office-revoked",
+        office_id,
+        row.person_id,
+        role,
+        row.collective_id,
+        &mut tx,
+    )
+    .await?
+    {
         data["reason"] = json!(reason.trim());
         data["recorded_by"] = json!(actor.label);
         decisions::record(&mut tx, &Decision { data, ..decision }).await?;

@@ -130,7 +130,7 @@ pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<CurrentUs
 
 /// Ends a session (logout).
 pub async fn end(db: &SqlitePool, user: &CurrentUser, actor: &Actor) -> AppResult<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     sqlx::query("DELETE FROM sessions WHERE id = ?")
         .bind(user.session_id)
         .execute(&mut *tx)

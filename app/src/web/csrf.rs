@@ -86,17 +86,33 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
 /// (never held whole, never stored).
 #[derive(Debug)]
 pub enum Part {
-    Text { name: String, value: String },
-    File { name: String, filename: String, size: u64, sha256: [u8; 32] },
+    Text {
+        name: String,
+        value: String,
+    },
+    File {
+        name: String,
+        filename: String,
+        size: u64,
+        sha256: [u8; 32],
+    },
 }
 
 /// Reads a multipart form, refusing it unless its `_csrf` field (which must come before any
 /// file) carries a valid token. Files larger than `max_file` are refused.
-pub async fn read_multipart(ctx: &Ctx, mut mp: axum::extract::Multipart, max_file: u64) -> Result<Vec<Part>, AppError> {
+pub async fn read_multipart(
+    ctx: &Ctx,
+    mut mp: axum::extract::Multipart,
+    max_file: u64,
+) -> Result<Vec<Part>, AppError> {
     use sha2::Digest;
     let mut parts = Vec::new();
     let mut token_ok = false;
-    while let Some(mut field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("form: {e}")))? {
+    while let Some(mut field) = mp
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("form: {e}")))?
+    {
         let name = field.name().unwrap_or_default().to_string();
         if let Some(filename) = field.file_name().map(str::to_string) {
             if !token_ok {
@@ -111,9 +127,17 @@ pub async fn read_multipart(ctx: &Ctx, mut mp: axum::extract::Multipart, max_fil
                 }
                 hasher.update(&chunk);
             }
-            parts.push(Part::File { name, filename, size, sha256: hasher.finalize().into() });
+            parts.push(Part::File {
+                name,
+                filename,
+                size,
+                sha256: hasher.finalize().into(),
+            });
         } else {
-            let value = field.text().await.map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
+            let value = field
+                .text()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
             if name == CSRF_FIELD {
                 token_ok = ctx.csrf_ok(&value);
                 if !token_ok {

@@ -10,7 +10,10 @@ use app::services::evidence::{self, DocumentUpload, EvidenceView, Submission, Ve
 use app::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION};
+use axum::http::header::{
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+    LOCATION,
+};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,8 +22,8 @@ use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use serde_json::value::RawValue;
+use serde_json::{Value, json};
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let limits = state.settings.evidence_limits;
@@ -28,8 +31,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let one = limits.max_document_bytes / 3 * 4 + 4 * 1024 * 1024;
     let batch = (one * 4).max(64 * 1024 * 1024);
     Router::new()
-        .route("/evidence", post(submit).layer(axum::extract::DefaultBodyLimit::max(one)))
-        .route("/evidence/batch", post(submit_batch).layer(axum::extract::DefaultBodyLimit::max(batch)))
+        .route(
+            "/evidence",
+            post(submit).layer(axum::extract::DefaultBodyLimit::max(one)),
+        )
+        .route(
+            "/evidence/batch",
+            post(submit_batch).layer(axum::extract::DefaultBodyLimit::max(batch)),
+        )
         .route("/evidence/{id}", get(show))
         .route("/evidence/{id}/receipt", get(receipt))
         .route("/evidence/{id}/document", get(document))
@@ -43,8 +52,15 @@ impl FromRequestParts<AppState> for ApiAuth {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        let key = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).ok_or(AppError::Unauthenticated)?;
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let key = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or(AppError::Unauthenticated)?;
         Ok(ApiAuth(api_keys::authenticate(&state.db, key).await?))
     }
 }
@@ -80,13 +96,18 @@ struct BatchBody<'a> {
 }
 
 fn json_problem(field: &'static str, e: impl std::fmt::Display) -> AppError {
-    AppError::Invalid(Invalid::one(field, SubmissionProblem::JsonInvalid(e.to_string())))
+    AppError::Invalid(Invalid::one(
+        field,
+        SubmissionProblem::JsonInvalid(e.to_string()),
+    ))
 }
 
 /// Parses a raw JSON value after refusing integers JCS could not represent exactly.
 fn parse_raw(field: &'static str, raw: &str) -> Result<Value, AppError> {
     jcs::check_integers(raw).map_err(|e| match e {
-        jcs::JsonProblem::UnsafeInteger(n) => AppError::Invalid(Invalid::one(field, SubmissionProblem::UnsafeInteger(n))),
+        jcs::JsonProblem::UnsafeInteger(n) => {
+            AppError::Invalid(Invalid::one(field, SubmissionProblem::UnsafeInteger(n)))
+        }
         other => json_problem(field, other),
     })?;
     serde_json::from_str(raw).map_err(|e| json_problem(field, e))
@@ -98,38 +119,64 @@ fn to_submission(body: SubmissionBody<'_>) -> Result<Submission, AppError> {
         Some(raw) => match parse_raw("items", raw.get())? {
             Value::Array(items) => items,
             Value::Null => Vec::new(),
-            _ => return Err(AppError::Invalid(Invalid::one("items", SubmissionProblem::JsonInvalid("items must be an array".into())))),
+            _ => {
+                return Err(AppError::Invalid(Invalid::one(
+                    "items",
+                    SubmissionProblem::JsonInvalid("items must be an array".into()),
+                )));
+            }
         },
         None => Vec::new(),
     };
     let document = match body.document {
         Some(d) => Some(DocumentUpload {
-            bytes: STANDARD
-                .decode(d.content_base64.trim())
-                .map_err(|_| AppError::Invalid(Invalid::one("document", SubmissionProblem::Base64Invalid)))?,
+            bytes: STANDARD.decode(d.content_base64.trim()).map_err(|_| {
+                AppError::Invalid(Invalid::one("document", SubmissionProblem::Base64Invalid))
+            })?,
             media_type: d.media_type,
             filename: d.filename,
         }),
         None => None,
     };
-    Ok(Submission { kind: body.kind, reference: body.reference, data, items, document })
+    Ok(Submission {
+        kind: body.kind,
+        reference: body.reference,
+        data,
+        items,
+        document,
+    })
 }
 
 /// Reads a multipart submission: fields `kind`, `ref`, `data` (JSON), `items` (JSON array),
 /// and a `document` file.
 async fn from_multipart(mut mp: Multipart) -> Result<Submission, AppError> {
-    let (mut kind, mut reference, mut data, mut items, mut document) = (String::new(), String::new(), None, Vec::new(), None);
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("multipart: {e}")))? {
+    let (mut kind, mut reference, mut data, mut items, mut document) =
+        (String::new(), String::new(), None, Vec::new(), None);
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("multipart: {e}")))?
+    {
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "document" => {
-                let media_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+                let media_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
                 let filename = field.file_name().unwrap_or_default().to_string();
                 let bytes = field.bytes().await.map_err(|_| AppError::PayloadTooLarge)?;
-                document = Some(DocumentUpload { bytes: bytes.to_vec(), media_type, filename });
+                document = Some(DocumentUpload {
+                    bytes: bytes.to_vec(),
+                    media_type,
+                    filename,
+                });
             }
             other => {
-                let text = field.text().await.map_err(|e| AppError::BadRequest(format!("multipart field {other}: {e}")))?;
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(format!("multipart field {other}: {e}")))?;
                 match other {
                     "kind" => kind = text,
                     "ref" => reference = text,
@@ -138,13 +185,24 @@ async fn from_multipart(mut mp: Multipart) -> Result<Submission, AppError> {
                         Value::Array(v) => items = v,
                         _ => return Err(json_problem("items", "items must be an array")),
                     },
-                    unknown => return Err(AppError::BadRequest(format!("unknown multipart field `{unknown}`"))),
+                    unknown => {
+                        return Err(AppError::BadRequest(format!(
+                            "unknown multipart field `{unknown}`"
+                        )));
+                    }
                 }
             }
         }
     }
-    let data = data.ok_or_else(|| AppError::Invalid(Invalid::one("data", SubmissionProblem::Required)))?;
-    Ok(Submission { kind, reference, data, items, document })
+    let data =
+        data.ok_or_else(|| AppError::Invalid(Invalid::one("data", SubmissionProblem::Required)))?;
+    Ok(Submission {
+        kind,
+        reference,
+        data,
+        items,
+        document,
+    })
 }
 
 fn registered_json(state: &AppState, r: &Registered) -> Value {
@@ -162,20 +220,52 @@ fn registered_json(state: &AppState, r: &Registered) -> Value {
     })
 }
 
-async fn submit(State(state): State<AppState>, ApiAuth(client): ApiAuth, req: Request) -> Result<Response, AppError> {
-    let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+async fn submit(
+    State(state): State<AppState>,
+    ApiAuth(client): ApiAuth,
+    req: Request,
+) -> Result<Response, AppError> {
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let submission = if content_type.starts_with("multipart/form-data") {
-        from_multipart(Multipart::from_request(req, &state).await.map_err(|e| AppError::BadRequest(e.to_string()))?).await?
+        from_multipart(
+            Multipart::from_request(req, &state)
+                .await
+                .map_err(|e| AppError::BadRequest(e.to_string()))?,
+        )
+        .await?
     } else if content_type.starts_with("application/json") {
-        let bytes = Bytes::from_request(req, &state).await.map_err(|_| AppError::PayloadTooLarge)?;
+        let bytes = Bytes::from_request(req, &state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
         let text = std::str::from_utf8(&bytes).map_err(|e| json_problem("", e))?;
         to_submission(serde_json::from_str(text).map_err(|e| json_problem("", e))?)?
     } else {
-        return Err(AppError::BadRequest("send application/json or multipart/form-data".into()));
+        return Err(AppError::BadRequest(
+            "send application/json or multipart/form-data".into(),
+        ));
     };
-    let registered = evidence::submit(&state, &client.source, &client.kinds, vec![submission], false).await?;
-    let r = registered.into_iter().next().ok_or_else(|| AppError::internal("the log answered nothing"))?;
-    let status = if r.created { StatusCode::CREATED } else { StatusCode::OK };
+    let registered = evidence::submit(
+        &state,
+        &client.source,
+        &client.kinds,
+        vec![submission],
+        false,
+    )
+    .await?;
+    let r = registered
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::internal("the log answered nothing"))?;
+    let status = if r.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     let mut response = (status, Json(registered_json(&state, &r))).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/evidence/{}", r.id)) {
         response.headers_mut().insert(LOCATION, v);
@@ -183,26 +273,34 @@ async fn submit(State(state): State<AppState>, ApiAuth(client): ApiAuth, req: Re
     Ok(response)
 }
 
-async fn submit_batch(State(state): State<AppState>, ApiAuth(client): ApiAuth, body: Bytes) -> Result<Response, AppError> {
+async fn submit_batch(
+    State(state): State<AppState>,
+    ApiAuth(client): ApiAuth,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let text = std::str::from_utf8(&body).map_err(|e| json_problem("", e))?;
     let batch: BatchBody = serde_json::from_str(text).map_err(|e| json_problem("", e))?;
     let mut subs = Vec::with_capacity(batch.evidences.len());
     for (position, body) in batch.evidences.into_iter().enumerate() {
-        subs.push(to_submission(body).map_err(|e| match e {
-            AppError::Invalid(inv) => AppError::Invalid(Invalid(
-                inv.0
-                    .into_iter()
-                    .map(|fe| app::error::FieldError {
-                        field: "evidences",
-                        reason: Box::new(evidence::AtPosition {
-                            position,
-                            field: fe.field,
-                            problem: SubmissionProblem::JsonInvalid(fe.reason.message(app::i18n::Lang::En.tr())),
-                        }),
-                    })
-                    .collect(),
-            )),
-            other => other,
+        subs.push(to_submission(body).map_err(|e| {
+            match e {
+                AppError::Invalid(inv) => AppError::Invalid(Invalid(
+                    inv.0
+                        .into_iter()
+                        .map(|fe| app::error::FieldError {
+                            field: "evidences",
+                            reason: Box::new(evidence::AtPosition {
+                                position,
+                                field: fe.field,
+                                problem: SubmissionProblem::JsonInvalid(
+                                    fe.reason.message(app::i18n::Lang::En.tr()),
+                                ),
+                            }),
+                        })
+                        .collect(),
+                )),
+                other => other,
+            }
         })?);
     }
     let registered = evidence::submit(&state, &client.source, &client.kinds, subs, true).await?;
@@ -212,7 +310,15 @@ async fn submit_batch(State(state): State<AppState>, ApiAuth(client): ApiAuth, b
         "existing": registered.len() - created,
         "evidences": registered.iter().map(|r| registered_json(&state, r)).collect::<Vec<_>>(),
     });
-    Ok((if created > 0 { StatusCode::CREATED } else { StatusCode::OK }, Json(body)).into_response())
+    Ok((
+        if created > 0 {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(body),
+    )
+        .into_response())
 }
 
 /// The API form of an evidence (also what the public page shows).
@@ -258,10 +364,15 @@ async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Result<R
     Ok(Json(view_json(&state, &view)).into_response())
 }
 
-async fn receipt(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn receipt(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let receipt = evidence::receipt(&state, &id).await?;
     let mut response = Json(receipt).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"minga-receipt-{id}.json\"")) {
+    if let Ok(v) =
+        HeaderValue::from_str(&format!("attachment; filename=\"minga-receipt-{id}.json\""))
+    {
         response.headers_mut().insert(CONTENT_DISPOSITION, v);
     }
     Ok(response)
@@ -270,25 +381,57 @@ async fn receipt(State(state): State<AppState>, Path(id): Path<String>) -> Resul
 /// Media types shown inline; anything else is downloaded, and always sandboxed.
 const INLINE: [&str; 4] = ["application/pdf", "image/png", "image/jpeg", "text/plain"];
 
-async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
-    let row = store::by_id(&state.db, &id).await?.ok_or(AppError::NotFound)?;
+async fn document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let row = store::by_id(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !store::is_public_kind(&state.db, &row.kind).await? {
         return Err(AppError::Forbidden);
     }
-    let hash = row.document_hash.as_deref().map(store::EvidenceRow::hash).ok_or(AppError::NotFound)?;
-    let bytes = evidence::documents::read(&state.settings.documents_dir(), &hash).await?.ok_or(AppError::NotFound)?;
-    let media_type = row.document_media_type.unwrap_or_else(|| "application/octet-stream".into());
+    let hash = row
+        .document_hash
+        .as_deref()
+        .map(store::EvidenceRow::hash)
+        .ok_or(AppError::NotFound)?;
+    let bytes = evidence::documents::read(&state.settings.documents_dir(), &hash)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let media_type = row
+        .document_media_type
+        .unwrap_or_else(|| "application/octet-stream".into());
     let filename = row.document_filename.unwrap_or_else(|| "document".into());
-    let base = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    let disposition = if INLINE.contains(&base.as_str()) { "inline" } else { "attachment" };
+    let base = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let disposition = if INLINE.contains(&base.as_str()) {
+        "inline"
+    } else {
+        "attachment"
+    };
     let mut response = bytes.into_response();
     let h = response.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_str(&media_type).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    h.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_str(&media_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"{filename}\"")) {
         h.insert(CONTENT_DISPOSITION, v);
     }
-    h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
-    h.insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    h.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    h.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
     Ok(response)
 }
 
@@ -298,14 +441,26 @@ struct ConsistencyQuery {
     to: Option<String>,
 }
 
-async fn consistency(State(state): State<AppState>, Query(q): Query<ConsistencyQuery>) -> Result<Response, AppError> {
+async fn consistency(
+    State(state): State<AppState>,
+    Query(q): Query<ConsistencyQuery>,
+) -> Result<Response, AppError> {
     let parse = |name: &str, v: Option<String>| -> Result<u64, AppError> {
-        v.as_deref().unwrap_or_default().parse::<u64>().map_err(|_| AppError::BadRequest(format!("`{name}` must be a tree size (a whole number)")))
+        v.as_deref()
+            .unwrap_or_default()
+            .parse::<u64>()
+            .map_err(|_| {
+                AppError::BadRequest(format!("`{name}` must be a tree size (a whole number)"))
+            })
     };
     let (from, to) = (parse("from", q.from)?, parse("to", q.to)?);
-    let signed = store::latest_checkpoint(&state.db).await?.map_or(0, |c| c.size());
+    let signed = store::latest_checkpoint(&state.db)
+        .await?
+        .map_or(0, |c| c.size());
     if from == 0 || from > to || to > signed {
-        return Err(AppError::BadRequest(format!("need 0 < from ≤ to ≤ {signed} (the latest signed checkpoint's size)")));
+        return Err(AppError::BadRequest(format!(
+            "need 0 < from ≤ to ≤ {signed} (the latest signed checkpoint's size)"
+        )));
     }
     let path = store::consistency_proof(&state.db, from, to).await?;
     Ok(Json(json!({"from": from, "to": to, "path": path})).into_response())

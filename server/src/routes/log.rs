@@ -5,29 +5,50 @@ use app::domain::evidence::merkle::Node;
 use app::domain::evidence::tiles::{TilePath, WIDTH};
 use app::services::evidence::store;
 use app::{AppError, AppState};
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/checkpoint", get(checkpoint)).route("/key", get(key)).route("/tile/{*path}", get(tile))
+    Router::new()
+        .route("/checkpoint", get(checkpoint))
+        .route("/key", get(key))
+        .route("/tile/{*path}", get(tile))
 }
 
 async fn checkpoint(State(state): State<AppState>) -> Result<Response, AppError> {
-    let cp = store::latest_checkpoint(&state.db).await?.ok_or(AppError::NotFound)?;
-    Ok(([(CONTENT_TYPE, "text/plain; charset=utf-8"), (CACHE_CONTROL, "no-cache")], cp.note).into_response())
+    let cp = store::latest_checkpoint(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        cp.note,
+    )
+        .into_response())
 }
 
 async fn key(State(state): State<AppState>) -> Response {
-    ([(CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n", state.log.key.verifier_key())).into_response()
+    (
+        [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{}\n", state.log.key.verifier_key()),
+    )
+        .into_response()
 }
 
-async fn tile(State(state): State<AppState>, Path(path): Path<String>) -> Result<Response, AppError> {
+async fn tile(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+) -> Result<Response, AppError> {
     let tile = TilePath::parse(&path).ok_or(AppError::NotFound)?;
     // serve only what the latest signed checkpoint commits to
-    let size = store::latest_checkpoint(&state.db).await?.map_or(0, |c| c.size());
+    let size = store::latest_checkpoint(&state.db)
+        .await?
+        .map_or(0, |c| c.size());
     let first = tile.index * WIDTH;
     let body = match tile.level {
         Some(level) => {
@@ -35,15 +56,32 @@ async fn tile(State(state): State<AppState>, Path(path): Path<String>) -> Result
             let level8 = u8::try_from(height).map_err(|_| AppError::NotFound)?;
             // the last hash of the tile must be a complete subtree within the signed tree
             let last = first + tile.width - 1;
-            if height >= 48 || (last + 1).checked_shl(height).is_none_or(|covered| covered > size) {
+            if height >= 48
+                || (last + 1)
+                    .checked_shl(height)
+                    .is_none_or(|covered| covered > size)
+            {
                 return Err(AppError::NotFound);
             }
-            let (lo, hi) = (Node { level: level8, index: first }.key(), Node { level: level8, index: last }.key());
-            let rows: Vec<Vec<u8>> = sqlx::query_scalar("SELECT hash FROM log_tree WHERE key BETWEEN ? AND ? ORDER BY key")
-                .bind(lo)
-                .bind(hi)
-                .fetch_all(&state.db)
-                .await?;
+            let (lo, hi) = (
+                Node {
+                    level: level8,
+                    index: first,
+                }
+                .key(),
+                Node {
+                    level: level8,
+                    index: last,
+                }
+                .key(),
+            );
+            let rows: Vec<Vec<u8>> = sqlx::query_scalar(
+                "SELECT hash FROM log_tree WHERE key BETWEEN ? AND ? ORDER BY key",
+            )
+            .bind(lo)
+            .bind(hi)
+            .fetch_all(&state.db)
+            .await?;
             if rows.len() as u64 != tile.width {
                 return Err(AppError::internal("a complete tile is missing hashes"));
             }
@@ -53,23 +91,37 @@ async fn tile(State(state): State<AppState>, Path(path): Path<String>) -> Result
             if first + tile.width > size {
                 return Err(AppError::NotFound);
             }
-            let rows: Vec<Vec<u8>> = sqlx::query_scalar("SELECT entry FROM evidences WHERE idx BETWEEN ? AND ? ORDER BY idx")
-                .bind(i64::try_from(first).map_err(AppError::internal)?)
-                .bind(i64::try_from(first + tile.width - 1).map_err(AppError::internal)?)
-                .fetch_all(&state.db)
-                .await?;
+            let rows: Vec<Vec<u8>> = sqlx::query_scalar(
+                "SELECT entry FROM evidences WHERE idx BETWEEN ? AND ? ORDER BY idx",
+            )
+            .bind(i64::try_from(first).map_err(AppError::internal)?)
+            .bind(i64::try_from(first + tile.width - 1).map_err(AppError::internal)?)
+            .fetch_all(&state.db)
+            .await?;
             if rows.len() as u64 != tile.width {
                 return Err(AppError::internal("entries are missing from a bundle"));
             }
             let mut out = Vec::with_capacity(rows.iter().map(|r| r.len() + 2).sum());
             for entry in rows {
-                let len = u16::try_from(entry.len()).map_err(|_| AppError::internal("an entry longer than 65535 bytes"))?;
+                let len = u16::try_from(entry.len())
+                    .map_err(|_| AppError::internal("an entry longer than 65535 bytes"))?;
                 out.extend_from_slice(&len.to_be_bytes());
                 out.extend_from_slice(&entry);
             }
             out
         }
     };
-    let cache = if tile.width == WIDTH { "public, max-age=31536000, immutable" } else { "public, max-age=5" };
-    Ok(([(CONTENT_TYPE, "application/octet-stream"), (CACHE_CONTROL, cache)], body).into_response())
+    let cache = if tile.width == WIDTH {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=5"
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, "application/octet-stream"),
+            (CACHE_CONTROL, cache),
+        ],
+        body,
+    )
+        .into_response())
 }

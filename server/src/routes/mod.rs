@@ -36,7 +36,9 @@ impl MakeRequestId for RandomRequestId {
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let api = Router::new().nest("/v1", api::router(&state)).fallback(|| async { AppError::NotFound });
+    let api = Router::new()
+        .nest("/v1", api::router(&state))
+        .fallback(|| async { AppError::NotFound });
     let hsts = state.settings.secure_cookies();
     Router::new()
         .merge(app::pages::router(state.clone()))

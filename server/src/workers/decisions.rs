@@ -15,7 +15,13 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             }
             Err(e) => tracing::warn!(error = %e, "registering decisions failed; will retry"),
         }
-        if !super::wait(&state.decisions_pending, Duration::from_secs(10), &mut shutdown).await {
+        if !super::wait(
+            &state.decisions_pending,
+            Duration::from_secs(10),
+            &mut shutdown,
+        )
+        .await
+        {
             return;
         }
     }

@@ -14,6 +14,10 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
         if let Err(e) = integrity::run(&state, &|_, _| {}).await {
             tracing::error!(error = %e, "the integrity audit failed to run");
         }
-        delay = state.settings.audit_interval.to_std().unwrap_or(Duration::from_secs(3600));
+        delay = state
+            .settings
+            .audit_interval
+            .to_std()
+            .unwrap_or(Duration::from_secs(3600));
     }
 }

@@ -27,7 +27,11 @@ pub async fn pause(period: std::time::Duration, shutdown: &mut watch::Receiver<b
 }
 
 /// Waits for `wake` or `period`, whichever first; `false` when shutdown is requested.
-pub async fn wait(wake: &tokio::sync::Notify, period: std::time::Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
+pub async fn wait(
+    wake: &tokio::sync::Notify,
+    period: std::time::Duration,
+    shutdown: &mut watch::Receiver<bool>,
+) -> bool {
     tokio::select! {
         _ = wake.notified() => !*shutdown.borrow(),
         _ = tokio::time::sleep(period) => !*shutdown.borrow(),

@@ -33,6 +33,13 @@ impl TestApp {
 
     /// Spawns the app with settings adjusted by `tweak` (demo data off unless turned on).
     pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        // `MINGA_TEST_LOG=debug cargo test ...` shows the server's logs while debugging a test.
+        if let Ok(filter) = std::env::var("MINGA_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -43,6 +50,7 @@ impl TestApp {
         settings.public_url = format!("http://{addr}");
         settings.admin_password = Some(ADMIN_PASSWORD.into());
         settings.demo = false;
+        settings.checkpoint_interval = std::time::Duration::from_millis(100);
         tweak(&mut settings);
         let (state, _) = server::prepare(settings).await.expect("prepare");
         let (tx, rx) = oneshot::channel::<()>();
@@ -140,6 +148,54 @@ impl TestApp {
             .fetch_all(&self.state.db)
             .await
             .expect("audit")
+    }
+
+    /// An API key for `source` limited to `kinds` (public records).
+    pub async fn api_key(&self, source: &str, kinds: &str) -> String {
+        app::services::evidence::api_keys::create(
+            &self.state,
+            source,
+            kinds,
+            true,
+            &Actor::system("test"),
+        )
+        .await
+        .expect("api key")
+        .1
+    }
+
+    /// Waits until a signed checkpoint covers at least `size` entries; returns its note.
+    pub async fn checkpoint_covering(&self, size: u64) -> String {
+        for _ in 0..200 {
+            let note = reqwest::get(self.url("/log/checkpoint"))
+                .await
+                .expect("get")
+                .text()
+                .await
+                .expect("text");
+            let signed: u64 = note
+                .lines()
+                .nth(1)
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(0);
+            if signed >= size {
+                return note;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no checkpoint covered {size} entries within 10 s");
+    }
+
+    /// The log's verifier key, as published.
+    pub async fn verifier_key(&self) -> String {
+        reqwest::get(self.url("/log/key"))
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("text")
+            .trim()
+            .to_string()
     }
 
     /// Stops the server the way SIGTERM does and waits for it to finish.

@@ -57,9 +57,10 @@ impl LogKey {
     pub fn from_private(text: &str) -> Result<LogKey, CheckpointError> {
         let text = text.trim();
         let signer = StandardSigner::new(text).map_err(|_| CheckpointError::BadKey)?;
+        // PRIVATE+KEY+name+id+base64: the base64 itself may hold '+'
         let seed = text
-            .rsplit('+')
-            .next()
+            .splitn(5, '+')
+            .nth(4)
             .and_then(|b| STANDARD.decode(b).ok())
             .ok_or(CheckpointError::BadKey)?;
         let seed: [u8; 32] = seed
@@ -132,11 +133,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn keys_whose_base64_holds_a_plus_round_trip() {
+        // find seeds whose encodings contain '+', which splitting naively on '+' would break
+        let mut found = 0;
+        for b in 0..=255u8 {
+            let private = LogKey::encode_private("log.example", &[b; 32]).expect("key");
+            let key = LogKey::from_private(&private).expect("parse");
+            if private
+                .splitn(5, '+')
+                .nth(4)
+                .is_some_and(|p| p.contains('+'))
+                || key
+                    .verifier_key()
+                    .splitn(3, '+')
+                    .nth(2)
+                    .is_some_and(|p| p.contains('+'))
+            {
+                found += 1;
+                let note = key.sign(1, &Hash([b; 32])).expect("sign");
+                assert!(verify(&note, key.verifier_key()).is_ok());
+            }
+        }
+        assert!(found > 0, "some seed gives a '+' in its base64");
+    }
+
+    #[test]
     fn sign_and_verify_a_checkpoint() {
         let private = LogKey::encode_private("minga.example/log", &[7u8; 32]).expect("key");
         let key = LogKey::from_private(&private).expect("parse");
         let vkey = key.verifier_key().to_string();
-        let parts: Vec<&str> = vkey.split('+').collect();
+        let parts: Vec<&str> = vkey.splitn(3, '+').collect();
         assert_eq!(parts[0], "minga.example/log");
         // key id = first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)
         let public = STANDARD.decode(parts[2]).expect("b64");

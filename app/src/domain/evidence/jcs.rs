@@ -63,8 +63,13 @@ pub fn check_integers(raw: &str) -> Result<(), JsonProblem> {
 pub fn check_value_integers(value: &Value) -> Result<(), JsonProblem> {
     match value {
         Value::Number(n) => {
-            let too_big = n.as_u64().is_some_and(|v| v > MAX_SAFE) || n.as_i64().is_some_and(|v| v.unsigned_abs() > MAX_SAFE);
-            if too_big { Err(JsonProblem::UnsafeInteger(n.to_string())) } else { Ok(()) }
+            let too_big = n.as_u64().is_some_and(|v| v > MAX_SAFE)
+                || n.as_i64().is_some_and(|v| v.unsigned_abs() > MAX_SAFE);
+            if too_big {
+                Err(JsonProblem::UnsafeInteger(n.to_string()))
+            } else {
+                Ok(())
+            }
         }
         Value::Array(a) => a.iter().try_for_each(check_value_integers),
         Value::Object(o) => o.values().try_for_each(check_value_integers),
@@ -192,7 +197,10 @@ mod tests {
 
     #[test]
     fn unsafe_integers_are_refused_in_parsed_values() {
-        assert_eq!(check_value_integers(&json!({"a": [1, {"b": -9007199254740991i64}]})), Ok(()));
+        assert_eq!(
+            check_value_integers(&json!({"a": [1, {"b": -9007199254740991i64}]})),
+            Ok(())
+        );
         assert!(check_value_integers(&json!({"a": [1, {"b": 9007199254740992u64}]})).is_err());
         assert!(check_value_integers(&json!(-9007199254740992i64)).is_err());
         assert_eq!(check_value_integers(&json!(1.5e300)), Ok(()));

@@ -12,7 +12,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_document_bytes: 20 * 1024 * 1024, max_items: 10_000, max_batch: 1_000 }
+        Limits {
+            max_document_bytes: 20 * 1024 * 1024,
+            max_items: 10_000,
+            max_batch: 1_000,
+        }
     }
 }
 
@@ -42,9 +46,15 @@ pub fn check_kind(kind: &str) -> Result<(), SubmissionProblem> {
     }
     let ok = kind.len() <= 64
         && kind.starts_with(|c: char| c.is_ascii_lowercase())
-        && kind.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        && kind
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
         && !kind.ends_with(['-', '.']);
-    if ok { Ok(()) } else { Err(SubmissionProblem::KindInvalid) }
+    if ok {
+        Ok(())
+    } else {
+        Err(SubmissionProblem::KindInvalid)
+    }
 }
 
 /// A source system's own reference: 1 to 200 characters, no control characters.
@@ -52,19 +62,28 @@ pub fn check_ref(reference: &str) -> Result<(), SubmissionProblem> {
     if reference.is_empty() {
         return Err(SubmissionProblem::Required);
     }
-    if reference.chars().count() > 200 || reference.chars().any(char::is_control) || reference.trim() != reference {
+    if reference.chars().count() > 200
+        || reference.chars().any(char::is_control)
+        || reference.trim() != reference
+    {
         return Err(SubmissionProblem::RefInvalid);
     }
     Ok(())
 }
 
 pub fn check_data(data: &Value) -> Result<(), SubmissionProblem> {
-    if data.is_object() { Ok(()) } else { Err(SubmissionProblem::NotAnObject) }
+    if data.is_object() {
+        Ok(())
+    } else {
+        Err(SubmissionProblem::NotAnObject)
+    }
 }
 
 pub fn check_items(items: &[Value], limits: &Limits) -> Result<(), SubmissionProblem> {
     if items.len() > limits.max_items {
-        return Err(SubmissionProblem::TooManyItems { max: limits.max_items });
+        return Err(SubmissionProblem::TooManyItems {
+            max: limits.max_items,
+        });
     }
     match items.iter().position(|i| !i.is_object()) {
         Some(position) => Err(SubmissionProblem::ItemNotAnObject { position }),
@@ -72,27 +91,50 @@ pub fn check_items(items: &[Value], limits: &Limits) -> Result<(), SubmissionPro
     }
 }
 
-pub fn check_document(bytes: &[u8], media_type: &str, limits: &Limits) -> Result<(), SubmissionProblem> {
+pub fn check_document(
+    bytes: &[u8],
+    media_type: &str,
+    limits: &Limits,
+) -> Result<(), SubmissionProblem> {
     if bytes.is_empty() {
         return Err(SubmissionProblem::DocumentEmpty);
     }
     if bytes.len() > limits.max_document_bytes {
-        return Err(SubmissionProblem::DocumentTooLarge { max: limits.max_document_bytes });
+        return Err(SubmissionProblem::DocumentTooLarge {
+            max: limits.max_document_bytes,
+        });
     }
     let valid_type = media_type.len() <= 127
         && media_type.split_once('/').is_some_and(|(a, b)| {
-            let token = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c));
+            let token = |s: &str| {
+                !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+            };
             token(a) && token(b.split(';').next().unwrap_or_default().trim())
         });
-    if valid_type { Ok(()) } else { Err(SubmissionProblem::MediaTypeInvalid) }
+    if valid_type {
+        Ok(())
+    } else {
+        Err(SubmissionProblem::MediaTypeInvalid)
+    }
 }
 
 /// A file name reduced to something safe to send back in `Content-Disposition`.
 pub fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String =
-        base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | ';' | '\\')).take(200).collect::<String>().trim().to_string();
-    if cleaned.is_empty() || cleaned == "." || cleaned == ".." { "document".to_string() } else { cleaned }
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | ';' | '\\'))
+        .take(200)
+        .collect::<String>()
+        .trim()
+        .to_string();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        "document".to_string()
+    } else {
+        cleaned
+    }
 }
 
 #[cfg(test)]
@@ -106,7 +148,13 @@ mod tests {
         for ok in ["purchase-order", "governance.vote-result", "a1"] {
             assert_eq!(check_kind(ok), Ok(()), "{ok}");
         }
-        for (bad, why) in [("", Required), ("Purchase", KindInvalid), ("1abc", KindInvalid), ("a b", KindInvalid), ("abc-", KindInvalid)] {
+        for (bad, why) in [
+            ("", Required),
+            ("Purchase", KindInvalid),
+            ("1abc", KindInvalid),
+            ("a b", KindInvalid),
+            ("abc-", KindInvalid),
+        ] {
             assert_eq!(check_kind(bad), Err(why), "{bad}");
         }
         assert_eq!(check_kind(&"a".repeat(65)), Err(KindInvalid));
@@ -119,17 +167,36 @@ mod tests {
 
     #[test]
     fn data_items_and_documents() {
-        let limits = Limits { max_document_bytes: 10, max_items: 2, max_batch: 5 };
+        let limits = Limits {
+            max_document_bytes: 10,
+            max_items: 2,
+            max_batch: 5,
+        };
         assert_eq!(check_data(&json!({"a": 1})), Ok(()));
         assert_eq!(check_data(&json!([1])), Err(NotAnObject));
         assert_eq!(check_items(&[json!({}), json!({})], &limits), Ok(()));
-        assert_eq!(check_items(&[json!({}), json!(2)], &limits), Err(ItemNotAnObject { position: 1 }));
-        assert_eq!(check_items(&[json!({}), json!({}), json!({})], &limits), Err(TooManyItems { max: 2 }));
+        assert_eq!(
+            check_items(&[json!({}), json!(2)], &limits),
+            Err(ItemNotAnObject { position: 1 })
+        );
+        assert_eq!(
+            check_items(&[json!({}), json!({}), json!({})], &limits),
+            Err(TooManyItems { max: 2 })
+        );
         assert_eq!(check_document(b"%PDF", "application/pdf", &limits), Ok(()));
-        assert_eq!(check_document(b"", "application/pdf", &limits), Err(DocumentEmpty));
-        assert_eq!(check_document(&[0; 11], "application/pdf", &limits), Err(DocumentTooLarge { max: 10 }));
+        assert_eq!(
+            check_document(b"", "application/pdf", &limits),
+            Err(DocumentEmpty)
+        );
+        assert_eq!(
+            check_document(&[0; 11], "application/pdf", &limits),
+            Err(DocumentTooLarge { max: 10 })
+        );
         assert_eq!(check_document(b"x", "pdf", &limits), Err(MediaTypeInvalid));
-        assert_eq!(check_document(b"x", "text/plain; charset=utf-8", &limits), Ok(()));
+        assert_eq!(
+            check_document(b"x", "text/plain; charset=utf-8", &limits),
+            Ok(())
+        );
         assert_eq!(clean_filename("../../etc/passwd"), "passwd");
         assert_eq!(clean_filename("C:\\orden \"1\";.pdf"), "orden 1.pdf");
         assert_eq!(clean_filename(".."), "document");

@@ -25,28 +25,82 @@ pub struct KeyForm {
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require_role(ADMIN)?;
-    render(&state, &ctx, &KeyForm { public: "on".into(), ..KeyForm::default() }, FormErrors::default(), None, StatusCode::OK).await
+    render(
+        &state,
+        &ctx,
+        &KeyForm {
+            public: "on".into(),
+            ..KeyForm::default()
+        },
+        FormErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
-pub async fn create(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<KeyForm>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<KeyForm>,
+) -> Result<Response, AppError> {
     ctx.require_role(ADMIN)?;
-    match api_keys::create(&state, &form.source, &form.kinds, form.public == "on", &ctx.actor()).await {
+    match api_keys::create(
+        &state,
+        &form.source,
+        &form.kinds,
+        form.public == "on",
+        &ctx.actor(),
+    )
+    .await
+    {
         // shown in the answer to the POST itself, never stored in clear, never in a URL
-        Ok((_, key)) => render(&state, &ctx, &KeyForm::default(), FormErrors::default(), Some(key), StatusCode::CREATED).await,
+        Ok((_, key)) => {
+            render(
+                &state,
+                &ctx,
+                &KeyForm::default(),
+                FormErrors::default(),
+                Some(key),
+                StatusCode::CREATED,
+            )
+            .await
+        }
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
-            render(&state, &ctx, &form, refused.errors.clone(), None, refused.status).await.map(|r| refused.finish(r))
+            render(
+                &state,
+                &ctx,
+                &form,
+                refused.errors.clone(),
+                None,
+                refused.status,
+            )
+            .await
+            .map(|r| refused.finish(r))
         }
     }
 }
 
-pub async fn revoke(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, _: CsrfForm<NoFields>) -> Result<Response, AppError> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    _: CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
     ctx.require_role(ADMIN)?;
     api_keys::revoke(&state.db, id, &ctx.actor()).await?;
     Ok(redirect("/admin/api-keys"))
 }
 
-async fn render(state: &AppState, ctx: &Ctx, form: &KeyForm, errors: FormErrors, new_key: Option<String>, status: StatusCode) -> Result<Response, AppError> {
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    form: &KeyForm,
+    errors: FormErrors,
+    new_key: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let ctx = ctx.clone();
     let form = form.clone();
     let t = ctx.t();

@@ -52,7 +52,11 @@ pub struct ApiClient {
 /// Parses `K1, K2 k3` into distinct kinds, refusing malformed and reserved ones.
 pub fn parse_kinds(text: &str) -> Result<Vec<String>, KeyProblem> {
     let mut kinds: Vec<String> = Vec::new();
-    for k in text.split([',', ' ', '\n', '\r', '\t']).map(str::trim).filter(|k| !k.is_empty()) {
+    for k in text
+        .split([',', ' ', '\n', '\r', '\t'])
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
         submission::check_kind(k).map_err(|_| KeyProblem::KindInvalid(k.to_string()))?;
         if k.starts_with("governance.") {
             return Err(KeyProblem::KindReserved(k.to_string()));
@@ -61,12 +65,22 @@ pub fn parse_kinds(text: &str) -> Result<Vec<String>, KeyProblem> {
             kinds.push(k.to_string());
         }
     }
-    if kinds.is_empty() { Err(KeyProblem::KindsRequired) } else { Ok(kinds) }
+    if kinds.is_empty() {
+        Err(KeyProblem::KindsRequired)
+    } else {
+        Ok(kinds)
+    }
 }
 
 /// Creates a key for `source` limited to `kinds`; returns its id and the key, shown only now.
 /// `public`: the records of these kinds are shown on their verification pages.
-pub async fn create(state: &AppState, source: &str, kinds_text: &str, public: bool, actor: &Actor) -> AppResult<(i64, String)> {
+pub async fn create(
+    state: &AppState,
+    source: &str,
+    kinds_text: &str,
+    public: bool,
+    actor: &Actor,
+) -> AppResult<(i64, String)> {
     let source = source.trim();
     let mut invalid = Invalid::new();
     if submission::check_kind(source).is_err() {
@@ -74,13 +88,15 @@ pub async fn create(state: &AppState, source: &str, kinds_text: &str, public: bo
     } else if source == "portal" {
         invalid.add("source", KeyProblem::SourceReserved);
     }
-    let kinds = parse_kinds(kinds_text).map_err(|p| invalid.add("kinds", p)).unwrap_or_default();
+    let kinds = parse_kinds(kinds_text)
+        .map_err(|p| invalid.add("kinds", p))
+        .unwrap_or_default();
     invalid.into_result()?;
 
     let prefix = super::sequencer::new_id()?[..8].to_string();
     let key = format!("minga_{prefix}_{}", secrets::random_token()?);
     let now = Ts::now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO api_keys (source, prefix, key_hash, kinds, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     )
@@ -103,8 +119,16 @@ pub async fn create(state: &AppState, source: &str, kinds_text: &str, public: bo
         .execute(&mut *tx)
         .await?;
     }
-    audit::record(&mut tx, actor, "api_key.created", "api_key", id, None, Some(json!({"source": source, "kinds": kinds, "public": public, "prefix": prefix})))
-        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "api_key.created",
+        "api_key",
+        id,
+        None,
+        Some(json!({"source": source, "kinds": kinds, "public": public, "prefix": prefix})),
+    )
+    .await?;
     tx.commit().await?;
     Ok((id, key))
 }
@@ -119,18 +143,44 @@ pub async fn authenticate(db: &SqlitePool, key: &str) -> AppResult<ApiClient> {
     let (key_id, source, kinds, last_used) = row.ok_or(AppError::Unauthenticated)?;
     let now = Ts::now();
     if last_used.is_none_or(|t| now.0 - t.0 > chrono::Duration::minutes(1)) {
-        sqlx::query("UPDATE api_keys SET last_used_at = ? WHERE id = ?").bind(now).bind(key_id).execute(db).await?;
+        sqlx::query("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(key_id)
+            .execute(db)
+            .await?;
     }
     let kinds: Vec<String> = serde_json::from_str(&kinds).map_err(AppError::internal)?;
-    Ok(ApiClient { key_id, source, kinds })
+    Ok(ApiClient {
+        key_id,
+        source,
+        kinds,
+    })
 }
 
 pub async fn revoke(db: &SqlitePool, id: i64, actor: &Actor) -> AppResult<()> {
-    let mut tx = db.begin().await?;
-    let found: Option<Option<Ts>> = sqlx::query_scalar("SELECT revoked_at FROM api_keys WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let found: Option<Option<Ts>> =
+        sqlx::query_scalar("SELECT revoked_at FROM api_keys WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if found.ok_or(AppError::NotFound)?.is_none() {
-        sqlx::query("UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ?").bind(Ts::now()).bind(actor.account_id).bind(id).execute(&mut *tx).await?;
-        audit::record(&mut tx, actor, "api_key.revoked", "api_key", id, Some(json!({"revoked": false})), Some(json!({"revoked": true}))).await?;
+        sqlx::query("UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ?")
+            .bind(Ts::now())
+            .bind(actor.account_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "api_key.revoked",
+            "api_key",
+            id,
+            Some(json!({"revoked": false})),
+            Some(json!({"revoked": true})),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -159,9 +209,18 @@ mod tests {
 
     #[test]
     fn kinds_are_parsed_and_checked() {
-        assert_eq!(parse_kinds("purchase-order, proforma purchase-order"), Ok(vec!["purchase-order".into(), "proforma".into()]));
+        assert_eq!(
+            parse_kinds("purchase-order, proforma purchase-order"),
+            Ok(vec!["purchase-order".into(), "proforma".into()])
+        );
         assert_eq!(parse_kinds(" , "), Err(KeyProblem::KindsRequired));
-        assert_eq!(parse_kinds("Orden"), Err(KeyProblem::KindInvalid("Orden".into())));
-        assert_eq!(parse_kinds("governance.vote-result"), Err(KeyProblem::KindReserved("governance.vote-result".into())));
+        assert_eq!(
+            parse_kinds("Orden"),
+            Err(KeyProblem::KindInvalid("Orden".into()))
+        );
+        assert_eq!(
+            parse_kinds("governance.vote-result"),
+            Err(KeyProblem::KindReserved("governance.vote-result".into()))
+        );
     }
 }

@@ -13,7 +13,11 @@ pub async fn sign_if_needed(state: &AppState) -> AppResult<Option<u64>> {
     if latest.as_ref().is_some_and(|c| c.size() >= head.size) {
         return Ok(None);
     }
-    let note = state.log.key.sign(head.size, &head.root).map_err(|e| AppError::internal(format!("signing a checkpoint: {e}")))?;
+    let note = state
+        .log
+        .key
+        .sign(head.size, &head.root)
+        .map_err(|e| AppError::internal(format!("signing a checkpoint: {e}")))?;
     sqlx::query("INSERT INTO checkpoints (tree_size, root_hash, note, signed_at) VALUES (?, ?, ?, ?) ON CONFLICT (tree_size) DO NOTHING")
         .bind(i64::try_from(head.size).map_err(AppError::internal)?)
         .bind(head.root.0.to_vec())

@@ -4,9 +4,9 @@
 //! two, and re-publishing is harmless (same source, kind and ref: same evidence).
 
 use super::Submission;
+use crate::AppState;
 use crate::db::Ts;
 use crate::error::AppResult;
-use crate::AppState;
 use serde_json::Value;
 use sqlx::{FromRow, SqliteConnection};
 
@@ -31,7 +31,10 @@ pub async fn record(conn: &mut SqliteConnection, d: &Decision) -> AppResult<i64>
     let now = Ts::now();
     let mut data = d.data.clone();
     if let Value::Object(map) = &mut data {
-        map.insert("decided_at".into(), Value::String(crate::domain::evidence::entry::format_time(now.0)));
+        map.insert(
+            "decided_at".into(),
+            Value::String(crate::domain::evidence::entry::format_time(now.0)),
+        );
         map.insert("event".into(), Value::String(d.event.into()));
     }
     let id: i64 = sqlx::query_scalar(
@@ -90,7 +93,7 @@ pub async fn publish_pending(state: &AppState) -> AppResult<usize> {
         });
     }
     let registered = super::submit(state, "portal", &kinds, subs, false).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     for kind in &kinds {
         sqlx::query("INSERT INTO evidence_kinds (kind, public, created_at) VALUES (?, 1, ?) ON CONFLICT (kind) DO NOTHING")
             .bind(kind)
@@ -99,7 +102,11 @@ pub async fn publish_pending(state: &AppState) -> AppResult<usize> {
             .await?;
     }
     for (d, r) in pending.iter().zip(&registered) {
-        sqlx::query("UPDATE decisions SET evidence_id = ? WHERE id = ?").bind(&r.id).bind(d.id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE decisions SET evidence_id = ? WHERE id = ?")
+            .bind(&r.id)
+            .bind(d.id)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(registered.len())

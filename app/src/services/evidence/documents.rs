@@ -22,7 +22,10 @@ pub async fn store(dir: &Path, bytes: &[u8]) -> Result<Hash, AppError> {
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         let parent = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
-        let tmp = parent.join(format!(".{}.tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("doc")));
+        let tmp = parent.join(format!(
+            ".{}.tmp",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("doc")
+        ));
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&bytes)?;
         f.sync_all()?;

@@ -49,15 +49,30 @@ pub struct AtPosition {
 }
 
 /// Checks a submission against the key's scope and the limits; `position` names it in a batch.
-fn check(sub: &Submission, kinds: &[String], settings: &crate::settings::Settings, position: Option<usize>, invalid: &mut Invalid) {
+fn check(
+    sub: &Submission,
+    kinds: &[String],
+    settings: &crate::settings::Settings,
+    position: Option<usize>,
+    invalid: &mut Invalid,
+) {
     let limits = settings.evidence_limits;
     let mut add = |field: &'static str, problem: SubmissionProblem| match position {
-        Some(position) => invalid.add("evidences", AtPosition { position, field, problem }),
+        Some(position) => invalid.add(
+            "evidences",
+            AtPosition {
+                position,
+                field,
+                problem,
+            },
+        ),
         None => invalid.add(field, problem),
     };
     match submission::check_kind(&sub.kind) {
         Err(p) => add("kind", p),
-        Ok(()) if !kinds.iter().any(|k| k == &sub.kind) => add("kind", SubmissionProblem::KindNotAllowed),
+        Ok(()) if !kinds.iter().any(|k| k == &sub.kind) => {
+            add("kind", SubmissionProblem::KindNotAllowed)
+        }
         Ok(()) => {}
     }
     if let Err(p) = submission::check_ref(&sub.reference) {
@@ -66,7 +81,9 @@ fn check(sub: &Submission, kinds: &[String], settings: &crate::settings::Setting
     if let Err(p) = submission::check_data(&sub.data).and_then(|()| unsafe_integer(&sub.data)) {
         add("data", p);
     }
-    if let Err(p) = submission::check_items(&sub.items, &limits).and_then(|()| sub.items.iter().try_for_each(unsafe_integer)) {
+    if let Err(p) = submission::check_items(&sub.items, &limits)
+        .and_then(|()| sub.items.iter().try_for_each(unsafe_integer))
+    {
         add("items", p);
     }
     if let Some(doc) = &sub.document
@@ -85,17 +102,34 @@ fn unsafe_integer(v: &Value) -> Result<(), SubmissionProblem> {
 
 /// Validates, hashes and stores the documents of `subs`, then appends them to the log as one
 /// unit. Answers once every entry is durable.
-pub async fn submit(state: &AppState, source: &str, kinds: &[String], subs: Vec<Submission>, batch: bool) -> AppResult<Vec<Registered>> {
+pub async fn submit(
+    state: &AppState,
+    source: &str,
+    kinds: &[String],
+    subs: Vec<Submission>,
+    batch: bool,
+) -> AppResult<Vec<Registered>> {
     let mut invalid = Invalid::new();
     if batch {
         if subs.is_empty() {
             invalid.add("evidences", SubmissionProblem::BatchEmpty);
         } else if subs.len() > state.settings.evidence_limits.max_batch {
-            invalid.add("evidences", SubmissionProblem::BatchTooLarge { max: state.settings.evidence_limits.max_batch });
+            invalid.add(
+                "evidences",
+                SubmissionProblem::BatchTooLarge {
+                    max: state.settings.evidence_limits.max_batch,
+                },
+            );
         }
     }
     for (i, sub) in subs.iter().enumerate() {
-        check(sub, kinds, &state.settings, batch.then_some(i), &mut invalid);
+        check(
+            sub,
+            kinds,
+            &state.settings,
+            batch.then_some(i),
+            &mut invalid,
+        );
     }
     invalid.into_result()?;
     let mut prepared = Vec::with_capacity(subs.len());
@@ -119,7 +153,11 @@ async fn prepare(state: &AppState, source: &str, sub: Submission) -> AppResult<P
         }
         None => None,
     };
-    let items_json = sub.items.iter().map(|i| String::from_utf8(jcs::canonicalize(i)).map_err(AppError::internal)).collect::<Result<Vec<_>, _>>()?;
+    let items_json = sub
+        .items
+        .iter()
+        .map(|i| String::from_utf8(jcs::canonicalize(i)).map_err(AppError::internal))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Prepared {
         source: source.to_string(),
         kind: sub.kind,
@@ -183,10 +221,14 @@ pub struct EvidenceView {
 }
 
 pub async fn view(state: &AppState, id: &str) -> AppResult<EvidenceView> {
-    let row = store::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let row = store::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let public = store::is_public_kind(&state.db, &row.kind).await?;
     let items_json = store::items(&state.db, row.idx).await?;
-    let checkpoint = store::latest_checkpoint(&state.db).await?.filter(|c| c.size() > row.index());
+    let checkpoint = store::latest_checkpoint(&state.db)
+        .await?
+        .filter(|c| c.size() > row.index());
     let inclusion = match &checkpoint {
         Some(cp) => Some(Inclusion {
             tree_size: cp.size(),
@@ -195,14 +237,36 @@ pub async fn view(state: &AppState, id: &str) -> AppResult<EvidenceView> {
         }),
         None => None,
     };
-    let verification = verify_stored(state, &row, &items_json, checkpoint.as_ref(), inclusion.as_ref()).await?;
+    let verification = verify_stored(
+        state,
+        &row,
+        &items_json,
+        checkpoint.as_ref(),
+        inclusion.as_ref(),
+    )
+    .await?;
     let entry = serde_json::from_slice::<Entry>(&row.entry).ok();
     let (data, items) = if public {
-        (serde_json::from_str(&row.data_json).ok(), items_json.iter().filter_map(|i| serde_json::from_str(i).ok()).collect())
+        (
+            serde_json::from_str(&row.data_json).ok(),
+            items_json
+                .iter()
+                .filter_map(|i| serde_json::from_str(i).ok())
+                .collect(),
+        )
     } else {
         (None, Vec::new())
     };
-    Ok(EvidenceView { row, entry, public, data, items, checkpoint, inclusion, verification })
+    Ok(EvidenceView {
+        row,
+        entry,
+        public,
+        data,
+        items,
+        checkpoint,
+        inclusion,
+        verification,
+    })
 }
 
 /// Re-derives every hash of a stored evidence from what is stored now, checks its leaf, its
@@ -216,20 +280,26 @@ async fn verify_stored(
 ) -> AppResult<Verification> {
     let mut checks = Vec::new();
     let stored_data_hash = EvidenceRow::hash(&row.data_hash);
-    let data_hash = serde_json::from_str::<Value>(&row.data_json).ok().map(|v| jcs::data_hash(&v));
+    let data_hash = serde_json::from_str::<Value>(&row.data_json)
+        .ok()
+        .map(|v| jcs::data_hash(&v));
     checks.push(StoredCheck {
         name: CheckName::DataHash,
         ok: Some(data_hash == Some(stored_data_hash)),
         detail: data_hash.map_or_else(|| "the stored data is not valid JSON".into(), |h| h.hex()),
     });
 
-    let items: Option<Vec<Value>> = items_json.iter().map(|i| serde_json::from_str(i).ok()).collect();
+    let items: Option<Vec<Value>> = items_json
+        .iter()
+        .map(|i| serde_json::from_str(i).ok())
+        .collect();
     let items_root = items.as_ref().map(|i| jcs::items_root(i));
     let stored_items_root = row.items_root.as_deref().map(EvidenceRow::hash);
     checks.push(StoredCheck {
         name: CheckName::ItemsRoot,
-        ok: (row.items_count > 0 || stored_items_root.is_some())
-            .then(|| items_root == Some(stored_items_root) && items_json.len() as i64 == row.items_count),
+        ok: (row.items_count > 0 || stored_items_root.is_some()).then(|| {
+            items_root == Some(stored_items_root) && items_json.len() as i64 == row.items_count
+        }),
         detail: stored_items_root.map(|h| h.hex()).unwrap_or_default(),
     });
 
@@ -243,7 +313,11 @@ async fn verify_stored(
             }
             None => (false, "missing".into()),
         };
-        checks.push(StoredCheck { name: CheckName::Document, ok: Some(ok), detail });
+        checks.push(StoredCheck {
+            name: CheckName::Document,
+            ok: Some(ok),
+            detail,
+        });
     }
 
     let rebuilt = Entry {
@@ -259,29 +333,59 @@ async fn verify_stored(
     };
     let link = EvidenceRow::hash(&row.link_hash);
     let entry_ok = rebuilt.to_jcs() == row.entry && merkle::leaf_hash(&row.entry) == link;
-    checks.push(StoredCheck { name: CheckName::Entry, ok: Some(entry_ok), detail: link.hex() });
+    checks.push(StoredCheck {
+        name: CheckName::Entry,
+        ok: Some(entry_ok),
+        detail: link.hex(),
+    });
 
     let mut conn = state.db.acquire().await?;
-    let leaf = store::nodes(&mut conn, &[merkle::Node { level: 0, index: row.index() }]).await?;
+    let leaf = store::nodes(
+        &mut conn,
+        &[merkle::Node {
+            level: 0,
+            index: row.index(),
+        }],
+    )
+    .await?;
     drop(conn);
     let leaf = leaf.values().next().copied();
-    checks.push(StoredCheck { name: CheckName::Leaf, ok: Some(leaf == Some(link)), detail: leaf.map(|h| h.hex()).unwrap_or_default() });
+    checks.push(StoredCheck {
+        name: CheckName::Leaf,
+        ok: Some(leaf == Some(link)),
+        detail: leaf.map(|h| h.hex()).unwrap_or_default(),
+    });
 
     match (checkpoint, inclusion) {
         (Some(cp), Some(inc)) => {
-            let proof = merkle::verify_inclusion(row.index(), inc.tree_size, &link, &inc.path, &inc.root);
+            let proof =
+                merkle::verify_inclusion(row.index(), inc.tree_size, &link, &inc.path, &inc.root);
             checks.push(StoredCheck {
                 name: CheckName::Inclusion,
                 ok: Some(proof.is_ok()),
                 detail: format!("{} / {}", inc.tree_size, inc.root.hex()),
             });
             let signed = checkpoint::verify(&cp.note, state.log.key.verifier_key());
-            let ok = signed.as_ref().is_ok_and(|c| c.size == inc.tree_size && c.root == inc.root);
-            checks.push(StoredCheck { name: CheckName::Signature, ok: Some(ok), detail: state.log.key.verifier_key().to_string() });
+            let ok = signed
+                .as_ref()
+                .is_ok_and(|c| c.size == inc.tree_size && c.root == inc.root);
+            checks.push(StoredCheck {
+                name: CheckName::Signature,
+                ok: Some(ok),
+                detail: state.log.key.verifier_key().to_string(),
+            });
         }
         _ => {
-            checks.push(StoredCheck { name: CheckName::Inclusion, ok: None, detail: String::new() });
-            checks.push(StoredCheck { name: CheckName::Signature, ok: None, detail: String::new() });
+            checks.push(StoredCheck {
+                name: CheckName::Inclusion,
+                ok: None,
+                detail: String::new(),
+            });
+            checks.push(StoredCheck {
+                name: CheckName::Signature,
+                ok: None,
+                detail: String::new(),
+            });
         }
     }
 
@@ -304,9 +408,15 @@ async fn verify_stored(
 
 /// The self-contained receipt of an evidence, against the latest signed checkpoint.
 pub async fn receipt(state: &AppState, id: &str) -> AppResult<Receipt> {
-    let row = store::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let cp = store::latest_checkpoint(&state.db).await?.filter(|c| c.size() > row.index()).ok_or(AppError::Pending)?;
-    let entry: Entry = serde_json::from_slice(&row.entry).map_err(|e| AppError::internal(format!("stored entry: {e}")))?;
+    let row = store::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cp = store::latest_checkpoint(&state.db)
+        .await?
+        .filter(|c| c.size() > row.index())
+        .ok_or(AppError::Pending)?;
+    let entry: Entry = serde_json::from_slice(&row.entry)
+        .map_err(|e| AppError::internal(format!("stored entry: {e}")))?;
     Ok(Receipt {
         v: 1,
         id: row.id.clone(),
@@ -335,5 +445,10 @@ pub async fn search(state: &AppState, query: &str) -> AppResult<Vec<EvidenceRow>
          ORDER BY idx DESC LIMIT 50",
         store::EVIDENCE_COLUMNS
     );
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(q.to_lowercase()).bind(q).bind(hash).fetch_all(&state.db).await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(q.to_lowercase())
+        .bind(q)
+        .bind(hash)
+        .fetch_all(&state.db)
+        .await?)
 }

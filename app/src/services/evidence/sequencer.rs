@@ -3,12 +3,12 @@
 //! transaction, and only then answers. A submission is all-or-nothing (a savepoint each).
 
 use super::store;
+use crate::AppError;
+use crate::domain::evidence::Hash;
 use crate::domain::evidence::checkpoint::LogKey;
 use crate::domain::evidence::entry::{self, Entry};
 use crate::domain::evidence::merkle::{self, Frontier, Node};
-use crate::domain::evidence::Hash;
 use crate::error::AppResult;
-use crate::AppError;
 use serde::Serialize;
 use sqlx::{Acquire, Sqlite, SqlitePool, Transaction};
 use std::collections::HashMap;
@@ -86,20 +86,36 @@ impl Log {
         let size = store::size(&mut conn).await?;
         let nodes = store::nodes(&mut conn, &merkle::root_nodes(size)).await?;
         drop(conn);
-        let frontier = Frontier::from_nodes(size, &nodes)
-            .map_err(|e| AppError::internal(format!("the log tree does not match its {size} entries ({e}); run `minga audit`")))?;
+        let frontier = Frontier::from_nodes(size, &nodes).map_err(|e| {
+            AppError::internal(format!(
+                "the log tree does not match its {size} entries ({e}); run `minga audit`"
+            ))
+        })?;
         let (jobs, rx) = mpsc::channel(1024);
-        let (head_tx, head) = watch::channel(Head { size, root: frontier.root() });
+        let (head_tx, head) = watch::channel(Head {
+            size,
+            root: frontier.root(),
+        });
         let appended = Arc::new(Notify::new());
         tokio::spawn(run(db, frontier, rx, head_tx, appended.clone()));
-        Ok(Log { jobs, head, key: Arc::new(key), appended })
+        Ok(Log {
+            jobs,
+            head,
+            key: Arc::new(key),
+            appended,
+        })
     }
 
     /// Appends the submissions as one all-or-nothing unit; answers once they are durable.
     pub async fn append(&self, items: Vec<Prepared>) -> AppResult<Vec<Registered>> {
         let (reply, answer) = oneshot::channel();
-        self.jobs.send(Job { items, reply }).await.map_err(|_| AppError::Unavailable("the log is shutting down".into()))?;
-        answer.await.map_err(|_| AppError::Unavailable("the log stopped".into()))?
+        self.jobs
+            .send(Job { items, reply })
+            .await
+            .map_err(|_| AppError::Unavailable("the log is shutting down".into()))?;
+        answer
+            .await
+            .map_err(|_| AppError::Unavailable("the log stopped".into()))?
     }
 
     pub fn head(&self) -> Head {
@@ -107,7 +123,13 @@ impl Log {
     }
 }
 
-async fn run(db: SqlitePool, mut frontier: Frontier, mut rx: mpsc::Receiver<Job>, head: watch::Sender<Head>, appended: Arc<Notify>) {
+async fn run(
+    db: SqlitePool,
+    mut frontier: Frontier,
+    mut rx: mpsc::Receiver<Job>,
+    head: watch::Sender<Head>,
+    appended: Arc<Notify>,
+) {
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
         let mut count = jobs[0].items.len();
@@ -124,7 +146,10 @@ async fn run(db: SqlitePool, mut frontier: Frontier, mut rx: mpsc::Receiver<Job>
         let before = frontier.clone();
         match write_batch(&db, &mut frontier, &jobs).await {
             Ok(outcomes) => {
-                let _ = head.send(Head { size: frontier.size(), root: frontier.root() });
+                let _ = head.send(Head {
+                    size: frontier.size(),
+                    root: frontier.root(),
+                });
                 appended.notify_one();
                 for (job, outcome) in jobs.into_iter().zip(outcomes) {
                     let _ = job.reply.send(outcome);
@@ -134,7 +159,9 @@ async fn run(db: SqlitePool, mut frontier: Frontier, mut rx: mpsc::Receiver<Job>
                 tracing::error!(error = %e, "writing a batch to the log failed; nothing of it was acknowledged");
                 frontier = before;
                 for job in jobs {
-                    let _ = job.reply.send(Err(AppError::Unavailable("the log could not store the submission; retry".into())));
+                    let _ = job.reply.send(Err(AppError::Unavailable(
+                        "the log could not store the submission; retry".into(),
+                    )));
                 }
             }
         }
@@ -144,16 +171,28 @@ async fn run(db: SqlitePool, mut frontier: Frontier, mut rx: mpsc::Receiver<Job>
 type Key = (String, String, String);
 
 /// Writes every job of the batch in one transaction, each in its own savepoint.
-async fn write_batch(db: &SqlitePool, frontier: &mut Frontier, jobs: &[Job]) -> AppResult<Vec<AppResult<Vec<Registered>>>> {
+async fn write_batch(
+    db: &SqlitePool,
+    frontier: &mut Frontier,
+    jobs: &[Job],
+) -> AppResult<Vec<AppResult<Vec<Registered>>>> {
     let registered_at = entry::format_time(chrono::Utc::now());
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let mut seen: HashMap<Key, (Entry, Registered)> = HashMap::new();
     let mut outcomes = Vec::with_capacity(jobs.len());
     for job in jobs {
         let saved_frontier = frontier.clone();
         let mut local: HashMap<Key, (Entry, Registered)> = HashMap::new();
         let mut sp = (&mut tx).begin().await?;
-        let result = write_job(&mut sp, frontier, &job.items, &registered_at, &seen, &mut local).await;
+        let result = write_job(
+            &mut sp,
+            frontier,
+            &job.items,
+            &registered_at,
+            &seen,
+            &mut local,
+        )
+        .await;
         match result {
             Ok(done) => {
                 sp.commit().await?;
@@ -200,7 +239,10 @@ async fn write_job(
         };
         if let Some((entry, registered)) = existing {
             if entry.same_content(&candidate) {
-                out.push(Registered { created: false, ..registered });
+                out.push(Registered {
+                    created: false,
+                    ..registered
+                });
                 continue;
             }
             return Err(AppError::Conflict(format!(
@@ -237,12 +279,14 @@ async fn write_job(
         .execute(&mut **tx)
         .await?;
         for (position, item) in p.items_json.iter().enumerate() {
-            sqlx::query("INSERT INTO evidence_items (evidence_idx, position, item_json) VALUES (?, ?, ?)")
-                .bind(idx)
-                .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                .bind(item)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO evidence_items (evidence_idx, position, item_json) VALUES (?, ?, ?)",
+            )
+            .bind(idx)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(item)
+            .execute(&mut **tx)
+            .await?;
         }
         for (node, hash) in frontier.append(link) {
             store_node(tx, node, &hash).await?;
@@ -264,20 +308,31 @@ async fn write_job(
 }
 
 async fn store_node(tx: &mut Transaction<'_, Sqlite>, node: Node, hash: &Hash) -> AppResult<()> {
-    sqlx::query("INSERT INTO log_tree (key, hash) VALUES (?, ?)").bind(node.key()).bind(hash.0.to_vec()).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO log_tree (key, hash) VALUES (?, ?)")
+        .bind(node.key())
+        .bind(hash.0.to_vec())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
-async fn existing(tx: &mut Transaction<'_, Sqlite>, key: &Key) -> AppResult<Option<(Entry, Registered)>> {
-    let row: Option<(String, i64, Vec<u8>, Vec<u8>)> =
-        sqlx::query_as("SELECT id, idx, entry, link_hash FROM evidences WHERE source = ? AND kind = ? AND ref = ?")
-            .bind(&key.0)
-            .bind(&key.1)
-            .bind(&key.2)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some((id, idx, bytes, link)) = row else { return Ok(None) };
-    let entry: Entry = serde_json::from_slice(&bytes).map_err(|e| AppError::internal(format!("stored entry {idx}: {e}")))?;
+async fn existing(
+    tx: &mut Transaction<'_, Sqlite>,
+    key: &Key,
+) -> AppResult<Option<(Entry, Registered)>> {
+    let row: Option<(String, i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+        "SELECT id, idx, entry, link_hash FROM evidences WHERE source = ? AND kind = ? AND ref = ?",
+    )
+    .bind(&key.0)
+    .bind(&key.1)
+    .bind(&key.2)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((id, idx, bytes, link)) = row else {
+        return Ok(None);
+    };
+    let entry: Entry = serde_json::from_slice(&bytes)
+        .map_err(|e| AppError::internal(format!("stored entry {idx}: {e}")))?;
     let registered = Registered {
         id,
         index: u64::try_from(idx).unwrap_or(0),
@@ -299,7 +354,10 @@ pub fn new_id() -> AppResult<String> {
     for b in bytes {
         bits = (bits << 8) | u128::from(b);
     }
-    Ok((0..16).rev().map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect())
+    Ok((0..16)
+        .rev()
+        .map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char)
+        .collect())
 }
 
 #[cfg(test)]
@@ -308,7 +366,10 @@ mod tests {
     fn ids_are_16_base32_characters() {
         let id = super::new_id().expect("id");
         assert_eq!(id.len(), 16);
-        assert!(id.chars().all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c)));
+        assert!(
+            id.chars()
+                .all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c))
+        );
         assert_ne!(id, super::new_id().expect("id"));
     }
 }

@@ -1,11 +1,11 @@
 //! Reads of the log: tree nodes (a few indexed reads per proof, never a rebuild), checkpoints,
 //! entries.
 
+use crate::AppError;
 use crate::db::Ts;
 use crate::domain::evidence::Hash;
 use crate::domain::evidence::merkle::{self, Node};
 use crate::error::AppResult;
-use crate::AppError;
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
@@ -13,7 +13,8 @@ use std::collections::HashMap;
 pub async fn nodes(conn: &mut SqliteConnection, wanted: &[Node]) -> AppResult<HashMap<Node, Hash>> {
     let mut out = HashMap::with_capacity(wanted.len());
     for chunk in wanted.chunks(500) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT key, hash FROM log_tree WHERE key IN (");
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT key, hash FROM log_tree WHERE key IN (");
         let mut sep = q.separated(", ");
         for n in chunk {
             sep.push_bind(n.key());
@@ -21,7 +22,8 @@ pub async fn nodes(conn: &mut SqliteConnection, wanted: &[Node]) -> AppResult<Ha
         q.push(")");
         let rows: Vec<(i64, Vec<u8>)> = q.build_query_as().fetch_all(&mut *conn).await?;
         for (key, hash) in rows {
-            let h = Hash::from_slice(&hash).ok_or_else(|| AppError::internal("a stored tree hash is not 32 bytes"))?;
+            let h = Hash::from_slice(&hash)
+                .ok_or_else(|| AppError::internal("a stored tree hash is not 32 bytes"))?;
             out.insert(Node::from_key(key), h);
         }
     }
@@ -29,17 +31,21 @@ pub async fn nodes(conn: &mut SqliteConnection, wanted: &[Node]) -> AppResult<Ha
 }
 
 pub async fn inclusion_proof(db: &SqlitePool, index: u64, tree_size: u64) -> AppResult<Vec<Hash>> {
-    let wanted = merkle::inclusion_nodes(index, tree_size).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let wanted = merkle::inclusion_nodes(index, tree_size)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let mut conn = db.acquire().await?;
     let got = nodes(&mut conn, &wanted).await?;
-    merkle::inclusion_proof(index, tree_size, &got).map_err(|e| AppError::internal(format!("log tree: {e}")))
+    merkle::inclusion_proof(index, tree_size, &got)
+        .map_err(|e| AppError::internal(format!("log tree: {e}")))
 }
 
 pub async fn consistency_proof(db: &SqlitePool, from: u64, to: u64) -> AppResult<Vec<Hash>> {
-    let wanted = merkle::consistency_nodes(from, to).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let wanted =
+        merkle::consistency_nodes(from, to).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let mut conn = db.acquire().await?;
     let got = nodes(&mut conn, &wanted).await?;
-    merkle::consistency_proof(from, to, &got).map_err(|e| AppError::internal(format!("log tree: {e}")))
+    merkle::consistency_proof(from, to, &got)
+        .map_err(|e| AppError::internal(format!("log tree: {e}")))
 }
 
 pub async fn tree_root(conn: &mut SqliteConnection, size: u64) -> AppResult<Hash> {
@@ -49,7 +55,9 @@ pub async fn tree_root(conn: &mut SqliteConnection, size: u64) -> AppResult<Hash
 
 /// The number of entries in the log.
 pub async fn size(conn: &mut SqliteConnection) -> AppResult<u64> {
-    let n: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(idx) + 1, 0) FROM evidences").fetch_one(conn).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(idx) + 1, 0) FROM evidences")
+        .fetch_one(conn)
+        .await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
@@ -74,7 +82,10 @@ pub async fn latest_checkpoint(db: &SqlitePool) -> AppResult<Option<CheckpointRo
 }
 
 /// The smallest checkpoint that covers entry `index`.
-pub async fn first_checkpoint_covering(db: &SqlitePool, index: u64) -> AppResult<Option<CheckpointRow>> {
+pub async fn first_checkpoint_covering(
+    db: &SqlitePool,
+    index: u64,
+) -> AppResult<Option<CheckpointRow>> {
     Ok(sqlx::query_as(
         "SELECT tree_size, root_hash, note, signed_at FROM checkpoints WHERE tree_size > ? ORDER BY tree_size LIMIT 1",
     )
@@ -120,14 +131,26 @@ impl EvidenceRow {
 
 pub async fn by_id(db: &SqlitePool, id: &str) -> AppResult<Option<EvidenceRow>> {
     let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidences WHERE id = ?");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db).await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db)
+        .await?)
 }
 
 pub async fn items(db: &SqlitePool, idx: i64) -> AppResult<Vec<String>> {
-    Ok(sqlx::query_scalar("SELECT item_json FROM evidence_items WHERE evidence_idx = ? ORDER BY position").bind(idx).fetch_all(db).await?)
+    Ok(sqlx::query_scalar(
+        "SELECT item_json FROM evidence_items WHERE evidence_idx = ? ORDER BY position",
+    )
+    .bind(idx)
+    .fetch_all(db)
+    .await?)
 }
 
 pub async fn is_public_kind(db: &SqlitePool, kind: &str) -> AppResult<bool> {
-    let public: Option<i64> = sqlx::query_scalar("SELECT public FROM evidence_kinds WHERE kind = ?").bind(kind).fetch_optional(db).await?;
+    let public: Option<i64> =
+        sqlx::query_scalar("SELECT public FROM evidence_kinds WHERE kind = ?")
+            .bind(kind)
+            .fetch_optional(db)
+            .await?;
     Ok(public.unwrap_or(0) != 0 || kind.starts_with("governance."))
 }
