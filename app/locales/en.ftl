@@ -322,3 +322,16 @@ apikeys_create_title = Create a key
 apikeys_create_submit = Create key
 apikeys_new_key = New API key:
 apikeys_new_key_once = Copy it now: it will not be shown again. If it is lost, revoke it and create another.
+
+nav_decisions = Decisions
+decisions_title = Register of decisions
+decisions_intro = Every governance decision of the network (collectives created, offices granted or ended, vote results) is registered as an evidence in the public log. Follow the link to check that it has not changed.
+decisions_none = No decisions have been registered yet.
+decisions_col_decision = Decision
+decisions_col_body = Body
+decisions_col_evidence = Evidence
+decisions_pending = being registered…
+decisions_older = Older decisions →
+body_administration = Portal administration
+body_executive_council = Executive Council
+body_advisory_council = Advisory Council

@@ -322,3 +322,16 @@ apikeys_create_title = Crear una clave
 apikeys_create_submit = Crear clave
 apikeys_new_key = Nueva clave de API:
 apikeys_new_key_once = Cópiala ahora: no se volverá a mostrar. Si se pierde, revócala y crea otra.
+
+nav_decisions = Decisiones
+decisions_title = Registro de decisiones
+decisions_intro = Cada decisión de gobierno de la red (colectivos creados, cargos asignados o concluidos, resultados de votaciones) queda registrada como evidencia en el registro público. Sigue el enlace para comprobar que no ha cambiado.
+decisions_none = Aún no hay decisiones registradas.
+decisions_col_decision = Decisión
+decisions_col_body = Órgano
+decisions_col_evidence = Evidencia
+decisions_pending = registrándose…
+decisions_older = Decisiones anteriores →
+body_administration = Administración del portal
+body_executive_council = Consejo Ejecutivo
+body_advisory_council = Consejo Consultivo

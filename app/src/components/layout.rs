@@ -58,6 +58,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                     <nav class="wrap main-nav" aria-label=t.nav_main>
                         <ul>
                             {nav_link("/", t.nav_home)}
+                            {nav_link("/decisions", t.nav_decisions)}
                             {nav_link("/v", t.nav_verify)}
                             {nav_link("/integrity", t.nav_integrity)}
                             {logged_in.then(|| nav_link("/account", t.nav_account))}

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod decisions;
 pub mod errors;
 pub mod home;
 pub mod integrity;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(admin::api_keys::list).post(admin::api_keys::create),
         )
         .route("/admin/api-keys/{id}/revoke", post(admin::api_keys::revoke))
+        .route("/decisions", get(decisions::list))
         .route("/integrity", get(integrity::show))
         .route("/v", get(verify::search))
         .route("/v/{id}", get(verify::show))

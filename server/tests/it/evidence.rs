@@ -595,6 +595,20 @@ async fn governance_decisions_are_evidences_with_public_pages() {
     assert_eq!(view["kind"], "governance.office-granted");
     assert_eq!(view["data"]["role"], "advisory_member");
     assert_eq!(view["data"]["note"], "Acuerdo CE-2026-09");
+
+    // the public register lists every decision, newest first, each linking to its verification
+    let register = app.browser().get("/decisions").await;
+    assert_eq!(register.status(), StatusCode::OK);
+    let html = register.text().await.expect("body");
+    let text = visible_text(&html);
+    assert!(text.contains("Registro de decisiones"), "{text}");
+    assert!(text.contains("Consejo Consultivo"), "{text}");
+    assert!(html.contains(&format!("href=\"/v/{evidence}\"")));
+    assert!(html.contains(&format!("href=\"/v/{id}\"")));
+    assert!(
+        html.find(&format!("/v/{evidence}")) < html.find(&format!("/v/{id}")),
+        "newest first"
+    );
     app.stop().await;
 }
 

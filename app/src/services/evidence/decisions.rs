@@ -112,12 +112,22 @@ pub async fn publish_pending(state: &AppState) -> AppResult<usize> {
     Ok(registered.len())
 }
 
-/// The most recent decisions, newest first.
-pub async fn recent(state: &AppState, limit: i64) -> AppResult<Vec<DecisionRow>> {
-    Ok(sqlx::query_as(
-        "SELECT id, event, body, ref, title_es, title_en, data_json, decided_at, evidence_id FROM decisions ORDER BY id DESC LIMIT ?",
+/// A page of the register, newest first: up to `limit` decisions older than `before` (all when
+/// `None`), and whether there are more.
+pub async fn recent(
+    state: &AppState,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<(Vec<DecisionRow>, bool)> {
+    let mut rows: Vec<DecisionRow> = sqlx::query_as(
+        "SELECT id, event, body, ref, title_es, title_en, data_json, decided_at, evidence_id FROM decisions
+         WHERE id < ? ORDER BY id DESC LIMIT ?",
     )
-    .bind(limit)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit + 1)
     .fetch_all(&state.db)
-    .await?)
+    .await?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok((rows, more))
 }

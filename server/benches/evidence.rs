@@ -1,0 +1,409 @@
+//! Speed of the evidence engine, reported as figures (a benchmark, not a test):
+//!
+//! 1. batch ingest through the sequencer (validated, canonicalised, hashed, appended to the tree,
+//!    durable before the answer) against the raw SQLite insert rate of the same rows into the
+//!    same table, measured in the same run;
+//! 2. inclusion- and consistency-proof latency read from the stored tree of logs of 1 M and
+//!    10 M entries;
+//! 3. `GET /v/{id}` requests per second against the real server.
+//!
+//! `cargo bench -p server --bench evidence`. Settings (environment): `MINGA_BENCH_INGEST`
+//! (evidences, default 20000), `MINGA_BENCH_PROOF_SIZES` (default `1000000,10000000`),
+//! `MINGA_BENCH_HTTP_SECONDS` (default 10), `MINGA_BENCH_HTTP_CLIENTS` (default 16).
+//! Everything runs on fresh on-disk SQLite databases in a temporary directory.
+
+use app::AppState;
+use app::domain::evidence::merkle::{self, Frontier, Node};
+use app::domain::evidence::{Hash, jcs};
+use app::services::evidence::{self, Submission, store};
+use app::settings::Settings;
+use serde_json::json;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use std::time::{Duration, Instant};
+
+const BATCH: usize = 1000;
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A small deterministic generator, so that every run asks for the same entries.
+struct XorShift(u64);
+
+impl XorShift {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+fn order(i: usize) -> Submission {
+    Submission {
+        kind: "purchase-order".into(),
+        reference: format!("OC-2026-{i:07}"),
+        data: json!({
+            "entidad": "Municipalidad Provincial de Cusco",
+            "ruc_entidad": "20172395410",
+            "proveedor": {"ruc": format!("20{:09}", i * 7919 % 1_000_000_000), "nombre": "Suministros Andinos S.A.C."},
+            "monto": (i % 100_000) as f64 * 1.25,
+            "moneda": "PEN",
+            "fecha": "2026-11-22",
+            "acuerdo_marco": "IM-CE-2026-3",
+        }),
+        items: vec![
+            json!({"proforma": format!("PF-{i}-1"), "monto": 100.5}),
+            json!({"proforma": format!("PF-{i}-2"), "monto": 98.0}),
+        ],
+        document: None,
+    }
+}
+
+async fn fresh_state(dir: &std::path::Path) -> AppState {
+    let mut settings = Settings::embedded(dir.join("data"));
+    settings.demo = false;
+    settings.admin_password = Some("benchmark administrator password".into());
+    let (state, _) = server::prepare(settings).await.expect("prepare");
+    state
+}
+
+fn per_second(n: usize, took: Duration) -> f64 {
+    n as f64 / took.as_secs_f64()
+}
+
+/// One evidence's row and its items, as they are stored.
+struct RawRow {
+    id: String,
+    reference: String,
+    data: String,
+    hash: Vec<u8>,
+    entry: String,
+    items_root: Vec<u8>,
+    items: Vec<String>,
+}
+
+/// Same rows (the evidence and its items), same tables and indexes, same pragmas (WAL,
+/// synchronous = FULL), transactions of the same size; no validation, entry hashing, tree or
+/// sequencer.
+async fn raw_insert_rate(n: usize) -> f64 {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = fresh_state(dir.path()).await;
+    let db = &state.db;
+    let rows: Vec<RawRow> = (0..n)
+        .map(|i| {
+            let o = order(i);
+            let data = String::from_utf8(jcs::canonicalize(&o.data)).expect("utf-8");
+            let hash = Hash::of(data.as_bytes()).0.to_vec();
+            RawRow {
+                id: evidence::sequencer::new_id().expect("id"),
+                entry: format!(
+                    "{{\"ref\":\"{}\",\"data\":\"{}\"}}",
+                    o.reference,
+                    hex(&hash)
+                ),
+                items_root: jcs::items_root(&o.items).map_or_else(Vec::new, |h| h.0.to_vec()),
+                items: o
+                    .items
+                    .iter()
+                    .map(|i| String::from_utf8(jcs::canonicalize(i)).expect("utf-8"))
+                    .collect(),
+                reference: o.reference,
+                data,
+                hash,
+            }
+        })
+        .collect();
+    let start = Instant::now();
+    for (chunk_no, chunk) in rows.chunks(BATCH).enumerate() {
+        let mut tx = app::db::begin_write(db).await.expect("begin");
+        for (j, row) in chunk.iter().enumerate() {
+            let idx = (100_000 + chunk_no * BATCH + j) as i64;
+            sqlx::query(
+                "INSERT INTO evidences (idx, id, source, kind, ref, data_json, data_hash, document_hash, document_media_type,
+                     document_filename, document_size, items_root, items_count, registered_at, entry, link_hash)
+                 VALUES (?, ?, 'raw', 'purchase-order', ?, ?, ?, NULL, NULL, NULL, NULL, ?, 2, '2026-11-22T00:00:00Z', ?, ?)",
+            )
+            .bind(idx)
+            .bind(&row.id)
+            .bind(&row.reference)
+            .bind(&row.data)
+            .bind(&row.hash)
+            .bind(&row.items_root)
+            .bind(row.entry.as_bytes())
+            .bind(&row.hash)
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+            for (position, item) in row.items.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO evidence_items (evidence_idx, position, item_json) VALUES (?, ?, ?)",
+                )
+                .bind(idx)
+                .bind(position as i64)
+                .bind(item)
+                .execute(&mut *tx)
+                .await
+                .expect("insert item");
+            }
+        }
+        tx.commit().await.expect("commit");
+    }
+    per_second(n, start.elapsed())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Through the public service: validation, RFC 8785, hashes, the sequencer, the tree nodes.
+async fn ingest_rate(n: usize) -> (f64, f64) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = fresh_state(dir.path()).await;
+    let kinds = vec!["purchase-order".to_string()];
+    let orders: Vec<Submission> = (0..n).map(order).collect();
+    let start = Instant::now();
+    for chunk in orders.chunks(BATCH) {
+        let done = evidence::submit(&state, "catalogo", &kinds, chunk.to_vec(), true)
+            .await
+            .expect("batch accepted");
+        assert_eq!(done.len(), chunk.len());
+    }
+    let batches = per_second(n, start.elapsed());
+
+    // one evidence per request, 64 at once: the sequencer groups them into shared commits
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = fresh_state(dir.path()).await;
+    let singles = n.min(5000);
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..64 {
+        let state = state.clone();
+        let kinds = kinds.clone();
+        tasks.spawn(async move {
+            for i in (worker..singles).step_by(64) {
+                evidence::submit(&state, "catalogo", &kinds, vec![order(i)], false)
+                    .await
+                    .expect("accepted");
+            }
+        });
+    }
+    while let Some(r) = tasks.join_next().await {
+        r.expect("worker");
+    }
+    (batches, per_second(singles, start.elapsed()))
+}
+
+/// Fills `log_tree` of a fresh database with `size` synthetic leaves and every complete
+/// subtree above them, exactly as the sequencer stores them.
+async fn synthetic_tree(db: &SqlitePool, size: u64) -> Hash {
+    let mut frontier = Frontier::default();
+    let mut pending: Vec<(Node, Hash)> = Vec::with_capacity(200_000);
+    async fn flush(db: &SqlitePool, rows: &mut Vec<(Node, Hash)>) {
+        let mut tx = app::db::begin_write(db).await.expect("begin");
+        for chunk in rows.chunks(400) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT INTO log_tree (key, hash) ");
+            q.push_values(chunk, |mut b, (node, hash)| {
+                b.push_bind(node.key()).push_bind(hash.0.to_vec());
+            });
+            q.build().execute(&mut *tx).await.expect("insert nodes");
+        }
+        tx.commit().await.expect("commit");
+        rows.clear();
+    }
+    for i in 0..size {
+        let leaf = merkle::leaf_hash(&i.to_be_bytes());
+        pending.extend(frontier.append(leaf));
+        if pending.len() >= 200_000 {
+            flush(db, &mut pending).await;
+        }
+    }
+    flush(db, &mut pending).await;
+    frontier.root()
+}
+
+fn summary(mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
+    format!(
+        "mean {:>7.3} ms   p50 {:>7.3} ms   p99 {:>7.3} ms   max {:>7.3} ms",
+        mean.as_secs_f64() * 1e3,
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+        at(1.0).as_secs_f64() * 1e3,
+    )
+}
+
+async fn proof_latency(size: u64) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = fresh_state(dir.path()).await;
+    let db = &state.db;
+    let start = Instant::now();
+    let root = synthetic_tree(db, size).await;
+    println!(
+        "  {size:>10} entries: tree of {} nodes stored in {:.1} s",
+        2 * size,
+        start.elapsed().as_secs_f64()
+    );
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    // proofs against the full tree must verify against its root (checked outside the timing)
+    for _ in 0..50 {
+        let index = rng.below(size);
+        let proof = store::inclusion_proof(db, index, size)
+            .await
+            .expect("proof");
+        let leaf = merkle::leaf_hash(&index.to_be_bytes());
+        merkle::verify_inclusion(index, size, &leaf, &proof, &root).expect("proof verifies");
+    }
+    let mut inclusion = Vec::with_capacity(5000);
+    for _ in 0..5000 {
+        let index = rng.below(size);
+        let t = Instant::now();
+        let proof = store::inclusion_proof(db, index, size)
+            .await
+            .expect("proof");
+        inclusion.push(t.elapsed());
+        assert!(!proof.is_empty());
+    }
+    let mut consistency = Vec::with_capacity(2000);
+    for _ in 0..2000 {
+        let from = 1 + rng.below(size - 1);
+        let t = Instant::now();
+        store::consistency_proof(db, from, size)
+            .await
+            .expect("proof");
+        consistency.push(t.elapsed());
+    }
+    println!("    inclusion proof   {}", summary(inclusion));
+    println!("    consistency proof {}", summary(consistency));
+}
+
+async fn page_rate(seconds: u64, clients: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let mut settings = Settings::embedded(dir.path().join("data"));
+    settings.listen = addr;
+    settings.public_url = format!("http://{addr}");
+    settings.demo = false;
+    settings.admin_password = Some("benchmark administrator password".into());
+    let (state, _) = server::prepare(settings).await.expect("prepare");
+    let kinds = vec!["purchase-order".to_string()];
+    let mut ids = Vec::new();
+    // the page's data: 10,000 orders
+    for chunk in (0..10_000).collect::<Vec<_>>().chunks(BATCH) {
+        let subs = chunk.iter().map(|i| order(*i)).collect();
+        let done = evidence::submit(&state, "catalogo", &kinds, subs, true)
+            .await
+            .expect("batch");
+        ids.extend(done.into_iter().map(|r| r.id));
+    }
+    // purchase orders are public: the page shows the record too
+    evidence::api_keys::create(
+        &state,
+        "catalogo",
+        "purchase-order",
+        true,
+        &app::services::audit::Actor::system("benchmark"),
+    )
+    .await
+    .expect("public kind");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server::serve(state.clone(), listener, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    // wait for the signer to cover the log
+    let last = ids.last().cloned().expect("ids");
+    loop {
+        let page = client
+            .get(format!("http://{addr}/v/{last}"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
+        if page.contains("verdict-ok") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let ids = std::sync::Arc::new(ids);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = tokio::task::JoinSet::new();
+    for c in 0..clients {
+        let ids = ids.clone();
+        let client = client.clone();
+        tasks.spawn(async move {
+            let mut rng = XorShift(0x2545_f491_4f6c_dd1d + c as u64);
+            let mut samples = Vec::new();
+            while Instant::now() < deadline {
+                let id = &ids[rng.below(ids.len() as u64) as usize];
+                let t = Instant::now();
+                let r = client
+                    .get(format!("http://{addr}/v/{id}"))
+                    .send()
+                    .await
+                    .expect("get");
+                assert_eq!(r.status(), reqwest::StatusCode::OK);
+                let body = r.bytes().await.expect("body");
+                samples.push(t.elapsed());
+                assert!(!body.is_empty());
+            }
+            samples
+        });
+    }
+    let mut samples = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        samples.extend(r.expect("client"));
+    }
+    println!(
+        "  GET /v/{{id}}: {:.0} requests/s over {seconds} s with {clients} clients on the same machine",
+        samples.len() as f64 / seconds as f64
+    );
+    println!("    latency {}", summary(samples));
+    let _ = stop.send(());
+    let _ = server.await;
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing useful: run either way
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let n: usize = env_or("MINGA_BENCH_INGEST", 20_000);
+        println!("Minga evidence engine benchmark ({} cores)", std::thread::available_parallelism().map_or(1, |p| p.get()));
+        println!("\n1. Ingest of {n} purchase orders (2 items each), durable (WAL, synchronous = FULL)");
+        let raw = raw_insert_rate(n).await;
+        let (batches, singles) = ingest_rate(n).await;
+        println!("  raw SQLite insert of the same rows, {BATCH} per transaction: {raw:>9.0} rows/s");
+        println!(
+            "  through the log, batches of {BATCH}:                      {batches:>9.0} evidences/s ({:.0} % of raw)",
+            100.0 * batches / raw
+        );
+        println!("  through the log, one per request, 64 concurrent:      {singles:>9.0} evidences/s");
+
+        println!("\n2. Proofs read from the stored tree");
+        let sizes: String = env_or("MINGA_BENCH_PROOF_SIZES", "1000000,10000000".to_string());
+        for size in sizes.split(',').filter_map(|s| s.trim().parse::<u64>().ok()) {
+            proof_latency(size).await;
+        }
+
+        println!("\n3. The public verification page");
+        page_rate(
+            env_or("MINGA_BENCH_HTTP_SECONDS", 10),
+            env_or("MINGA_BENCH_HTTP_CLIENTS", 16),
+        )
+        .await;
+    });
+}
