@@ -10,7 +10,7 @@ use crate::domain::evidence::entry::{self, Entry};
 use crate::domain::evidence::merkle::{self, Frontier, Node};
 use crate::error::AppResult;
 use serde::Serialize;
-use sqlx::{Acquire, Sqlite, SqlitePool, Transaction};
+use sqlx::{Acquire, QueryBuilder, Sqlite, SqlitePool, Transaction};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -219,7 +219,15 @@ async fn write_job(
     seen: &HashMap<Key, (Entry, Registered)>,
     local: &mut HashMap<Key, (Entry, Registered)>,
 ) -> AppResult<Vec<Registered>> {
+    let keys: Vec<Key> = items
+        .iter()
+        .map(|p| (p.source.clone(), p.kind.clone(), p.reference.clone()))
+        .filter(|k| !seen.contains_key(k))
+        .collect();
+    let stored = existing(tx, &keys).await?;
     let mut out = Vec::with_capacity(items.len());
+    let mut item_rows: Vec<(i64, i64, &str)> = Vec::new();
+    let mut nodes: Vec<(Node, Hash)> = Vec::with_capacity(items.len() * 2);
     for p in items {
         let key: Key = (p.source.clone(), p.kind.clone(), p.reference.clone());
         let candidate = Entry {
@@ -233,15 +241,15 @@ async fn write_job(
             items: p.items_json.len() as u64,
             registered_at: registered_at.to_string(),
         };
-        let existing = match local.get(&key).or_else(|| seen.get(&key)) {
-            Some(found) => Some(found.clone()),
-            None => existing(tx, &key).await?,
-        };
-        if let Some((entry, registered)) = existing {
+        let found = local
+            .get(&key)
+            .or_else(|| seen.get(&key))
+            .or_else(|| stored.get(&key));
+        if let Some((entry, registered)) = found {
             if entry.same_content(&candidate) {
                 out.push(Registered {
                     created: false,
-                    ..registered
+                    ..registered.clone()
                 });
                 continue;
             }
@@ -279,18 +287,9 @@ async fn write_job(
         .execute(&mut **tx)
         .await?;
         for (position, item) in p.items_json.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO evidence_items (evidence_idx, position, item_json) VALUES (?, ?, ?)",
-            )
-            .bind(idx)
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .bind(item)
-            .execute(&mut **tx)
-            .await?;
+            item_rows.push((idx, i64::try_from(position).unwrap_or(i64::MAX), item));
         }
-        for (node, hash) in frontier.append(link) {
-            store_node(tx, node, &hash).await?;
-        }
+        nodes.extend(frontier.append(link));
         let registered = Registered {
             id,
             index,
@@ -304,46 +303,85 @@ async fn write_job(
         local.insert(key, (candidate, registered.clone()));
         out.push(registered);
     }
+    // the job's items and tree nodes, a few hundred rows per statement
+    for chunk in item_rows.chunks(300) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO evidence_items (evidence_idx, position, item_json) ");
+        q.push_values(chunk, |mut b, (idx, position, item)| {
+            b.push_bind(*idx).push_bind(*position).push_bind(*item);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    for chunk in nodes.chunks(400) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO log_tree (key, hash) ");
+        q.push_values(chunk, |mut b, (node, hash)| {
+            b.push_bind(node.key()).push_bind(hash.0.to_vec());
+        });
+        q.build().execute(&mut **tx).await?;
+    }
     Ok(out)
 }
 
-async fn store_node(tx: &mut Transaction<'_, Sqlite>, node: Node, hash: &Hash) -> AppResult<()> {
-    sqlx::query("INSERT INTO log_tree (key, hash) VALUES (?, ?)")
-        .bind(node.key())
-        .bind(hash.0.to_vec())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+#[derive(sqlx::FromRow)]
+struct StoredKey {
+    source: String,
+    kind: String,
+    #[sqlx(rename = "ref")]
+    reference: String,
+    id: String,
+    idx: i64,
+    entry: Vec<u8>,
+    link_hash: Vec<u8>,
 }
 
+/// The stored evidences among `keys`, looked up a few hundred at a time.
 async fn existing(
     tx: &mut Transaction<'_, Sqlite>,
-    key: &Key,
-) -> AppResult<Option<(Entry, Registered)>> {
-    let row: Option<(String, i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
-        "SELECT id, idx, entry, link_hash FROM evidences WHERE source = ? AND kind = ? AND ref = ?",
-    )
-    .bind(&key.0)
-    .bind(&key.1)
-    .bind(&key.2)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((id, idx, bytes, link)) = row else {
-        return Ok(None);
-    };
-    let entry: Entry = serde_json::from_slice(&bytes)
-        .map_err(|e| AppError::internal(format!("stored entry {idx}: {e}")))?;
-    let registered = Registered {
-        id,
-        index: u64::try_from(idx).unwrap_or(0),
-        data_hash: entry.data_hash,
-        document_hash: entry.document_hash,
-        items_root: entry.items_root,
-        link_hash: Hash::from_slice(&link).unwrap_or_default(),
-        registered_at: entry.registered_at.clone(),
-        created: false,
-    };
-    Ok(Some((entry, registered)))
+    keys: &[Key],
+) -> AppResult<HashMap<Key, (Entry, Registered)>> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(300) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT source, kind, ref, id, idx, entry, link_hash FROM evidences WHERE (source, kind, ref) IN (",
+        );
+        let mut rows = q.separated(", ");
+        for (source, kind, reference) in chunk {
+            rows.push("(")
+                .push_bind_unseparated(source)
+                .push_unseparated(", ")
+                .push_bind_unseparated(kind)
+                .push_unseparated(", ")
+                .push_bind_unseparated(reference)
+                .push_unseparated(")");
+        }
+        q.push(")");
+        let rows: Vec<StoredKey> = q.build_query_as().fetch_all(&mut **tx).await?;
+        for StoredKey {
+            source,
+            kind,
+            reference,
+            id,
+            idx,
+            entry: bytes,
+            link_hash: link,
+        } in rows
+        {
+            let entry: Entry = serde_json::from_slice(&bytes)
+                .map_err(|e| AppError::internal(format!("stored entry {idx}: {e}")))?;
+            let registered = Registered {
+                id,
+                index: u64::try_from(idx).unwrap_or(0),
+                data_hash: entry.data_hash,
+                document_hash: entry.document_hash,
+                items_root: entry.items_root,
+                link_hash: Hash::from_slice(&link).unwrap_or_default(),
+                registered_at: entry.registered_at.clone(),
+                created: false,
+            };
+            found.insert((source, kind, reference), (entry, registered));
+        }
+    }
+    Ok(found)
 }
 
 /// A public evidence id: 16 characters of RFC 4648 base32 (80 random bits), lowercase.
