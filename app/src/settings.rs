@@ -36,6 +36,36 @@ pub struct Settings {
     pub checkpoint_interval: std::time::Duration,
     /// How often the integrity audit re-checks the whole log.
     pub audit_interval: chrono::Duration,
+    /// How often the latest checkpoint is anchored on every configured backend.
+    pub anchor_interval: chrono::Duration,
+    /// First wait after a backend fails; it doubles with every failure up to `anchor_retry_max`.
+    pub anchor_retry: std::time::Duration,
+    pub anchor_retry_max: std::time::Duration,
+    /// An Ethereum-compatible chain to anchor on (none in the embedded default).
+    pub eth: Option<EthSettings>,
+}
+
+/// An Ethereum-compatible chain (LACChain / Hyperledger Besu, Ethereum, any JSON-RPC node).
+#[derive(Clone)]
+pub struct EthSettings {
+    pub rpc_url: String,
+    /// The sender's private key (hex); never printed.
+    pub private_key: String,
+    /// Blocks on top of the anchor's (counting its own) before it counts as done.
+    pub confirmations: u64,
+    /// Explorer URL of a transaction, `{tx}` standing for its hash.
+    pub explorer: Option<String>,
+}
+
+impl std::fmt::Debug for EthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EthSettings")
+            .field("rpc_url", &self.rpc_url)
+            .field("private_key", &"<redacted>")
+            .field("confirmations", &self.confirmations)
+            .field("explorer", &self.explorer)
+            .finish()
+    }
 }
 
 impl Settings {
@@ -63,6 +93,10 @@ impl Settings {
             evidence_limits: Limits::default(),
             checkpoint_interval: std::time::Duration::from_secs(1),
             audit_interval: chrono::Duration::hours(1),
+            anchor_interval: chrono::Duration::minutes(30),
+            anchor_retry: std::time::Duration::from_secs(5),
+            anchor_retry_max: std::time::Duration::from_secs(600),
+            eth: None,
         }
     }
 

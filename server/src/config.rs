@@ -147,6 +147,26 @@ pub struct SettingsArgs {
     /// How often the integrity audit re-checks the whole log.
     #[arg(long, env = "MINGA_AUDIT_INTERVAL", default_value = "1h", value_parser = parse_duration, global = true)]
     pub audit_interval: chrono::Duration,
+    /// Anchor the latest checkpoint on every configured backend this often.
+    #[arg(long, env = "MINGA_ANCHOR_INTERVAL", default_value = "30m", value_parser = parse_duration, global = true)]
+    pub anchor_interval: chrono::Duration,
+    /// JSON-RPC URL of an Ethereum-compatible chain to anchor checkpoints on (LACChain, Besu, Ethereum).
+    #[arg(long, env = "MINGA_ETH_RPC", global = true)]
+    pub eth_rpc: Option<String>,
+    /// Private key (hex) of the account that sends the anchor transactions.
+    #[arg(long, env = "MINGA_ETH_KEY", hide_env_values = true, global = true)]
+    pub eth_key: Option<String>,
+    /// Confirmations (blocks, counting the anchor's own) before an anchor counts as done.
+    #[arg(
+        long,
+        env = "MINGA_ETH_CONFIRMATIONS",
+        default_value_t = 2,
+        global = true
+    )]
+    pub eth_confirmations: u64,
+    /// Explorer URL of a transaction, with {tx} for its hash (e.g. https://explorer.lacchain.net/tx/{tx}).
+    #[arg(long, env = "MINGA_ETH_EXPLORER", global = true)]
+    pub eth_explorer: Option<String>,
     /// Log format: human-readable text or JSON lines.
     #[arg(long, env = "MINGA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -184,6 +204,16 @@ impl SettingsArgs {
             .to_std()
             .unwrap_or(std::time::Duration::from_secs(1));
         s.audit_interval = self.audit_interval;
+        s.anchor_interval = self.anchor_interval;
+        s.eth = match (&self.eth_rpc, &self.eth_key) {
+            (Some(rpc), Some(key)) => Some(app::settings::EthSettings {
+                rpc_url: rpc.clone(),
+                private_key: key.clone(),
+                confirmations: self.eth_confirmations.max(1),
+                explorer: self.eth_explorer.clone(),
+            }),
+            _ => None,
+        };
         s
     }
 }

@@ -1,6 +1,7 @@
 //! The `minga` binary's library half: preparing the data directory and database, building the
 //! router, running the server and its workers until shutdown. `main.rs` is the command line.
 
+pub mod anchors;
 pub mod config;
 pub mod routes;
 pub mod workers;
@@ -131,8 +132,9 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let backends = anchors::configured(&state.settings).await?;
     let (stop_workers, stop_rx) = watch::channel(false);
-    let workers = workers::spawn_all(&state, &stop_rx);
+    let workers = workers::spawn_all(&state, backends, &stop_rx);
     let router = routes::router(state.clone());
     axum::serve(
         listener,

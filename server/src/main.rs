@@ -11,6 +11,11 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.settings.log_format);
+    if cli.settings.eth_rpc.is_some() != cli.settings.eth_key.is_some() {
+        anyhow::bail!(
+            "MINGA_ETH_RPC and MINGA_ETH_KEY go together: set both to anchor on a chain, or neither"
+        );
+    }
     let settings = cli.settings.to_settings();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,

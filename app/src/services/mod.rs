@@ -3,6 +3,7 @@
 //! both call services; neither writes SQL.
 
 pub mod accounts;
+pub mod anchors;
 pub mod audit;
 pub mod bootstrap;
 pub mod evidence;

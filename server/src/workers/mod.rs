@@ -1,5 +1,6 @@
 //! Background jobs, one file each. Every worker stops when the shutdown signal flips.
 
+mod anchors;
 mod checkpoints;
 mod decisions;
 mod housekeeping;
@@ -9,8 +10,13 @@ use app::AppState;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub fn spawn_all(state: &AppState, shutdown: &watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+pub fn spawn_all(
+    state: &AppState,
+    backends: Vec<std::sync::Arc<dyn app::services::anchors::AnchorBackend>>,
+    shutdown: &watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
     vec![
+        tokio::spawn(anchors::run(state.clone(), backends, shutdown.clone())),
         tokio::spawn(housekeeping::run(state.clone(), shutdown.clone())),
         tokio::spawn(checkpoints::run(state.clone(), shutdown.clone())),
         tokio::spawn(decisions::run(state.clone(), shutdown.clone())),

@@ -2,6 +2,7 @@
 //! driven over HTTP like a browser would (cookies, CSRF tokens, redirects).
 
 mod accounts;
+mod anchors;
 mod evidence;
 mod ops;
 mod roles;

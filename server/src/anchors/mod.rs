@@ -1,0 +1,16 @@
+//! The anchor backends configured in the settings (none in the embedded default).
+
+pub mod eth;
+
+use app::services::anchors::AnchorBackend;
+use app::settings::Settings;
+use std::sync::Arc;
+
+/// Builds every configured backend; a misconfigured one is an error at start, not a silent skip.
+pub async fn configured(settings: &Settings) -> anyhow::Result<Vec<Arc<dyn AnchorBackend>>> {
+    let mut out: Vec<Arc<dyn AnchorBackend>> = Vec::new();
+    if let Some(eth) = &settings.eth {
+        out.push(Arc::new(eth::EthAnchor::connect(eth).await?));
+    }
+    Ok(out)
+}
