@@ -335,3 +335,13 @@ decisions_older = Older decisions →
 body_administration = Portal administration
 body_executive_council = Executive Council
 body_advisory_council = Advisory Council
+
+verify_anchors_title = Anchors
+verify_anchors_intro = Every so often the log's checkpoint is sealed outside the portal: on a public blockchain or by a time-stamping authority. So not even the portal's operator could rewrite history unnoticed.
+anchors_none = No anchor includes this evidence yet; the next one will.
+anchor_chain = Blockchain (chain id {chain})
+anchor_timestamp = Time-stamp
+anchor_tx = Transaction
+anchor_block = Block
+anchor_time = Sealed at
+anchor_covers = The sealed tree contains this evidence and is consistent with the signed checkpoint

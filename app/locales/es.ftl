@@ -335,3 +335,13 @@ decisions_older = Decisiones anteriores →
 body_administration = Administración del portal
 body_executive_council = Consejo Ejecutivo
 body_advisory_council = Consejo Consultivo
+
+verify_anchors_title = Anclajes
+verify_anchors_intro = Cada cierto tiempo, el punto de control del registro se sella fuera del portal: en una cadena de bloques pública o ante una autoridad de sellado de tiempo. Así ni siquiera quien opera el portal podría reescribir la historia sin que se note.
+anchors_none = Todavía no hay un anclaje que incluya esta evidencia; el próximo la incluirá.
+anchor_chain = Cadena de bloques (id de cadena {chain})
+anchor_timestamp = Sello de tiempo
+anchor_tx = Transacción
+anchor_block = Bloque
+anchor_time = Fecha del sello
+anchor_covers = El árbol sellado contiene esta evidencia y es consistente con el punto de control firmado

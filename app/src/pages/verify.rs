@@ -188,6 +188,66 @@ pub async fn qr_png(
     Ok(image("image/png", png))
 }
 
+/// The anchors covering the evidence, each re-checked here: the anchored tree contains the
+/// entry and is consistent with the checkpoint the inclusion proof leads to.
+fn anchor_rows(v: &evidence::EvidenceView, t: &'static Tr) -> AnyView {
+    let Some(inc) = v.inclusion.as_ref() else {
+        return view! { <p>{t.anchors_none}</p> }.into_any();
+    };
+    if v.anchors.is_empty() {
+        return view! { <p>{t.anchors_none}</p> }.into_any();
+    }
+    let index = v.row.index();
+    v.anchors
+        .iter()
+        .map(|a| {
+            let ok = a.tree_size > index
+                && if a.tree_size == inc.tree_size {
+                    a.root == inc.root
+                } else {
+                    crate::domain::evidence::merkle::verify_consistency(
+                        a.tree_size,
+                        inc.tree_size,
+                        &a.root,
+                        &inc.root,
+                        &a.consistency,
+                    )
+                    .is_ok()
+                };
+            let detail = |k: &str| {
+                a.details
+                    .get(k)
+                    .map(|v| v.to_string().trim_matches('"').to_string())
+            };
+            let title = match (a.kind.as_str(), detail("chain_id")) {
+                ("ethereum", Some(chain)) => fill(t.anchor_chain, &[("chain", &chain)]),
+                _ => t.anchor_timestamp.to_string(),
+            };
+            let tx = detail("tx_hash").map(|tx| match detail("explorer") {
+                Some(url) => view! { <a href=url><code>{tx}</code></a> }.into_any(),
+                None => view! { <code>{tx}</code> }.into_any(),
+            });
+            let (class, symbol, verdict) = if ok {
+                ("check check-ok", "✓", t.check_passed)
+            } else {
+                ("check check-failed", "✗", t.check_failed)
+            };
+            view! {
+                <h3>{title}</h3>
+                <dl class="facts">
+                    {tx.map(|tx| view! { <div><dt>{t.anchor_tx}</dt><dd>{tx}</dd></div> })}
+                    {detail("block_number").map(|b| view! { <div><dt>{t.anchor_block}</dt><dd>{b}</dd></div> })}
+                    {detail("block_time").or_else(|| detail("stamped_at")).map(|w| view! { <div><dt>{t.anchor_time}</dt><dd>{w}</dd></div> })}
+                    <div><dt>{t.proof_tree_size}</dt><dd>{a.tree_size}</dd></div>
+                    <div><dt>{t.proof_root}</dt><dd><code>{a.root.hex()}</code></dd></div>
+                </dl>
+                <p class=class><span aria-hidden="true">{symbol}" "</span>{t.anchor_covers}" — "<strong>{verdict}</strong></p>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
 fn check_name(name: CheckName, t: &'static Tr) -> &'static str {
     match name {
         CheckName::DataHash => t.check_data_hash,
@@ -283,6 +343,7 @@ fn render(
     let link_hash = EvidenceRow::hash(&row.link_hash);
     let inclusion = v.inclusion.clone();
     let note = v.checkpoint.as_ref().map(|c| c.note.clone());
+    let anchors = anchor_rows(&v, t);
     let public = v.public;
     let document_link =
         (public && document_hash.is_some()).then(|| format!("/api/v1/evidence/{id}/document"));
@@ -406,6 +467,11 @@ fn render(
                         <a href="/log/key">{t.verify_key_link}</a>
                     </p>
                     <p class="hint">{t.verify_offline_hint}</p>
+                </section>
+                <section aria-labelledby="anchors-title">
+                    <h2 id="anchors-title">{t.verify_anchors_title}</h2>
+                    <p>{t.verify_anchors_intro}</p>
+                    {anchors}
                 </section>
                 <section aria-labelledby="qr-title">
                     <h2 id="qr-title">{t.verify_qr_title}</h2>

@@ -354,7 +354,7 @@ pub fn view_json(state: &AppState, v: &EvidenceView) -> Value {
         })),
         "inclusion": v.inclusion,
         "checkpoint": v.checkpoint.as_ref().map(|c| c.note.clone()),
-        "anchors": [],
+        "anchors": v.anchors,
         "verification_url": format!("{}/v/{}", state.settings.public_url, row.id),
     })
 }

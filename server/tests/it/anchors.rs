@@ -225,6 +225,49 @@ async fn a_checkpoint_is_anchored_on_chain_with_the_specified_calldata() {
         .expect("number");
     assert!(head > a.block_number.expect("block") as u64);
 
+    // the receipt carries the anchor and checks offline (consistency to its checkpoint)
+    let id: String = sqlx::query_scalar("SELECT id FROM evidences WHERE idx = ?")
+        .bind(index as i64)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("id");
+    let receipt: app::domain::evidence::receipt::Receipt =
+        reqwest::get(app.url(&format!("/api/v1/evidence/{id}/receipt")))
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("receipt");
+    assert_eq!(receipt.anchors.len(), 1);
+    assert_eq!(receipt.anchors[0].details["tx_hash"], tx.as_str());
+    assert_eq!(
+        receipt.anchors[0].details["explorer"],
+        format!("https://explorer.example/tx/{tx}").as_str()
+    );
+    let checks =
+        app::domain::evidence::receipt::verify(&receipt, Some(&app.verifier_key().await), None);
+    assert!(checks.iter().all(|c| c.ok), "{checks:?}");
+    assert!(checks.iter().any(|c| c.name == "anchor"));
+
+    // the public page shows it, linked to the explorer, checked
+    let page = app
+        .browser()
+        .get(&format!("/v/{id}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains(&format!("href=\"https://explorer.example/tx/{tx}\"")));
+    let text = visible_text(&page);
+    assert!(
+        text.contains("Cadena de bloques (id de cadena 31337)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("es consistente con el punto de control firmado — correcto"),
+        "{text}"
+    );
+
     let status = anchors::backends(&app.state.db).await.expect("status");
     assert_eq!(status.len(), 1);
     assert_eq!(status[0].backlog, 0);

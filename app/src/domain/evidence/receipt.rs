@@ -25,7 +25,40 @@ pub struct Receipt {
     /// The signed checkpoint note the inclusion proof leads to.
     pub checkpoint: String,
     #[serde(default)]
-    pub anchors: Vec<serde_json::Value>,
+    pub anchors: Vec<Anchor>,
+}
+
+/// A checkpoint sealed outside the log (a chain transaction, a time-stamp) that covers the
+/// evidence, with the consistency proof from it to the receipt's checkpoint when they differ.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// `ethereum` or `rfc3161`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub tree_size: u64,
+    pub root: Hash,
+    /// RFC 9162 consistency proof from `tree_size` to the receipt's `inclusion.tree_size`
+    /// (empty when they are the same).
+    #[serde(default)]
+    pub consistency: Vec<Hash>,
+    /// Where to find it: `chain_id`, `tx_hash`, `block_number`, `block_time`, `explorer`, …
+    #[serde(flatten)]
+    pub details: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Anchor {
+    /// A short human description: the chain and transaction, or the time-stamp.
+    pub fn describe(&self) -> String {
+        let get = |k: &str| {
+            self.details
+                .get(k)
+                .map(|v| v.to_string().trim_matches('"').to_string())
+        };
+        match (get("chain_id"), get("tx_hash")) {
+            (Some(chain), Some(tx)) => format!("chain {chain}, transaction {tx}"),
+            _ => self.kind.clone(),
+        }
+    }
 }
 
 /// One step of the verification and how it went.
@@ -110,6 +143,46 @@ pub fn verify(
             Err(e) => Err(format!("the checkpoint cannot be read: {e}")),
         },
     );
+
+    for anchor in &receipt.anchors {
+        let covers = if anchor.tree_size <= receipt.index {
+            Err(format!(
+                "the anchored tree of {} entries does not contain entry {}",
+                anchor.tree_size, receipt.index
+            ))
+        } else if anchor.tree_size == inc.tree_size {
+            if anchor.root == inc.root {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the anchored root {} is not the checkpoint's",
+                    anchor.root
+                ))
+            }
+        } else {
+            merkle::verify_consistency(
+                anchor.tree_size,
+                inc.tree_size,
+                &anchor.root,
+                &inc.root,
+                &anchor.consistency,
+            )
+            .map_err(|e| format!("the consistency proof fails: {e}"))
+        };
+        push(
+            "anchor",
+            covers
+                .map(|()| {
+                    format!(
+                        "{}: seals the tree of {} entries (root {}), which contains this entry and is consistent with the checkpoint",
+                        anchor.describe(),
+                        anchor.tree_size,
+                        anchor.root
+                    )
+                })
+                .map_err(|e| format!("{}: {e}", anchor.describe())),
+        );
+    }
 
     if let Some(bytes) = document {
         let h = Hash::of(bytes);
@@ -214,5 +287,59 @@ mod tests {
             failed(&verify(&r, Some(&key), Some(b"forged"))),
             vec!["document"]
         );
+    }
+
+    #[test]
+    fn anchors_are_checked_by_consistency_with_the_checkpoint() {
+        let (mut r, key) = receipt_for(b"doc");
+        // rebuild the tree to get the root of its first 4 entries and the proof 4 → 5
+        let mut f = merkle::Frontier::default();
+        let mut stored = HashMap::new();
+        for i in 0..5u64 {
+            let mut e = r.entry.clone();
+            e.reference = format!("OC-{i}");
+            e.data_hash = Hash::of(format!("{i}").as_bytes());
+            e.document_hash = (i == 3).then(|| Hash::of(b"doc"));
+            stored.extend(f.append(e.link_hash()));
+        }
+        let root4 = merkle::root(4, &stored).expect("root");
+        let details: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_value(serde_json::json!({"chain_id": 31337, "tx_hash": "0xabc"}))
+                .expect("map");
+        r.anchors = vec![
+            Anchor {
+                kind: "ethereum".into(),
+                tree_size: 4,
+                root: root4,
+                consistency: merkle::consistency_proof(4, 5, &stored).expect("proof"),
+                details: details.clone(),
+            },
+            Anchor {
+                kind: "ethereum".into(),
+                tree_size: 5,
+                root: r.inclusion.root,
+                consistency: vec![],
+                details,
+            },
+        ];
+        let checks = verify(&r, Some(&key), None);
+        assert_eq!(failed(&checks), Vec::<&str>::new(), "{checks:?}");
+        assert_eq!(checks.iter().filter(|c| c.name == "anchor").count(), 2);
+        // JSON keeps the details flat beside the fields
+        let json = serde_json::to_value(&r).expect("json");
+        assert_eq!(json["anchors"][0]["type"], "ethereum");
+        assert_eq!(json["anchors"][0]["chain_id"], 31337);
+        let back: Receipt = serde_json::from_value(json).expect("parse");
+        assert_eq!(back, r);
+
+        let mut t = r.clone();
+        t.anchors[0].root.0[0] ^= 1;
+        assert_eq!(failed(&verify(&t, Some(&key), None)), vec!["anchor"]);
+        let mut t = r.clone();
+        t.anchors[1].root.0[0] ^= 1;
+        assert_eq!(failed(&verify(&t, Some(&key), None)), vec!["anchor"]);
+        let mut t = r;
+        t.anchors[0].tree_size = 3; // no longer contains entry 3
+        assert_eq!(failed(&verify(&t, Some(&key), None)), vec!["anchor"]);
     }
 }

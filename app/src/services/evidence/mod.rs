@@ -12,7 +12,7 @@ pub mod store;
 
 use crate::domain::evidence::checkpoint;
 use crate::domain::evidence::entry::Entry;
-use crate::domain::evidence::receipt::{Inclusion, Receipt};
+use crate::domain::evidence::receipt::{Anchor, Inclusion, Receipt};
 use crate::domain::evidence::submission::{self, SubmissionProblem};
 use crate::domain::evidence::{Hash, jcs, merkle};
 use crate::error::{AppResult, Invalid};
@@ -217,7 +217,66 @@ pub struct EvidenceView {
     pub items: Vec<Value>,
     pub checkpoint: Option<CheckpointRow>,
     pub inclusion: Option<Inclusion>,
+    /// For each anchor backend, the first anchored checkpoint containing this evidence.
+    pub anchors: Vec<Anchor>,
     pub verification: Verification,
+}
+
+/// The anchors covering entry `index`, each with its consistency proof to the checkpoint of
+/// `tree_size` (the one the inclusion proof leads to).
+pub async fn anchors_for(state: &AppState, index: u64, tree_size: u64) -> AppResult<Vec<Anchor>> {
+    let mut out = Vec::new();
+    for a in crate::services::anchors::covering(&state.db, index).await? {
+        let size = u64::try_from(a.tree_size).unwrap_or(0);
+        if size > tree_size {
+            continue;
+        }
+        let consistency = if size == tree_size {
+            Vec::new()
+        } else {
+            store::consistency_proof(&state.db, size, tree_size).await?
+        };
+        let mut details = serde_json::Map::new();
+        details.insert("backend".into(), Value::from(a.backend.clone()));
+        if let Some(chain) = a.chain_id {
+            details.insert("chain_id".into(), Value::from(chain));
+        }
+        if let Some(tx) = &a.tx_hash {
+            details.insert("tx_hash".into(), Value::from(tx.clone()));
+            if a.kind == "ethereum"
+                && let Some(template) = state
+                    .settings
+                    .eth
+                    .as_ref()
+                    .and_then(|e| e.explorer.as_ref())
+            {
+                details.insert("explorer".into(), Value::from(template.replace("{tx}", tx)));
+            }
+        }
+        if let Some(block) = a.block_number {
+            details.insert("block_number".into(), Value::from(block));
+        }
+        if let Some(t) = a.block_time {
+            details.insert(
+                "block_time".into(),
+                Value::from(crate::domain::evidence::entry::format_time(t.0)),
+            );
+        }
+        if let Some(t) = a.stamped_at {
+            details.insert(
+                "stamped_at".into(),
+                Value::from(crate::domain::evidence::entry::format_time(t.0)),
+            );
+        }
+        out.push(Anchor {
+            kind: a.kind,
+            tree_size: size,
+            root: EvidenceRow::hash(&a.root_hash),
+            consistency,
+            details,
+        });
+    }
+    Ok(out)
 }
 
 pub async fn view(state: &AppState, id: &str) -> AppResult<EvidenceView> {
@@ -236,6 +295,10 @@ pub async fn view(state: &AppState, id: &str) -> AppResult<EvidenceView> {
             path: store::inclusion_proof(&state.db, row.index(), cp.size()).await?,
         }),
         None => None,
+    };
+    let anchors = match &checkpoint {
+        Some(cp) => anchors_for(state, row.index(), cp.size()).await?,
+        None => Vec::new(),
     };
     let verification = verify_stored(
         state,
@@ -265,6 +328,7 @@ pub async fn view(state: &AppState, id: &str) -> AppResult<EvidenceView> {
         items,
         checkpoint,
         inclusion,
+        anchors,
         verification,
     })
 }
@@ -428,8 +492,8 @@ pub async fn receipt(state: &AppState, id: &str) -> AppResult<Receipt> {
             path: store::inclusion_proof(&state.db, row.index(), cp.size()).await?,
         },
         entry,
+        anchors: anchors_for(state, row.index(), cp.size()).await?,
         checkpoint: cp.note,
-        anchors: Vec::new(),
     })
 }
 
