@@ -345,3 +345,17 @@ anchor_tx = Transaction
 anchor_block = Block
 anchor_time = Sealed at
 anchor_covers = The sealed tree contains this evidence and is consistent with the signed checkpoint
+
+nav_admin_anchors = Anchors
+anchors_admin_title = Anchors of the log
+anchors_admin_intro = Every {minutes} minutes the latest checkpoint is sealed on each configured service. A service that is down is retried with growing waits; when it comes back it seals the newest checkpoint, which covers everything pending.
+anchors_admin_none = No anchoring services are configured (MINGA_ETH_RPC and MINGA_ETH_KEY for a blockchain).
+anchors_col_backend = Service
+anchors_col_health = Health
+anchors_col_last_ok = Last success
+anchors_col_last = Last anchor
+anchors_col_backlog = Pending
+anchors_healthy = working
+anchors_failing = {count} failures in a row; next attempt {next}
+anchors_last_size = up to entry {size}
+anchors_never = none yet

@@ -345,3 +345,17 @@ anchor_tx = Transacción
 anchor_block = Bloque
 anchor_time = Fecha del sello
 anchor_covers = El árbol sellado contiene esta evidencia y es consistente con el punto de control firmado
+
+nav_admin_anchors = Anclajes
+anchors_admin_title = Anclajes del registro
+anchors_admin_intro = Cada {minutes} minutos el último punto de control se sella en cada servicio configurado. Un servicio caído se reintenta con espera creciente; al volver, sella el punto de control más reciente, que cubre todo lo pendiente.
+anchors_admin_none = No hay servicios de anclaje configurados (MINGA_ETH_RPC y MINGA_ETH_KEY para una cadena de bloques).
+anchors_col_backend = Servicio
+anchors_col_health = Estado
+anchors_col_last_ok = Último éxito
+anchors_col_last = Último anclaje
+anchors_col_backlog = Pendientes
+anchors_healthy = funcionando
+anchors_failing = {count} fallos seguidos; próximo intento {next}
+anchors_last_size = hasta la entrada {size}
+anchors_never = aún ninguno

@@ -65,6 +65,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                             {is_admin.then(|| nav_link("/admin/accounts", t.nav_admin_accounts))}
                             {is_admin.then(|| nav_link("/admin/audit", t.nav_admin_audit))}
                             {is_admin.then(|| nav_link("/admin/api-keys", t.nav_admin_api_keys))}
+                            {is_admin.then(|| nav_link("/admin/anchors", t.nav_admin_anchors))}
                             {(!logged_in).then(|| nav_link("/login", t.nav_login))}
                             {(!logged_in).then(|| nav_link("/register", t.nav_register))}
                         </ul>

@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/admin/accounts/{id}/enable", post(admin::accounts::enable))
         .route("/admin/offices/{id}/revoke", post(admin::accounts::revoke))
         .route("/admin/audit", get(admin::audit::list))
+        .route("/admin/anchors", get(admin::anchors::list))
         .route(
             "/admin/api-keys",
             get(admin::api_keys::list).post(admin::api_keys::create),

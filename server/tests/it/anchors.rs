@@ -314,6 +314,13 @@ async fn a_node_down_for_several_intervals_leaves_no_checkpoint_unanchored_when_
     assert!(status[0].failures > 0);
     assert!(status[0].last_error.is_some());
     assert_eq!(status[0].backlog, rounds.len() as i64);
+    // the administrators see it
+    let admin = app.admin().await;
+    let page = admin.get("/admin/anchors").await;
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    let text = visible_text(&page.text().await.expect("page"));
+    assert!(text.contains("fallos seguidos"), "{text}");
+    assert!(text.contains("aún ninguno"), "{text}");
 
     // the node comes back: every round is anchored, by the newest checkpoint or one covering it
     let anvil = Anvil::start(port).await;

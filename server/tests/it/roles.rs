@@ -58,6 +58,7 @@ async fn administrator_routes_are_refused_to_every_other_role() {
             "/admin/accounts",
             &format!("/admin/accounts/{target}"),
             "/admin/audit",
+            "/admin/anchors",
         ] {
             assert_eq!(
                 b.get(page).await.status(),

@@ -1,5 +1,6 @@
 //! The administrator's pages: accounts and their offices, and the audit trail.
 
 pub mod accounts;
+pub mod anchors;
 pub mod api_keys;
 pub mod audit;
