@@ -40,6 +40,10 @@ pub enum Command {
         /// Defaults to the key of the portal in the data directory, if there is one.
         #[arg(long)]
         key: Option<String>,
+        /// JSON-RPC URL of a node of the anchoring chain: re-fetch each anchor transaction and
+        /// check its status and calldata.
+        #[arg(long)]
+        rpc: Option<String>,
     },
     /// Run the integrity audit now: re-derive every entry and rebuild the tree against the
     /// signed checkpoints. Exits 1 if anything was altered.

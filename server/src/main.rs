@@ -23,7 +23,17 @@ async fn main() -> anyhow::Result<()> {
             receipt,
             document,
             key,
-        } => std::process::exit(verify(&settings, &receipt, document.as_deref(), key)),
+            rpc,
+        } => std::process::exit(
+            verify(
+                &settings,
+                &receipt,
+                document.as_deref(),
+                key,
+                rpc.as_deref(),
+            )
+            .await,
+        ),
         Command::Audit => {
             let (state, _) = server::prepare(app::settings::Settings {
                 demo: false,
@@ -192,11 +202,12 @@ async fn main() -> anyhow::Result<()> {
 const EXIT_FAILED: i32 = 1;
 const EXIT_USAGE: i32 = 2;
 
-fn verify(
+async fn verify(
     settings: &app::settings::Settings,
     receipt: &std::path::Path,
     document: Option<&std::path::Path>,
     key: Option<String>,
+    rpc: Option<&str>,
 ) -> i32 {
     use app::domain::evidence::receipt::{self, Receipt};
     let parsed: Result<Receipt, String> = std::fs::read(receipt)
@@ -237,7 +248,29 @@ fn verify(
         },
         None => None,
     };
-    let checks = receipt::verify(&parsed, key.as_deref().map(str::trim), doc.as_deref());
+    let mut checks = receipt::verify(&parsed, key.as_deref().map(str::trim), doc.as_deref());
+    if let Some(rpc) = rpc {
+        let on_chain: Vec<_> = parsed
+            .anchors
+            .iter()
+            .filter(|a| a.kind == "ethereum")
+            .collect();
+        if on_chain.is_empty() {
+            checks.push(receipt::Check {
+                name: "chain",
+                ok: false,
+                detail: "--rpc given, but the receipt has no chain anchor yet".into(),
+            });
+        }
+        for anchor in on_chain {
+            let result = server::anchors::eth::check_on_chain(rpc, anchor).await;
+            checks.push(receipt::Check {
+                name: "chain",
+                ok: result.is_ok(),
+                detail: result.unwrap_or_else(|e| e),
+            });
+        }
+    }
     for c in &checks {
         say(&format!(
             "{} {:<10} {}",

@@ -150,3 +150,73 @@ impl AnchorBackend for EthAnchor {
         Box::pin(self.track(tx_hash))
     }
 }
+
+/// `minga verify --rpc`: re-fetches an anchor's transaction from a node and checks that it
+/// succeeded, carries the anchor's calldata, and sits where the receipt says.
+pub async fn check_on_chain(
+    rpc_url: &str,
+    anchor: &app::domain::evidence::receipt::Anchor,
+) -> Result<String, String> {
+    let url: alloy::transports::http::reqwest::Url = rpc_url
+        .parse()
+        .map_err(|e| format!("--rpc is not a URL: {e}"))?;
+    let provider = ProviderBuilder::new().connect_http(url);
+    let detail = |k: &str| anchor.details.get(k).cloned();
+    let tx_hash = detail("tx_hash")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .ok_or("the anchor names no transaction")?;
+    let hash: B256 = tx_hash
+        .parse()
+        .map_err(|_| format!("transaction hash {tx_hash} is malformed"))?;
+    if let Some(expected) = detail("chain_id").and_then(|v| v.as_u64()) {
+        let chain = provider
+            .get_chain_id()
+            .await
+            .map_err(|e| format!("the node does not answer: {e}"))?;
+        if chain != expected {
+            return Err(format!(
+                "the node is on chain {chain}, the anchor on chain {expected}"
+            ));
+        }
+    }
+    let tx = provider
+        .get_transaction_by_hash(hash)
+        .await
+        .map_err(|e| format!("asking for {tx_hash}: {e}"))?
+        .ok_or_else(|| format!("the chain has no transaction {tx_hash}"))?;
+    let input = alloy::consensus::Transaction::input(&tx);
+    match app::services::anchors::parse_calldata(input) {
+        Some((size, root)) if size == anchor.tree_size && root == anchor.root => {}
+        Some((size, root)) => {
+            return Err(format!(
+                "transaction {tx_hash} seals size {size} root {root}, not size {} root {}",
+                anchor.tree_size, anchor.root
+            ));
+        }
+        None => {
+            return Err(format!(
+                "transaction {tx_hash} does not carry a Minga anchor"
+            ));
+        }
+    }
+    let receipt = provider
+        .get_transaction_receipt(hash)
+        .await
+        .map_err(|e| format!("asking for the receipt of {tx_hash}: {e}"))?
+        .ok_or_else(|| format!("transaction {tx_hash} is not mined"))?;
+    if !receipt.status() {
+        return Err(format!("transaction {tx_hash} failed on chain"));
+    }
+    if let Some(expected) = detail("block_number").and_then(|v| v.as_u64())
+        && receipt.block_number != Some(expected)
+    {
+        return Err(format!(
+            "transaction {tx_hash} is in block {:?}, the receipt says {expected}",
+            receipt.block_number
+        ));
+    }
+    Ok(format!(
+        "transaction {tx_hash} on the chain seals the tree of {} entries with root {}",
+        anchor.tree_size, anchor.root
+    ))
+}

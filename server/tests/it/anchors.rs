@@ -249,6 +249,45 @@ async fn a_checkpoint_is_anchored_on_chain_with_the_specified_calldata() {
     assert!(checks.iter().all(|c| c.ok), "{checks:?}");
     assert!(checks.iter().any(|c| c.name == "anchor"));
 
+    // `minga verify --rpc` re-fetches the transaction from the node
+    let dir = tempfile::tempdir().expect("dir");
+    let vkey = app.verifier_key().await;
+    let run = |receipt: &app::domain::evidence::receipt::Receipt| {
+        let path = dir.path().join("receipt.json");
+        std::fs::write(&path, serde_json::to_vec(receipt).expect("json")).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_minga"))
+            .arg("verify")
+            .arg(&path)
+            .args(["--key", &vkey, "--rpc", &anvil.url])
+            .env("MINGA_DATA_DIR", dir.path().join("no-portal-here"))
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, out) = run(&receipt);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("✓ chain"), "{out}");
+    // a receipt pointing at another transaction, or a block the transaction is not in
+    let mut forged = receipt.clone();
+    forged.anchors[0].details.insert(
+        "tx_hash".into(),
+        json!("0x1111111111111111111111111111111111111111111111111111111111111111"),
+    );
+    let (code, out) = run(&forged);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("NOT VERIFIED: failed chain"), "{out}");
+    let mut forged = receipt.clone();
+    forged.anchors[0].details.insert(
+        "block_number".into(),
+        json!(a.block_number.expect("block") + 1),
+    );
+    let (code, out) = run(&forged);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("NOT VERIFIED: failed chain"), "{out}");
+
     // the public page shows it, linked to the explorer, checked
     let page = app
         .browser()
