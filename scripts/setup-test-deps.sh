@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine of this project's kind, and nothing that
-# is already there: Debian's Chromium (never a downloaded browser) and the end-to-end test
-# packages from the lockfile. Idempotent.
+# is already there: Debian's Chromium (never a downloaded browser), openssl (the test TSA), the
+# end-to-end test packages from the lockfile, and anvil (the Ethereum node the anchoring tests
+# run, npm @foundry-rs/anvil's Linux binary package, pinned) under .tools/. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing from Debian: ${missing[*]}"
   sudo_if_needed apt-get update -qq
@@ -18,4 +20,12 @@ fi
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   echo "Installing the end-to-end test packages (npm ci)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+ANVIL_VERSION=1.7.1
+anvil=.tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
+if [ ! -x "$anvil" ] || ! "$anvil" --version | grep -q "$ANVIL_VERSION"; then
+  echo "Installing anvil $ANVIL_VERSION (npm @foundry-rs/anvil-linux-amd64)"
+  npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    --prefix .tools "@foundry-rs/anvil-linux-amd64@$ANVIL_VERSION"
 fi

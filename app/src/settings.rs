@@ -43,6 +43,17 @@ pub struct Settings {
     pub anchor_retry_max: std::time::Duration,
     /// An Ethereum-compatible chain to anchor on (none in the embedded default).
     pub eth: Option<EthSettings>,
+    /// An RFC 3161 time-stamping authority to stamp checkpoints with (none by default).
+    pub tsa: Option<TsaSettings>,
+}
+
+/// An RFC 3161 time-stamping authority over HTTP, and the certificate its signing certificate
+/// must chain to.
+#[derive(Clone, Debug)]
+pub struct TsaSettings {
+    pub url: String,
+    /// PEM file of the trust anchor (the TSA's CA, or its own certificate).
+    pub ca_file: PathBuf,
 }
 
 /// An Ethereum-compatible chain (LACChain / Hyperledger Besu, Ethereum, any JSON-RPC node).
@@ -97,6 +108,7 @@ impl Settings {
             anchor_retry: std::time::Duration::from_secs(5),
             anchor_retry_max: std::time::Duration::from_secs(600),
             eth: None,
+            tsa: None,
         }
     }
 

@@ -171,6 +171,12 @@ pub struct SettingsArgs {
     /// Explorer URL of a transaction, with {tx} for its hash (e.g. https://explorer.lacchain.net/tx/{tx}).
     #[arg(long, env = "MINGA_ETH_EXPLORER", global = true)]
     pub eth_explorer: Option<String>,
+    /// URL of an RFC 3161 time-stamping authority to stamp checkpoints with.
+    #[arg(long, env = "MINGA_TSA_URL", global = true)]
+    pub tsa_url: Option<String>,
+    /// PEM file of the certificate the TSA's signing certificate must chain to.
+    #[arg(long, env = "MINGA_TSA_CA", global = true)]
+    pub tsa_ca: Option<PathBuf>,
     /// Log format: human-readable text or JSON lines.
     #[arg(long, env = "MINGA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -215,6 +221,13 @@ impl SettingsArgs {
                 private_key: key.clone(),
                 confirmations: self.eth_confirmations.max(1),
                 explorer: self.eth_explorer.clone(),
+            }),
+            _ => None,
+        };
+        s.tsa = match (&self.tsa_url, &self.tsa_ca) {
+            (Some(url), Some(ca)) => Some(app::settings::TsaSettings {
+                url: url.clone(),
+                ca_file: ca.clone(),
             }),
             _ => None,
         };

@@ -16,6 +16,11 @@ async fn main() -> anyhow::Result<()> {
             "MINGA_ETH_RPC and MINGA_ETH_KEY go together: set both to anchor on a chain, or neither"
         );
     }
+    if cli.settings.tsa_url.is_some() != cli.settings.tsa_ca.is_some() {
+        anyhow::bail!(
+            "MINGA_TSA_URL and MINGA_TSA_CA go together: a time-stamp is only worth its checked signature"
+        );
+    }
     let settings = cli.settings.to_settings();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,

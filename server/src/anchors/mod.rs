@@ -1,6 +1,7 @@
 //! The anchor backends configured in the settings (none in the embedded default).
 
 pub mod eth;
+pub mod tsa;
 
 use app::services::anchors::AnchorBackend;
 use app::settings::Settings;
@@ -11,6 +12,9 @@ pub async fn configured(settings: &Settings) -> anyhow::Result<Vec<Arc<dyn Ancho
     let mut out: Vec<Arc<dyn AnchorBackend>> = Vec::new();
     if let Some(eth) = &settings.eth {
         out.push(Arc::new(eth::EthAnchor::connect(eth).await?));
+    }
+    if let Some(tsa) = &settings.tsa {
+        out.push(Arc::new(tsa::TsaAnchor::new(tsa)?));
     }
     Ok(out)
 }

@@ -23,7 +23,7 @@ impl Anvil {
         std::env::var_os("MINGA_ANVIL").map_or_else(
             || {
                 std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../end2end/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
+                    .join("../.tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
             },
             Into::into,
         )

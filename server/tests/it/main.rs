@@ -7,3 +7,4 @@ mod evidence;
 mod ops;
 mod roles;
 mod support;
+mod timestamps;

@@ -262,6 +262,13 @@ pub async fn anchors_for(state: &AppState, index: u64, tree_size: u64) -> AppRes
                 Value::from(crate::domain::evidence::entry::format_time(t.0)),
             );
         }
+        if let Some(token) = &a.token {
+            use base64::Engine;
+            details.insert(
+                "token".into(),
+                Value::from(base64::engine::general_purpose::STANDARD.encode(token)),
+            );
+        }
         if let Some(t) = a.stamped_at {
             details.insert(
                 "stamped_at".into(),

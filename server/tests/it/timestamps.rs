@@ -1,0 +1,343 @@
+//! Time-stamping checkpoints with a real RFC 3161 authority: `openssl ts -reply` behind a small
+//! HTTP server on 127.0.0.1, with a test CA and TSA certificate made by `openssl` here.
+
+use crate::support::*;
+use app::services::anchors;
+use app::settings::TsaSettings;
+use axum::body::Bytes;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl is installed");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CA, a TSA certificate it issued (extendedKeyUsage critical timeStamping), an untrusted
+/// look-alike TSA (self-signed), and the `openssl ts` configuration of each.
+fn make_pki(dir: &Path) {
+    std::fs::write(
+        dir.join("tsa-ext.cnf"),
+        "extendedKeyUsage = critical, timeStamping\n",
+    )
+    .expect("ext");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-subj",
+            "/CN=Minga Test CA",
+            "-days",
+            "3",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign",
+        ],
+    );
+    for name in ["tsa", "rogue"] {
+        openssl(
+            dir,
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                &format!("{name}.key"),
+                "-out",
+                &format!("{name}.csr"),
+                "-subj",
+                "/CN=Minga Test TSA",
+            ],
+        );
+    }
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "tsa.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "tsa.crt",
+            "-days",
+            "3",
+            "-extfile",
+            "tsa-ext.cnf",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "rogue.csr",
+            "-signkey",
+            "rogue.key",
+            "-out",
+            "rogue.crt",
+            "-days",
+            "3",
+            "-extfile",
+            "tsa-ext.cnf",
+        ],
+    );
+    for name in ["tsa", "rogue"] {
+        std::fs::write(dir.join(format!("{name}.serial")), "01\n").expect("serial");
+        std::fs::write(
+            dir.join(format!("{name}.cnf")),
+            format!(
+                "[ tsa ]\ndefault_tsa = tsa_config\n[ tsa_config ]\ndir = {dir}\nserial = $dir/{name}.serial\n\
+                 crypto_device = builtin\nsigner_cert = $dir/{name}.crt\n\
+                 signer_key = $dir/{name}.key\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\n\
+                 digests = sha256\naccuracy = secs:1\nordering = no\ntsa_name = no\n\
+                 ess_cert_id_chain = no\ness_cert_id_alg = sha256\n",
+                dir = dir.display()
+            ),
+        )
+        .expect("config");
+    }
+}
+
+const GOOD: u8 = 0;
+/// Answers with a token for another request (another digest and nonce).
+const MISMATCHED: u8 = 1;
+/// Answers signed by a TSA that does not chain to the trust anchor.
+const ROGUE: u8 = 2;
+/// Answers HTTP 503, like an authority that is down.
+const DOWN: u8 = 3;
+
+/// The TSA: every POSTed query is answered by `openssl ts -reply`.
+async fn serve_tsa(dir: PathBuf, mode: Arc<AtomicU8>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::post(move |body: Bytes| {
+            let dir = dir.clone();
+            let mode = mode.load(Ordering::SeqCst);
+            async move {
+                if mode == DOWN {
+                    return (axum::http::StatusCode::SERVICE_UNAVAILABLE, Vec::new());
+                }
+                let n: u64 = rand_suffix();
+                let query = dir.join(format!("q{n}.tsq"));
+                let reply = dir.join(format!("r{n}.tsr"));
+                if mode == MISMATCHED {
+                    let other = dir.join(format!("o{n}.txt"));
+                    std::fs::write(&other, b"something else").expect("data");
+                    openssl(
+                        &dir,
+                        &[
+                            "ts",
+                            "-query",
+                            "-data",
+                            other.to_str().expect("p"),
+                            "-sha256",
+                            "-cert",
+                            "-out",
+                            query.to_str().expect("p"),
+                        ],
+                    );
+                } else {
+                    std::fs::write(&query, &body).expect("query");
+                }
+                let signer = if mode == ROGUE { "rogue" } else { "tsa" };
+                openssl(
+                    &dir,
+                    &[
+                        "ts",
+                        "-reply",
+                        "-config",
+                        &format!("{signer}.cnf"),
+                        "-queryfile",
+                        query.to_str().expect("p"),
+                        "-out",
+                        reply.to_str().expect("p"),
+                    ],
+                );
+                (
+                    axum::http::StatusCode::OK,
+                    std::fs::read(&reply).expect("reply"),
+                )
+            }
+        }),
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}/")
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::AtomicU64;
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::SeqCst)
+}
+
+async fn stamps(app: &TestApp) -> Vec<(i64, Vec<u8>, Option<String>)> {
+    sqlx::query_as(
+        "SELECT a.tree_size, a.token, c.note FROM anchors a JOIN checkpoints c ON c.id = a.checkpoint_id WHERE a.state = 'done' ORDER BY a.id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .expect("anchors")
+}
+
+async fn submit(app: &TestApp, key: &str, reference: &str) -> u64 {
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/evidence"))
+        .bearer_auth(key)
+        .json(
+            &serde_json::json!({"kind": "purchase-order", "ref": reference, "data": {"monto": 1}}),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert!(r.status().is_success());
+    let body: serde_json::Value = r.json().await.expect("json");
+    body["index"].as_u64().expect("index")
+}
+
+#[tokio::test]
+async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
+    let pki = tempfile::tempdir().expect("dir");
+    make_pki(pki.path());
+    let mode = Arc::new(AtomicU8::new(MISMATCHED));
+    let url = serve_tsa(pki.path().to_path_buf(), mode.clone()).await;
+    let ca = pki.path().join("ca.crt");
+    let app = TestApp::spawn_with(move |s| {
+        s.anchor_interval = chrono::Duration::seconds(1);
+        s.anchor_retry = Duration::from_millis(200);
+        s.anchor_retry_max = Duration::from_millis(500);
+        s.tsa = Some(TsaSettings { url, ca_file: ca });
+    })
+    .await;
+    let key = app.api_key("catalogo", "purchase-order").await;
+    let index = submit(&app, &key, "OC-TS-1").await;
+
+    // a token for another request is refused, and so is one from a TSA we do not trust
+    for (forgery, expected) in [
+        (MISMATCHED, "nonce is not the request's"),
+        (ROGUE, "does not chain to the configured trust anchor"),
+        (DOWN, "HTTP 503"),
+    ] {
+        mode.store(forgery, Ordering::SeqCst);
+        let mut seen = String::new();
+        for _ in 0..100 {
+            let status = anchors::backends(&app.state.db).await.expect("status");
+            seen = status
+                .first()
+                .and_then(|s| s.last_error.clone())
+                .unwrap_or_default();
+            if seen.contains(expected) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(seen.contains(expected), "{forgery}: {seen}");
+        assert!(
+            stamps(&app).await.is_empty(),
+            "nothing kept from a bad answer"
+        );
+    }
+
+    // the real authority answers: the checkpoint is stamped
+    mode.store(GOOD, Ordering::SeqCst);
+    let mut done = Vec::new();
+    for _ in 0..100 {
+        done = stamps(&app).await;
+        if !done.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (size, token, note) = done.first().cloned().expect("stamped");
+    assert!(size as u64 > index);
+
+    // `openssl ts -verify` accepts the stored token for the checkpoint's text
+    let note = note.expect("note");
+    let token_file = pki.path().join("token.der");
+    let note_file = pki.path().join("checkpoint.txt");
+    std::fs::write(&token_file, &token).expect("token");
+    std::fs::write(&note_file, &note).expect("note");
+    let out = Command::new("openssl")
+        .args(["ts", "-verify", "-token_in", "-in"])
+        .arg(&token_file)
+        .arg("-data")
+        .arg(&note_file)
+        .args(["-CAfile", "ca.crt", "-untrusted", "tsa.crt"])
+        .current_dir(pki.path())
+        .output()
+        .expect("openssl");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("Verification: OK"),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // the evidence's page and receipt show the time-stamp
+    let covering = anchors::covering(&app.state.db, index)
+        .await
+        .expect("covering");
+    assert_eq!(covering.len(), 1);
+    assert_eq!(covering[0].kind, "rfc3161");
+    assert!(covering[0].stamped_at.is_some());
+    let id: String = sqlx::query_scalar("SELECT id FROM evidences WHERE idx = ?")
+        .bind(index as i64)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("id");
+    let receipt: serde_json::Value =
+        reqwest::get(app.url(&format!("/api/v1/evidence/{id}/receipt")))
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+    assert_eq!(receipt["anchors"][0]["type"], "rfc3161");
+    assert!(
+        receipt["anchors"][0]["token"]
+            .as_str()
+            .is_some_and(|t| t.len() > 100)
+    );
+    let text = visible_text(
+        &app.browser()
+            .get(&format!("/v/{id}"))
+            .await
+            .text()
+            .await
+            .expect("page"),
+    );
+    assert!(text.contains("Sello de tiempo"), "{text}");
+    app.stop().await;
+}
