@@ -44,6 +44,10 @@ pub enum Command {
         /// check its status and calldata.
         #[arg(long)]
         rpc: Option<String>,
+        /// PEM certificate(s) to trust for time-stamps (the TSA's CA or its own certificate):
+        /// check each time-stamp token's signature, certificate and imprint.
+        #[arg(long)]
+        tsa_cert: Option<PathBuf>,
     },
     /// Run the integrity audit now: re-derive every entry and rebuild the tree against the
     /// signed checkpoints. Exits 1 if anything was altered.

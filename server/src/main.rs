@@ -29,6 +29,7 @@ async fn main() -> anyhow::Result<()> {
             document,
             key,
             rpc,
+            tsa_cert,
         } => std::process::exit(
             verify(
                 &settings,
@@ -36,6 +37,7 @@ async fn main() -> anyhow::Result<()> {
                 document.as_deref(),
                 key,
                 rpc.as_deref(),
+                tsa_cert.as_deref(),
             )
             .await,
         ),
@@ -213,6 +215,7 @@ async fn verify(
     document: Option<&std::path::Path>,
     key: Option<String>,
     rpc: Option<&str>,
+    tsa_cert: Option<&std::path::Path>,
 ) -> i32 {
     use app::domain::evidence::receipt::{self, Receipt};
     let parsed: Result<Receipt, String> = std::fs::read(receipt)
@@ -253,7 +256,46 @@ async fn verify(
         },
         None => None,
     };
+    let trust = match tsa_cert {
+        Some(path) => match std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|pem| x509_cert::Certificate::load_pem_chain(&pem).map_err(|e| e.to_string()))
+        {
+            Ok(certs) if !certs.is_empty() => Some(certs),
+            Ok(_) => {
+                say(&format!("{} holds no certificate", path.display()));
+                return EXIT_USAGE;
+            }
+            Err(e) => {
+                say(&format!("cannot read {}: {e}", path.display()));
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
     let mut checks = receipt::verify(&parsed, key.as_deref().map(str::trim), doc.as_deref());
+    if let Some(trust) = &trust {
+        let stamps: Vec<_> = parsed
+            .anchors
+            .iter()
+            .filter(|a| a.kind == "rfc3161")
+            .collect();
+        if stamps.is_empty() {
+            checks.push(receipt::Check {
+                name: "timestamp",
+                ok: false,
+                detail: "--tsa-cert given, but the receipt has no time-stamp yet".into(),
+            });
+        }
+        for anchor in stamps {
+            let result = server::anchors::tsa::check_receipt_anchor(anchor, trust);
+            checks.push(receipt::Check {
+                name: "timestamp",
+                ok: result.is_ok(),
+                detail: result.unwrap_or_else(|e| e),
+            });
+        }
+    }
     if let Some(rpc) = rpc {
         let on_chain: Vec<_> = parsed
             .anchors

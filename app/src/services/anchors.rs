@@ -372,6 +372,8 @@ pub struct AnchorRow {
     pub kind: String,
     pub tree_size: i64,
     pub root_hash: Vec<u8>,
+    /// The signed checkpoint that was anchored (what a time-stamp's imprint is the SHA-256 of).
+    pub note: String,
     pub chain_id: Option<i64>,
     pub tx_hash: Option<String>,
     pub block_number: Option<i64>,
@@ -385,7 +387,7 @@ pub struct AnchorRow {
 pub async fn covering(db: &SqlitePool, index: u64) -> AppResult<Vec<AnchorRow>> {
     let index = i64::try_from(index).map_err(AppError::internal)?;
     Ok(sqlx::query_as(
-        "SELECT a.backend, b.kind, a.tree_size, c.root_hash, a.chain_id, a.tx_hash, a.block_number, a.block_time,
+        "SELECT a.backend, b.kind, a.tree_size, c.root_hash, c.note, a.chain_id, a.tx_hash, a.block_number, a.block_time,
              a.token, a.stamped_at, a.anchored_at
          FROM anchors a
          JOIN anchor_backends b ON b.name = a.backend

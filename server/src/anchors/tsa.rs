@@ -372,3 +372,38 @@ fn verify_rsa(
     )
     .map_err(|_| "the signature does not verify".to_string())
 }
+
+/// `minga verify --tsa-cert`: the anchor's token is a valid time-stamp by a TSA chaining to
+/// `trust`, over the SHA-256 of the anchored checkpoint's text carried in the receipt.
+pub fn check_receipt_anchor(
+    anchor: &app::domain::evidence::receipt::Anchor,
+    trust: &[Certificate],
+) -> Result<String, String> {
+    use base64::Engine;
+    let token = anchor
+        .details
+        .get("token")
+        .and_then(|v| v.as_str())
+        .ok_or("the time-stamp anchor carries no token")?;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .map_err(|_| "the token is not base64")?;
+    let info = ContentInfo::from_der(&der).map_err(|e| format!("the token cannot be read: {e}"))?;
+    let (time, stamped) = check_token(&info, None, trust)?;
+    let text = anchor
+        .details
+        .get("checkpoint")
+        .and_then(|v| v.as_str())
+        .ok_or("the time-stamp anchor carries no checkpoint text")?;
+    let expected = Hash::of(text.as_bytes());
+    if stamped != expected {
+        return Err(format!(
+            "the token stamps {stamped}, not the anchored checkpoint ({expected})"
+        ));
+    }
+    Ok(format!(
+        "a trusted TSA stamped the checkpoint of {} entries at {}",
+        anchor.tree_size,
+        time.format("%Y-%m-%dT%H:%M:%SZ")
+    ))
+}

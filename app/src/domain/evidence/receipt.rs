@@ -169,6 +169,24 @@ pub fn verify(
             )
             .map_err(|e| format!("the consistency proof fails: {e}"))
         };
+        // a time-stamp seals the anchored checkpoint's text: it must say the anchor's size and root
+        let covers = covers.and_then(|()| match anchor.details.get("checkpoint").and_then(|v| v.as_str()) {
+            None => Ok(()),
+            Some(text) => {
+                let parsed = match verifier_key {
+                    Some(key) => checkpoint::verify(text, key).map_err(|e| format!("the anchored checkpoint: {e}")),
+                    None => checkpoint::parse_unverified(text).map_err(|e| format!("the anchored checkpoint: {e}")),
+                }?;
+                if parsed.size == anchor.tree_size && parsed.root == anchor.root {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the anchored checkpoint says size {} root {}, the anchor size {} root {}",
+                        parsed.size, parsed.root, anchor.tree_size, anchor.root
+                    ))
+                }
+            }
+        });
         push(
             "anchor",
             covers

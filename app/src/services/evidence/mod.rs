@@ -262,6 +262,9 @@ pub async fn anchors_for(state: &AppState, index: u64, tree_size: u64) -> AppRes
                 Value::from(crate::domain::evidence::entry::format_time(t.0)),
             );
         }
+        if a.kind == "rfc3161" {
+            details.insert("checkpoint".into(), Value::from(a.note.clone()));
+        }
         if let Some(token) = &a.token {
             use base64::Engine;
             details.insert(
