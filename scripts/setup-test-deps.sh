@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine of this project's kind, and nothing that
-# is already there: Debian's Chromium (never a downloaded browser), openssl (the test TSA), the
+# is already there: Debian's Chromium (never a downloaded browser), openssl (the test TSA),
+# poppler-utils (pdftotext reads the batch reports), the DejaVu font (the reports'), the
 # end-to-end test packages from the lockfile, and anvil (the Ethereum node the anchoring tests
 # run, npm @foundry-rs/anvil's Linux binary package, pinned) under .tools/. Idempotent.
 set -euo pipefail
@@ -11,6 +12,8 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing from Debian: ${missing[*]}"
   sudo_if_needed apt-get update -qq

@@ -359,3 +359,14 @@ anchors_healthy = working
 anchors_failing = {count} failures in a row; next attempt {next}
 anchors_last_size = up to entry {size}
 anchors_never = none yet
+
+nav_reports = Reports
+reports_title = Batch reports
+reports_intro = Every anchoring round yields a PDF report with the evidences sealed in it, the signed checkpoint, the anchor transactions and the time-stamps. The report is itself an evidence in the log: its verification page checks that it has not changed.
+reports_none = No reports yet: they are made when anchoring services are configured.
+reports_col_round = Round
+reports_col_entries = Evidences
+reports_col_report = Report
+reports_range = entries {from} to {until}
+reports_download = Download PDF
+reports_verify = Verify

@@ -359,3 +359,14 @@ anchors_healthy = funcionando
 anchors_failing = {count} fallos seguidos; próximo intento {next}
 anchors_last_size = hasta la entrada {size}
 anchors_never = aún ninguno
+
+nav_reports = Informes
+reports_title = Informes de lote
+reports_intro = Cada ronda de anclaje produce un informe en PDF con las evidencias selladas, el punto de control firmado, las transacciones de anclaje y los sellos de tiempo. El informe es a su vez una evidencia del registro: su página de verificación comprueba que no ha cambiado.
+reports_none = Aún no hay informes: se producen cuando hay servicios de anclaje configurados.
+reports_col_round = Ronda
+reports_col_entries = Evidencias
+reports_col_report = Informe
+reports_range = entradas {from} a {until}
+reports_download = Descargar PDF
+reports_verify = Verificar

@@ -45,6 +45,8 @@ pub struct Settings {
     pub eth: Option<EthSettings>,
     /// An RFC 3161 time-stamping authority to stamp checkpoints with (none by default).
     pub tsa: Option<TsaSettings>,
+    /// The TrueType font batch reports are set in (embedded in each PDF; needs Spanish accents).
+    pub report_font: PathBuf,
 }
 
 /// An RFC 3161 time-stamping authority over HTTP, and the certificate its signing certificate
@@ -109,6 +111,7 @@ impl Settings {
             anchor_retry_max: std::time::Duration::from_secs(600),
             eth: None,
             tsa: None,
+            report_font: PathBuf::from("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
         }
     }
 

@@ -43,3 +43,14 @@ CREATE TABLE anchors (
 );
 CREATE INDEX anchors_pending ON anchors (backend, state, round_id);
 CREATE INDEX anchors_size ON anchors (state, tree_size);
+
+-- The batch report of each round: a PDF listing the evidences sealed in it, its checkpoint and
+-- signature, its anchors; registered itself as an evidence (kind evidence.batch-report).
+CREATE TABLE batch_reports (
+    id          INTEGER PRIMARY KEY,
+    round_id    INTEGER NOT NULL UNIQUE REFERENCES anchor_rounds (id),
+    from_size   INTEGER NOT NULL,
+    to_size     INTEGER NOT NULL,
+    evidence_id TEXT NOT NULL REFERENCES evidences (id),
+    created_at  TEXT NOT NULL
+);

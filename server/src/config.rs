@@ -181,6 +181,14 @@ pub struct SettingsArgs {
     /// PEM file of the certificate the TSA's signing certificate must chain to.
     #[arg(long, env = "MINGA_TSA_CA", global = true)]
     pub tsa_ca: Option<PathBuf>,
+    /// TrueType font of the batch reports (Debian: fonts-dejavu-core).
+    #[arg(
+        long,
+        env = "MINGA_REPORT_FONT",
+        default_value = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        global = true
+    )]
+    pub report_font: PathBuf,
     /// Log format: human-readable text or JSON lines.
     #[arg(long, env = "MINGA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -228,6 +236,7 @@ impl SettingsArgs {
             }),
             _ => None,
         };
+        s.report_font = self.report_font.clone();
         s.tsa = match (&self.tsa_url, &self.tsa_ca) {
             (Some(url), Some(ca)) => Some(app::settings::TsaSettings {
                 url: url.clone(),

@@ -61,6 +61,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                             {nav_link("/decisions", t.nav_decisions)}
                             {nav_link("/v", t.nav_verify)}
                             {nav_link("/integrity", t.nav_integrity)}
+                            {nav_link("/reports", t.nav_reports)}
                             {logged_in.then(|| nav_link("/account", t.nav_account))}
                             {is_admin.then(|| nav_link("/admin/accounts", t.nav_admin_accounts))}
                             {is_admin.then(|| nav_link("/admin/audit", t.nav_admin_audit))}

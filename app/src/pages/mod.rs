@@ -11,6 +11,7 @@ pub mod integrity;
 pub mod lang;
 pub mod login;
 pub mod register;
+pub mod reports;
 pub mod verify;
 
 use crate::components::FormErrors;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/admin/api-keys/{id}/revoke", post(admin::api_keys::revoke))
         .route("/decisions", get(decisions::list))
+        .route("/reports", get(reports::list))
         .route("/integrity", get(integrity::show))
         .route("/v", get(verify::search))
         .route("/v/{id}", get(verify::show))

@@ -402,6 +402,112 @@ pub async fn covering(db: &SqlitePool, index: u64) -> AppResult<Vec<AnchorRow>> 
     .await?)
 }
 
+/// A round whose anchors are all done and whose batch report is still to be made.
+#[derive(Clone, Debug, FromRow)]
+pub struct ReportJob {
+    pub round_id: i64,
+    pub from_size: i64,
+    pub to_size: i64,
+    pub created_at: Ts,
+    pub note: String,
+}
+
+pub async fn pending_reports(db: &SqlitePool) -> AppResult<Vec<ReportJob>> {
+    Ok(sqlx::query_as(
+        "SELECT r.id AS round_id,
+             COALESCE((SELECT MAX(p.tree_size) FROM anchor_rounds p WHERE p.id < r.id), 0) AS from_size,
+             r.tree_size AS to_size, r.created_at, c.note
+         FROM anchor_rounds r JOIN checkpoints c ON c.id = r.checkpoint_id
+         WHERE NOT EXISTS (SELECT 1 FROM batch_reports b WHERE b.round_id = r.id)
+           AND NOT EXISTS (SELECT 1 FROM anchors a WHERE a.round_id = r.id AND a.state <> 'done')
+         ORDER BY r.id",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// The anchors of a round, as the report lists them.
+pub async fn round_anchors(db: &SqlitePool, round_id: i64) -> AppResult<Vec<AnchorRow>> {
+    Ok(sqlx::query_as(
+        "SELECT a.backend, b.kind, a.tree_size, c.root_hash, c.note, a.chain_id, a.tx_hash, a.block_number, a.block_time,
+             a.token, a.stamped_at, a.anchored_at
+         FROM anchors a
+         JOIN anchor_backends b ON b.name = a.backend
+         JOIN checkpoints c ON c.id = a.checkpoint_id
+         WHERE a.round_id = ? AND a.state = 'done' ORDER BY a.backend",
+    )
+    .bind(round_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// An evidence sealed in a round.
+#[derive(Clone, Debug, FromRow)]
+pub struct SealedEntry {
+    pub idx: i64,
+    pub id: String,
+    pub kind: String,
+    #[sqlx(rename = "ref")]
+    pub reference: String,
+    pub link_hash: Vec<u8>,
+}
+
+pub async fn sealed_entries(db: &SqlitePool, from: i64, to: i64) -> AppResult<Vec<SealedEntry>> {
+    Ok(sqlx::query_as(
+        "SELECT idx, id, kind, ref, link_hash FROM evidences WHERE idx >= ? AND idx < ? ORDER BY idx",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn record_report(db: &SqlitePool, job: &ReportJob, evidence_id: &str) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO batch_reports (round_id, from_size, to_size, evidence_id, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (round_id) DO NOTHING",
+    )
+    .bind(job.round_id)
+    .bind(job.from_size)
+    .bind(job.to_size)
+    .bind(evidence_id)
+    .bind(Ts::now())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Makes `kind`'s records public (the batch reports are).
+pub async fn ensure_public_kind(db: &SqlitePool, kind: &str) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO evidence_kinds (kind, public, created_at) VALUES (?, 1, ?) ON CONFLICT (kind) DO UPDATE SET public = 1",
+    )
+    .bind(kind)
+    .bind(Ts::now())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A published batch report, for the public "Reports" page.
+#[derive(Clone, Debug, FromRow)]
+pub struct ReportRow {
+    pub round_id: i64,
+    pub from_size: i64,
+    pub to_size: i64,
+    pub evidence_id: String,
+    pub created_at: Ts,
+}
+
+pub async fn reports(db: &SqlitePool, limit: i64) -> AppResult<Vec<ReportRow>> {
+    Ok(sqlx::query_as(
+        "SELECT round_id, from_size, to_size, evidence_id, created_at FROM batch_reports ORDER BY round_id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! The anchor backends configured in the settings (none in the embedded default).
 
 pub mod eth;
+pub mod report;
 pub mod tsa;
 
 use app::services::anchors::AnchorBackend;

@@ -26,6 +26,10 @@ pub async fn run(
             tracing::error!(backend = b.name(), error = %e, "registering an anchor backend failed");
         }
     }
+    let font = std::fs::read(&state.settings.report_font);
+    if let Err(e) = &font {
+        tracing::error!(font = %state.settings.report_font.display(), error = %e, "the batch reports' font cannot be read (MINGA_REPORT_FONT); reports wait for it");
+    }
     loop {
         match anchors::open_round_if_due(&state, &names, state.settings.anchor_interval).await {
             Ok(Some(size)) => tracing::info!(tree_size = size, "anchoring round opened"),
@@ -35,6 +39,13 @@ pub async fn run(
         for backend in &backends {
             if let Err(e) = step(&state, backend.as_ref()).await {
                 tracing::warn!(backend = backend.name(), error = %e, "anchoring state could not be stored; will retry");
+            }
+        }
+        if let Ok(font) = &font {
+            match crate::anchors::report::publish_pending(&state, font).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reports = n, "batch reports registered"),
+                Err(e) => tracing::warn!(error = %e, "making a batch report failed; will retry"),
             }
         }
         if !super::pause(TICK, &mut shutdown).await {

@@ -10,10 +10,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// anvil's first development account (public knowledge; a test key, nothing else).
-const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+pub(crate) const DEV_KEY: &str =
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const DEV_ADDRESS: &str = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
 
-struct Anvil {
+pub(crate) struct Anvil {
     child: Child,
     pub url: String,
 }
@@ -29,7 +30,7 @@ impl Anvil {
         )
     }
 
-    async fn start(port: u16) -> Anvil {
+    pub(crate) async fn start(port: u16) -> Anvil {
         let binary = Self::binary();
         assert!(
             binary.exists(),
@@ -88,7 +89,7 @@ async fn rpc(url: &str, method: &str, params: Value) -> Option<Value> {
     body.get("result").cloned()
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()

@@ -203,9 +203,9 @@ fn rand_suffix() -> u64 {
     N.fetch_add(1, Ordering::SeqCst)
 }
 
-async fn stamps(app: &TestApp) -> Vec<(i64, Vec<u8>, Option<String>)> {
+async fn stamps(app: &TestApp) -> Vec<(i64, Option<Vec<u8>>, Option<String>)> {
     sqlx::query_as(
-        "SELECT a.tree_size, a.token, c.note FROM anchors a JOIN checkpoints c ON c.id = a.checkpoint_id WHERE a.state = 'done' ORDER BY a.id",
+        "SELECT a.tree_size, a.token, c.note FROM anchors a JOIN checkpoints c ON c.id = a.checkpoint_id WHERE a.state = 'done' AND a.backend = 'tsa' ORDER BY a.id",
     )
     .fetch_all(&app.state.db)
     .await
@@ -234,11 +234,20 @@ async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
     let mode = Arc::new(AtomicU8::new(MISMATCHED));
     let url = serve_tsa(pki.path().to_path_buf(), mode.clone()).await;
     let ca = pki.path().join("ca.crt");
+    // the whole set-up of the issue: a chain (anvil) and a time-stamping authority
+    let anvil = crate::anchors::Anvil::start(crate::anchors::free_port()).await;
+    let rpc_url = anvil.url.clone();
     let app = TestApp::spawn_with(move |s| {
         s.anchor_interval = chrono::Duration::seconds(1);
         s.anchor_retry = Duration::from_millis(200);
         s.anchor_retry_max = Duration::from_millis(500);
         s.tsa = Some(TsaSettings { url, ca_file: ca });
+        s.eth = Some(app::settings::EthSettings {
+            rpc_url,
+            private_key: crate::anchors::DEV_KEY.into(),
+            confirmations: 1,
+            explorer: None,
+        });
     })
     .await;
     let key = app.api_key("catalogo", "purchase-order").await;
@@ -255,7 +264,8 @@ async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
         for _ in 0..100 {
             let status = anchors::backends(&app.state.db).await.expect("status");
             seen = status
-                .first()
+                .iter()
+                .find(|s| s.name == "tsa")
                 .and_then(|s| s.last_error.clone())
                 .unwrap_or_default();
             if seen.contains(expected) {
@@ -281,6 +291,7 @@ async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let (size, token, note) = done.first().cloned().expect("stamped");
+    let token = token.expect("token");
     assert!(size as u64 > index);
 
     // `openssl ts -verify` accepts the stored token for the checkpoint's text
@@ -309,9 +320,17 @@ async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
     let covering = anchors::covering(&app.state.db, index)
         .await
         .expect("covering");
-    assert_eq!(covering.len(), 1);
-    assert_eq!(covering[0].kind, "rfc3161");
-    assert!(covering[0].stamped_at.is_some());
+    assert_eq!(covering.len(), 2, "{covering:?}");
+    let stamp = covering
+        .iter()
+        .find(|a| a.kind == "rfc3161")
+        .expect("time-stamp");
+    assert!(stamp.stamped_at.is_some());
+    assert!(
+        covering
+            .iter()
+            .any(|a| a.kind == "ethereum" && a.tx_hash.is_some())
+    );
     let id: String = sqlx::query_scalar("SELECT id FROM evidences WHERE idx = ?")
         .bind(index as i64)
         .fetch_one(&app.state.db)
@@ -324,12 +343,50 @@ async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
             .json()
             .await
             .expect("json");
-    assert_eq!(receipt["anchors"][0]["type"], "rfc3161");
+    let ts = receipt["anchors"]
+        .as_array()
+        .and_then(|a| a.iter().position(|x| x["type"] == "rfc3161"))
+        .expect("a time-stamp in the receipt");
     assert!(
-        receipt["anchors"][0]["token"]
+        receipt["anchors"][ts]["token"]
             .as_str()
             .is_some_and(|t| t.len() > 100)
     );
+
+    // `minga verify --tsa-cert`: the token checks offline against the CA; checked against
+    // another certificate, or with the anchored checkpoint text edited, it does not
+    let vkey = app.verifier_key().await;
+    let run = |receipt: &serde_json::Value, cert: &str| {
+        let path = pki.path().join("receipt.json");
+        std::fs::write(&path, serde_json::to_vec(receipt).expect("json")).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_minga"))
+            .arg("verify")
+            .arg(&path)
+            .args(["--key", &vkey, "--tsa-cert"])
+            .arg(pki.path().join(cert))
+            .env("MINGA_DATA_DIR", pki.path().join("no-portal-here"))
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, out) = run(&receipt, "ca.crt");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("✓ timestamp"), "{out}");
+    let (code, out) = run(&receipt, "rogue.crt");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("NOT VERIFIED: failed timestamp"), "{out}");
+    let mut forged = receipt.clone();
+    let text = forged["anchors"][ts]["checkpoint"]
+        .as_str()
+        .expect("checkpoint text")
+        .to_string();
+    forged["anchors"][ts]["checkpoint"] = serde_json::Value::from(text.replacen('\n', "\n\n", 1));
+    let (code, out) = run(&forged, "ca.crt");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("✗ timestamp"), "{out}");
     let text = visible_text(
         &app.browser()
             .get(&format!("/v/{id}"))
@@ -339,5 +396,77 @@ async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
             .expect("page"),
     );
     assert!(text.contains("Sello de tiempo"), "{text}");
+    assert!(
+        text.contains("Cadena de bloques (id de cadena 31337)"),
+        "{text}"
+    );
+    assert!(!text.contains("NO COINCIDE"), "{text}");
+
+    // the round's batch report lists the evidence; it is an evidence itself, on /reports
+    let mut report: Option<(String, i64, i64)> = None;
+    for _ in 0..100 {
+        report = sqlx::query_as(
+            "SELECT evidence_id, from_size, to_size FROM batch_reports WHERE from_size <= ? AND to_size > ? ",
+        )
+        .bind(index as i64)
+        .bind(index as i64)
+        .fetch_optional(&app.state.db)
+        .await
+        .expect("report");
+        if report.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (report_id, _, _) = report.expect("a batch report covers the evidence");
+    let reports = visible_text(
+        &app.browser()
+            .get("/reports")
+            .await
+            .text()
+            .await
+            .expect("page"),
+    );
+    assert!(reports.contains("Informes de lote"), "{reports}");
+    let pdf = reqwest::get(app.url(&format!("/api/v1/evidence/{report_id}/document")))
+        .await
+        .expect("get")
+        .bytes()
+        .await
+        .expect("pdf");
+    assert!(pdf.starts_with(b"%PDF"));
+    let pdf_file = pki.path().join("report.pdf");
+    std::fs::write(&pdf_file, &pdf).expect("write");
+    let out = Command::new("pdftotext")
+        .arg(&pdf_file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let words = String::from_utf8_lossy(&out.stdout);
+    let link: Vec<u8> = sqlx::query_scalar("SELECT link_hash FROM evidences WHERE idx = ?")
+        .bind(index as i64)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("link");
+    for expected in [
+        "Informe de lote de evidencias",
+        "Evidencias selladas",
+        "OC-TS-1",
+        id.as_str(),
+        &hex::encode(&link),
+        "Sello de tiempo RFC 3161",
+        "transacción",
+        "página 1",
+    ] {
+        assert!(words.contains(expected), "{expected} in:\n{words}");
+    }
+    let view: serde_json::Value = reqwest::get(app.url(&format!("/api/v1/evidence/{report_id}")))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(view["kind"], "evidence.batch-report");
+    assert_eq!(view["source"], "portal");
     app.stop().await;
 }
