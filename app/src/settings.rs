@@ -41,10 +41,10 @@ pub struct Settings {
     /// First wait after a backend fails; it doubles with every failure up to `anchor_retry_max`.
     pub anchor_retry: std::time::Duration,
     pub anchor_retry_max: std::time::Duration,
-    /// An Ethereum-compatible chain to anchor on (none in the embedded default).
-    pub eth: Option<EthSettings>,
-    /// An RFC 3161 time-stamping authority to stamp checkpoints with (none by default).
-    pub tsa: Option<TsaSettings>,
+    /// Ethereum-compatible chains to anchor on (none in the embedded default).
+    pub eth: Vec<EthSettings>,
+    /// RFC 3161 time-stamping authorities to stamp checkpoints with (none by default).
+    pub tsa: Vec<TsaSettings>,
     /// The TrueType font batch reports are set in (embedded in each PDF; needs Spanish accents).
     pub report_font: PathBuf,
 }
@@ -53,6 +53,8 @@ pub struct Settings {
 /// must chain to.
 #[derive(Clone, Debug)]
 pub struct TsaSettings {
+    /// The backend's stable name: see [`backend_name`].
+    pub name: String,
     pub url: String,
     /// PEM file of the trust anchor (the TSA's CA, or its own certificate).
     pub ca_file: PathBuf,
@@ -61,6 +63,8 @@ pub struct TsaSettings {
 /// An Ethereum-compatible chain (LACChain / Hyperledger Besu, Ethereum, any JSON-RPC node).
 #[derive(Clone)]
 pub struct EthSettings {
+    /// The backend's stable name (its anchoring state is kept under it): see [`backend_name`].
+    pub name: String,
     pub rpc_url: String,
     /// The sender's private key (hex); never printed.
     pub private_key: String,
@@ -73,6 +77,7 @@ pub struct EthSettings {
 impl std::fmt::Debug for EthSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EthSettings")
+            .field("name", &self.name)
             .field("rpc_url", &self.rpc_url)
             .field("private_key", &"<redacted>")
             .field("confirmations", &self.confirmations)
@@ -109,8 +114,8 @@ impl Settings {
             anchor_interval: chrono::Duration::minutes(30),
             anchor_retry: std::time::Duration::from_secs(5),
             anchor_retry_max: std::time::Duration::from_secs(600),
-            eth: None,
-            tsa: None,
+            eth: Vec::new(),
+            tsa: Vec::new(),
             report_font: PathBuf::from("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
         }
     }
@@ -195,6 +200,45 @@ mod tests {
         assert_eq!(
             default_log_origin("http://127.0.0.1:3000"),
             "127.0.0.1:3000/log"
+        );
+    }
+}
+
+/// A stable name for an anchor backend, from its kind and the host and port of its URL (so that
+/// its state survives restarts and reordering of the settings): `eth-rpc.lacchain.net:443`.
+pub fn backend_name(prefix: &str, url: &str) -> String {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let default_port = if url.starts_with("https://") {
+        "443"
+    } else {
+        "80"
+    };
+    if authority.contains(':') && !authority.ends_with(']') {
+        format!("{prefix}-{authority}")
+    } else {
+        format!("{prefix}-{authority}:{default_port}")
+    }
+}
+
+#[cfg(test)]
+mod backend_name_tests {
+    use super::backend_name;
+
+    #[test]
+    fn names_come_from_host_and_port() {
+        assert_eq!(
+            backend_name("eth", "http://127.0.0.1:8545"),
+            "eth-127.0.0.1:8545"
+        );
+        assert_eq!(
+            backend_name("eth", "https://rpc.example/v1?k=1"),
+            "eth-rpc.example:443"
+        );
+        assert_eq!(
+            backend_name("tsa", "http://user:pw@tsa.example/"),
+            "tsa-tsa.example:80"
         );
     }
 }

@@ -158,10 +158,10 @@ pub struct SettingsArgs {
     /// Anchor the latest checkpoint on every configured backend this often.
     #[arg(long, env = "MINGA_ANCHOR_INTERVAL", default_value = "30m", value_parser = parse_duration, global = true)]
     pub anchor_interval: chrono::Duration,
-    /// JSON-RPC URL of an Ethereum-compatible chain to anchor checkpoints on (LACChain, Besu, Ethereum).
+    /// JSON-RPC URL(s), comma-separated, of Ethereum-compatible chains to anchor checkpoints on (LACChain, Besu, Ethereum).
     #[arg(long, env = "MINGA_ETH_RPC", global = true)]
     pub eth_rpc: Option<String>,
-    /// Private key (hex) of the account that sends the anchor transactions.
+    /// Private key (hex) of the account that sends the anchor transactions: one for all chains, or one per chain (comma-separated).
     #[arg(long, env = "MINGA_ETH_KEY", hide_env_values = true, global = true)]
     pub eth_key: Option<String>,
     /// Confirmations (blocks, counting the anchor's own) before an anchor counts as done.
@@ -172,15 +172,15 @@ pub struct SettingsArgs {
         global = true
     )]
     pub eth_confirmations: u64,
-    /// Explorer URL of a transaction, with {tx} for its hash (e.g. https://explorer.lacchain.net/tx/{tx}).
+    /// Explorer URL of a transaction per chain (comma-separated, in the order of MINGA_ETH_RPC), with {tx} for its hash.
     #[arg(long, env = "MINGA_ETH_EXPLORER", global = true)]
     pub eth_explorer: Option<String>,
-    /// URL of an RFC 3161 time-stamping authority to stamp checkpoints with.
+    /// URL(s), comma-separated, of RFC 3161 time-stamping authorities to stamp checkpoints with.
     #[arg(long, env = "MINGA_TSA_URL", global = true)]
     pub tsa_url: Option<String>,
-    /// PEM file of the certificate the TSA's signing certificate must chain to.
+    /// PEM file(s) of the certificates the TSAs' signing certificates must chain to: one for all, or one per TSA.
     #[arg(long, env = "MINGA_TSA_CA", global = true)]
-    pub tsa_ca: Option<PathBuf>,
+    pub tsa_ca: Option<String>,
     /// TrueType font of the batch reports (Debian: fonts-dejavu-core).
     #[arg(
         long,
@@ -227,23 +227,52 @@ impl SettingsArgs {
             .unwrap_or(std::time::Duration::from_secs(1));
         s.audit_interval = self.audit_interval;
         s.anchor_interval = self.anchor_interval;
-        s.eth = match (&self.eth_rpc, &self.eth_key) {
-            (Some(rpc), Some(key)) => Some(app::settings::EthSettings {
-                rpc_url: rpc.clone(),
-                private_key: key.clone(),
-                confirmations: self.eth_confirmations.max(1),
-                explorer: self.eth_explorer.clone(),
-            }),
-            _ => None,
+        // comma-separated lists: one chain per RPC URL; one key for all or one per chain; the
+        // explorers by position
+        let list = |v: &Option<String>| -> Vec<String> {
+            v.as_deref()
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
         };
+        let (rpcs, keys, explorers) = (
+            list(&self.eth_rpc),
+            list(&self.eth_key),
+            list(&self.eth_explorer),
+        );
+        s.eth = rpcs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, rpc)| {
+                let key = keys.get(i).or(keys.first().filter(|_| keys.len() == 1))?;
+                Some(app::settings::EthSettings {
+                    name: app::settings::backend_name("eth", rpc),
+                    rpc_url: rpc.clone(),
+                    private_key: key.clone(),
+                    confirmations: self.eth_confirmations.max(1),
+                    explorer: explorers.get(i).cloned(),
+                })
+            })
+            .collect();
         s.report_font = self.report_font.clone();
-        s.tsa = match (&self.tsa_url, &self.tsa_ca) {
-            (Some(url), Some(ca)) => Some(app::settings::TsaSettings {
-                url: url.clone(),
-                ca_file: ca.clone(),
-            }),
-            _ => None,
-        };
+        let cas: Vec<PathBuf> = list(&self.tsa_ca).into_iter().map(PathBuf::from).collect();
+        s.tsa = list(&self.tsa_url)
+            .iter()
+            .enumerate()
+            .filter_map(|(i, url)| {
+                let ca = cas.get(i).or(cas.first().filter(|_| cas.len() == 1))?;
+                Some(app::settings::TsaSettings {
+                    name: app::settings::backend_name("tsa", url),
+                    url: url.clone(),
+                    ca_file: ca.clone(),
+                })
+            })
+            .collect();
         s
     }
 }
@@ -256,6 +285,41 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn several_anchor_backends_at_once() {
+        let cli = Cli::try_parse_from([
+            "minga",
+            "--eth-rpc",
+            "http://127.0.0.1:8545, https://rpc.lacchain.example/",
+            "--eth-key",
+            "0xabc",
+            "--eth-explorer",
+            "https://a.example/tx/{tx},https://b.example/tx/{tx}",
+            "--tsa-url",
+            "http://tsa.example/a,http://tsa2.example/",
+            "--tsa-ca",
+            "/etc/minga/tsa-ca.pem",
+        ])
+        .expect("parse");
+        let s = cli.settings.to_settings();
+        assert_eq!(s.eth.len(), 2);
+        assert_eq!(s.eth[0].name, "eth-127.0.0.1:8545");
+        assert_eq!(s.eth[1].name, "eth-rpc.lacchain.example:443");
+        assert_eq!(s.eth[1].private_key, "0xabc");
+        assert_eq!(
+            s.eth[1].explorer.as_deref(),
+            Some("https://b.example/tx/{tx}")
+        );
+        assert_eq!(s.tsa.len(), 2);
+        assert_eq!(s.tsa[1].name, "tsa-tsa2.example:80");
+        assert_eq!(s.tsa[1].ca_file, PathBuf::from("/etc/minga/tsa-ca.pem"));
+        let none = Cli::try_parse_from(["minga"])
+            .expect("parse")
+            .settings
+            .to_settings();
+        assert!(none.eth.is_empty() && none.tsa.is_empty());
     }
 
     #[test]

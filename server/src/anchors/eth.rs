@@ -48,8 +48,7 @@ impl EthAnchor {
             }
         };
         Ok(EthAnchor {
-            // one chain is configured at a time: a stable name keeps its state across restarts
-            name: "ethereum".into(),
+            name: settings.name.clone(),
             provider,
             sender,
             chain_id,

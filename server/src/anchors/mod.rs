@@ -11,10 +11,10 @@ use std::sync::Arc;
 /// Builds every configured backend; a misconfigured one is an error at start, not a silent skip.
 pub async fn configured(settings: &Settings) -> anyhow::Result<Vec<Arc<dyn AnchorBackend>>> {
     let mut out: Vec<Arc<dyn AnchorBackend>> = Vec::new();
-    if let Some(eth) = &settings.eth {
+    for eth in &settings.eth {
         out.push(Arc::new(eth::EthAnchor::connect(eth).await?));
     }
-    if let Some(tsa) = &settings.tsa {
+    for tsa in &settings.tsa {
         out.push(Arc::new(tsa::TsaAnchor::new(tsa)?));
     }
     Ok(out)

@@ -32,6 +32,7 @@ const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.84
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
 pub struct TsaAnchor {
+    name: String,
     url: String,
     trust: Vec<Certificate>,
     http: alloy::transports::http::reqwest::Client,
@@ -54,6 +55,7 @@ impl TsaAnchor {
             );
         }
         Ok(TsaAnchor {
+            name: settings.name.clone(),
             url: settings.url.clone(),
             trust,
             http: alloy::transports::http::reqwest::Client::builder()
@@ -92,7 +94,7 @@ impl TsaAnchor {
 
 impl AnchorBackend for TsaAnchor {
     fn name(&self) -> &str {
-        "tsa"
+        &self.name
     }
 
     fn kind(&self) -> &'static str {

@@ -31,6 +31,10 @@ impl Anvil {
     }
 
     pub(crate) async fn start(port: u16) -> Anvil {
+        Self::start_chain(port, 31337).await
+    }
+
+    pub(crate) async fn start_chain(port: u16, chain_id: u64) -> Anvil {
         let binary = Self::binary();
         assert!(
             binary.exists(),
@@ -46,7 +50,7 @@ impl Anvil {
                 "--block-time",
                 "1",
                 "--chain-id",
-                "31337",
+                &chain_id.to_string(),
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -103,12 +107,13 @@ fn with_chain(url: &str) -> impl FnOnce(&mut app::settings::Settings) {
         s.anchor_interval = chrono::Duration::seconds(1);
         s.anchor_retry = Duration::from_millis(200);
         s.anchor_retry_max = Duration::from_millis(800);
-        s.eth = Some(EthSettings {
+        s.eth = vec![EthSettings {
+            name: app::settings::backend_name("eth", &url),
             rpc_url: url,
             private_key: DEV_KEY.into(),
             confirmations: 2,
             explorer: Some("https://explorer.example/tx/{tx}".into()),
-        });
+        }];
     }
 }
 

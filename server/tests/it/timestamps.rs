@@ -205,7 +205,7 @@ fn rand_suffix() -> u64 {
 
 async fn stamps(app: &TestApp) -> Vec<(i64, Option<Vec<u8>>, Option<String>)> {
     sqlx::query_as(
-        "SELECT a.tree_size, a.token, c.note FROM anchors a JOIN checkpoints c ON c.id = a.checkpoint_id WHERE a.state = 'done' AND a.backend = 'tsa' ORDER BY a.id",
+        "SELECT a.tree_size, a.token, c.note FROM anchors a JOIN checkpoints c ON c.id = a.checkpoint_id JOIN anchor_backends b ON b.name = a.backend WHERE a.state = 'done' AND b.kind = 'rfc3161' ORDER BY a.id",
     )
     .fetch_all(&app.state.db)
     .await
@@ -234,20 +234,30 @@ async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
     let mode = Arc::new(AtomicU8::new(MISMATCHED));
     let url = serve_tsa(pki.path().to_path_buf(), mode.clone()).await;
     let ca = pki.path().join("ca.crt");
-    // the whole set-up of the issue: a chain (anvil) and a time-stamping authority
+    // the whole set-up of the issue, several backends at once: two chains (anvil, chain ids
+    // 31337 and 648540 as a stand-in for LACChain) and a time-stamping authority
     let anvil = crate::anchors::Anvil::start(crate::anchors::free_port()).await;
-    let rpc_url = anvil.url.clone();
+    let second = crate::anchors::Anvil::start_chain(crate::anchors::free_port(), 648540).await;
+    let chains = [anvil.url.clone(), second.url.clone()];
     let app = TestApp::spawn_with(move |s| {
         s.anchor_interval = chrono::Duration::seconds(1);
         s.anchor_retry = Duration::from_millis(200);
         s.anchor_retry_max = Duration::from_millis(500);
-        s.tsa = Some(TsaSettings { url, ca_file: ca });
-        s.eth = Some(app::settings::EthSettings {
-            rpc_url,
-            private_key: crate::anchors::DEV_KEY.into(),
-            confirmations: 1,
-            explorer: None,
-        });
+        s.tsa = vec![TsaSettings {
+            name: app::settings::backend_name("tsa", &url),
+            url,
+            ca_file: ca,
+        }];
+        s.eth = chains
+            .iter()
+            .map(|rpc| app::settings::EthSettings {
+                name: app::settings::backend_name("eth", rpc),
+                rpc_url: rpc.clone(),
+                private_key: crate::anchors::DEV_KEY.into(),
+                confirmations: 1,
+                explorer: Some(format!("https://explorer.example/{}/tx/{{tx}}", rpc.len())),
+            })
+            .collect();
     })
     .await;
     let key = app.api_key("catalogo", "purchase-order").await;
@@ -265,7 +275,7 @@ async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
             let status = anchors::backends(&app.state.db).await.expect("status");
             seen = status
                 .iter()
-                .find(|s| s.name == "tsa")
+                .find(|s| s.kind == "rfc3161")
                 .and_then(|s| s.last_error.clone())
                 .unwrap_or_default();
             if seen.contains(expected) {
@@ -320,17 +330,20 @@ async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
     let covering = anchors::covering(&app.state.db, index)
         .await
         .expect("covering");
-    assert_eq!(covering.len(), 2, "{covering:?}");
+    assert_eq!(covering.len(), 3, "{covering:?}");
     let stamp = covering
         .iter()
         .find(|a| a.kind == "rfc3161")
         .expect("time-stamp");
     assert!(stamp.stamped_at.is_some());
-    assert!(
-        covering
-            .iter()
-            .any(|a| a.kind == "ethereum" && a.tx_hash.is_some())
-    );
+    for chain in [31337, 648540] {
+        assert!(
+            covering
+                .iter()
+                .any(|a| a.kind == "ethereum" && a.chain_id == Some(chain) && a.tx_hash.is_some()),
+            "{chain}: {covering:?}"
+        );
+    }
     let id: String = sqlx::query_scalar("SELECT id FROM evidences WHERE idx = ?")
         .bind(index as i64)
         .fetch_one(&app.state.db)
@@ -396,10 +409,12 @@ async fn checkpoints_are_time_stamped_and_forged_answers_refused() {
             .expect("page"),
     );
     assert!(text.contains("Sello de tiempo"), "{text}");
-    assert!(
-        text.contains("Cadena de bloques (id de cadena 31337)"),
-        "{text}"
-    );
+    for chain in ["31337", "648540"] {
+        assert!(
+            text.contains(&format!("Cadena de bloques (id de cadena {chain})")),
+            "{text}"
+        );
+    }
     assert!(!text.contains("NO COINCIDE"), "{text}");
 
     // the round's batch report lists the evidence; it is an evidence itself, on /reports

@@ -15,7 +15,6 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     ctx.require_role(&[Role::Administrator])?;
     let t = ctx.t();
     let backends = anchors::backends(&state.db).await?;
-    let explorer = state.settings.eth.as_ref().and_then(|e| e.explorer.clone());
     let empty = backends.is_empty();
     let rows = backends
         .into_iter()
@@ -32,6 +31,12 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             };
             let last = match (b.last_size, b.last_tx.clone()) {
                 (Some(size), Some(tx)) => {
+                    let explorer = state
+                        .settings
+                        .eth
+                        .iter()
+                        .find(|e| e.name == b.name)
+                        .and_then(|e| e.explorer.clone());
                     let link = match (&explorer, b.kind.as_str()) {
                         (Some(template), "ethereum") => view! { <a href=template.replace("{tx}", &tx)><code>{tx.clone()}</code></a> }.into_any(),
                         _ => view! { <code>{tx.clone()}</code> }.into_any(),

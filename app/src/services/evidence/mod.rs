@@ -247,7 +247,8 @@ pub async fn anchors_for(state: &AppState, index: u64, tree_size: u64) -> AppRes
                 && let Some(template) = state
                     .settings
                     .eth
-                    .as_ref()
+                    .iter()
+                    .find(|e| e.name == a.backend)
                     .and_then(|e| e.explorer.as_ref())
             {
                 details.insert("explorer".into(), Value::from(template.replace("{tx}", tx)));
