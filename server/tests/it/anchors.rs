@@ -394,3 +394,51 @@ async fn a_node_down_for_several_intervals_leaves_no_checkpoint_unanchored_when_
     assert_eq!(covering.len(), 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn anchoring_state_survives_a_restart_of_the_portal() {
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let app = TestApp::spawn_with(with_chain(&url)).await;
+    let key = app.api_key("catalogo", "purchase-order").await;
+    let index = submit(&app, &key, "OC-R-1").await;
+    let db = app.state.db.clone();
+    wait_until("a round while the node is down", 20, || {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM anchors WHERE state = 'pending'")
+                .fetch_one(&db)
+                .await
+                .unwrap_or(0)
+                > 0
+        }
+    })
+    .await;
+
+    // the portal restarts; the pending round is still there, and is anchored once the node is up
+    let app = app.restart(with_chain(&url)).await;
+    assert!(
+        not_done(&app).await > 0,
+        "the pending anchors survived the restart"
+    );
+    let anvil = Anvil::start(port).await;
+    let app_ref = &app;
+    wait_until(
+        "the backlog to clear after the restart",
+        60,
+        || async move { not_done(app_ref).await == 0 },
+    )
+    .await;
+    let found = anchors::covering(&app.state.db, index)
+        .await
+        .expect("anchors");
+    assert_eq!(found.len(), 1);
+    check_on_chain(
+        &app,
+        &anvil.url,
+        found[0].tx_hash.as_deref().expect("tx"),
+        found[0].tree_size,
+    )
+    .await;
+    app.stop().await;
+}
