@@ -194,7 +194,40 @@ pub struct SettingsArgs {
     pub log_format: LogFormat,
 }
 
+/// A comma-separated setting as its items (blanks dropped).
+fn list(v: &Option<String>) -> Vec<String> {
+    v.as_deref()
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl SettingsArgs {
+    /// The anchor lists must pair up: one key for every chain or one per chain, one CA for every
+    /// TSA or one per TSA (a time-stamp is only worth its checked signature).
+    pub fn check_anchors(&self) -> anyhow::Result<()> {
+        let pairs = |main: &Option<String>, each: &Option<String>| {
+            let (n, m) = (list(main).len(), list(each).len());
+            (n == 0 && m == 0) || (n > 0 && (m == 1 || m == n))
+        };
+        if !pairs(&self.eth_rpc, &self.eth_key) {
+            anyhow::bail!(
+                "MINGA_ETH_RPC and MINGA_ETH_KEY go together: one key for every chain, or one per chain in the same order"
+            );
+        }
+        if !pairs(&self.tsa_url, &self.tsa_ca) {
+            anyhow::bail!(
+                "MINGA_TSA_URL and MINGA_TSA_CA go together (a time-stamp is only worth its checked signature): one CA for all, or one per TSA"
+            );
+        }
+        Ok(())
+    }
+
     pub fn to_settings(&self) -> Settings {
         let mut s = Settings::embedded(self.data_dir.clone());
         s.listen = self.listen;
@@ -229,17 +262,6 @@ impl SettingsArgs {
         s.anchor_interval = self.anchor_interval;
         // comma-separated lists: one chain per RPC URL; one key for all or one per chain; the
         // explorers by position
-        let list = |v: &Option<String>| -> Vec<String> {
-            v.as_deref()
-                .map(|v| {
-                    v.split(',')
-                        .map(str::trim)
-                        .filter(|x| !x.is_empty())
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
         let (rpcs, keys, explorers) = (
             list(&self.eth_rpc),
             list(&self.eth_key),
@@ -315,6 +337,18 @@ mod tests {
         assert_eq!(s.tsa.len(), 2);
         assert_eq!(s.tsa[1].name, "tsa-tsa2.example:80");
         assert_eq!(s.tsa[1].ca_file, PathBuf::from("/etc/minga/tsa-ca.pem"));
+        assert!(cli.settings.check_anchors().is_ok());
+        let unpaired = Cli::try_parse_from([
+            "minga",
+            "--eth-rpc",
+            "http://a:1,http://b:2",
+            "--eth-key",
+            "0x1,0x2,0x3",
+        ])
+        .expect("parse");
+        assert!(unpaired.settings.check_anchors().is_err());
+        let keyless = Cli::try_parse_from(["minga", "--tsa-url", "http://t/"]).expect("parse");
+        assert!(keyless.settings.check_anchors().is_err());
         let none = Cli::try_parse_from(["minga"])
             .expect("parse")
             .settings

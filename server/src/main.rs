@@ -11,23 +11,8 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.settings.log_format);
+    cli.settings.check_anchors()?;
     let settings = cli.settings.to_settings();
-    let count = |v: &Option<String>| {
-        v.as_deref()
-            .map_or(0, |v| v.split(',').filter(|x| !x.trim().is_empty()).count())
-    };
-    let (rpcs, keys) = (count(&cli.settings.eth_rpc), count(&cli.settings.eth_key));
-    if settings.eth.len() != rpcs || (rpcs == 0 && keys > 0) || (keys > 1 && keys != rpcs) {
-        anyhow::bail!(
-            "MINGA_ETH_RPC and MINGA_ETH_KEY go together: one key for every chain, or one per chain in the same order"
-        );
-    }
-    let (urls, cas) = (count(&cli.settings.tsa_url), count(&cli.settings.tsa_ca));
-    if settings.tsa.len() != urls || (urls == 0 && cas > 0) || (cas > 1 && cas != urls) {
-        anyhow::bail!(
-            "MINGA_TSA_URL and MINGA_TSA_CA go together (a time-stamp is only worth its checked signature): one CA for all, or one per TSA"
-        );
-    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Verify {

@@ -191,39 +191,19 @@ pub async fn qr_png(
 /// The anchors covering the evidence, each re-checked here: the anchored tree contains the
 /// entry and is consistent with the checkpoint the inclusion proof leads to.
 fn anchor_rows(v: &evidence::EvidenceView, t: &'static Tr) -> AnyView {
-    let Some(inc) = v.inclusion.as_ref() else {
+    let Some(inc) = v.inclusion.as_ref().filter(|_| !v.anchors.is_empty()) else {
         return view! { <p>{t.anchors_none}</p> }.into_any();
     };
-    if v.anchors.is_empty() {
-        return view! { <p>{t.anchors_none}</p> }.into_any();
-    }
     let index = v.row.index();
     v.anchors
         .iter()
         .map(|a| {
-            let ok = a.tree_size > index
-                && if a.tree_size == inc.tree_size {
-                    a.root == inc.root
-                } else {
-                    crate::domain::evidence::merkle::verify_consistency(
-                        a.tree_size,
-                        inc.tree_size,
-                        &a.root,
-                        &inc.root,
-                        &a.consistency,
-                    )
-                    .is_ok()
-                };
-            let detail = |k: &str| {
-                a.details
-                    .get(k)
-                    .map(|v| v.to_string().trim_matches('"').to_string())
-            };
-            let title = match (a.kind.as_str(), detail("chain_id")) {
+            let ok = a.covers(index, inc).is_ok();
+            let title = match (a.kind.as_str(), a.detail("chain_id")) {
                 ("ethereum", Some(chain)) => fill(t.anchor_chain, &[("chain", &chain)]),
                 _ => t.anchor_timestamp.to_string(),
             };
-            let tx = detail("tx_hash").map(|tx| match detail("explorer") {
+            let tx = a.detail("tx_hash").map(|tx| match a.detail("explorer") {
                 Some(url) => view! { <a href=url><code>{tx}</code></a> }.into_any(),
                 None => view! { <code>{tx}</code> }.into_any(),
             });
@@ -236,8 +216,8 @@ fn anchor_rows(v: &evidence::EvidenceView, t: &'static Tr) -> AnyView {
                 <h3>{title}</h3>
                 <dl class="facts">
                     {tx.map(|tx| view! { <div><dt>{t.anchor_tx}</dt><dd>{tx}</dd></div> })}
-                    {detail("block_number").map(|b| view! { <div><dt>{t.anchor_block}</dt><dd>{b}</dd></div> })}
-                    {detail("block_time").or_else(|| detail("stamped_at")).map(|w| view! { <div><dt>{t.anchor_time}</dt><dd>{w}</dd></div> })}
+                    {a.detail("block_number").map(|b| view! { <div><dt>{t.anchor_block}</dt><dd>{b}</dd></div> })}
+                    {a.detail("block_time").or_else(|| a.detail("stamped_at")).map(|w| view! { <div><dt>{t.anchor_time}</dt><dd>{w}</dd></div> })}
                     <div><dt>{t.proof_tree_size}</dt><dd>{a.tree_size}</dd></div>
                     <div><dt>{t.proof_root}</dt><dd><code>{a.root.hex()}</code></dd></div>
                 </dl>

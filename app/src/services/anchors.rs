@@ -383,19 +383,23 @@ pub struct AnchorRow {
     pub anchored_at: Option<Ts>,
 }
 
+/// The columns of [`AnchorRow`], with the backend's kind and the anchored checkpoint.
+const ANCHOR_SELECT: &str =
+    "SELECT a.backend, b.kind, a.tree_size, c.root_hash, c.note, a.chain_id, a.tx_hash,
+         a.block_number, a.block_time, a.token, a.stamped_at, a.anchored_at
+     FROM anchors a
+     JOIN anchor_backends b ON b.name = a.backend
+     JOIN checkpoints c ON c.id = a.checkpoint_id";
+
 /// For each backend, the first anchored checkpoint that covers entry `index`.
 pub async fn covering(db: &SqlitePool, index: u64) -> AppResult<Vec<AnchorRow>> {
     let index = i64::try_from(index).map_err(AppError::internal)?;
-    Ok(sqlx::query_as(
-        "SELECT a.backend, b.kind, a.tree_size, c.root_hash, c.note, a.chain_id, a.tx_hash, a.block_number, a.block_time,
-             a.token, a.stamped_at, a.anchored_at
-         FROM anchors a
-         JOIN anchor_backends b ON b.name = a.backend
-         JOIN checkpoints c ON c.id = a.checkpoint_id
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ANCHOR_SELECT}
          WHERE a.state = 'done' AND a.tree_size > ?
            AND a.tree_size = (SELECT MIN(a2.tree_size) FROM anchors a2 WHERE a2.backend = a.backend AND a2.state = 'done' AND a2.tree_size > ?)
-         GROUP BY a.backend ORDER BY a.backend",
-    )
+         GROUP BY a.backend ORDER BY a.backend"
+    )))
     .bind(index)
     .bind(index)
     .fetch_all(db)
@@ -428,14 +432,9 @@ pub async fn pending_reports(db: &SqlitePool) -> AppResult<Vec<ReportJob>> {
 
 /// The anchors of a round, as the report lists them.
 pub async fn round_anchors(db: &SqlitePool, round_id: i64) -> AppResult<Vec<AnchorRow>> {
-    Ok(sqlx::query_as(
-        "SELECT a.backend, b.kind, a.tree_size, c.root_hash, c.note, a.chain_id, a.tx_hash, a.block_number, a.block_time,
-             a.token, a.stamped_at, a.anchored_at
-         FROM anchors a
-         JOIN anchor_backends b ON b.name = a.backend
-         JOIN checkpoints c ON c.id = a.checkpoint_id
-         WHERE a.round_id = ? AND a.state = 'done' ORDER BY a.backend",
-    )
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ANCHOR_SELECT} WHERE a.round_id = ? AND a.state = 'done' ORDER BY a.backend"
+    )))
     .bind(round_id)
     .fetch_all(db)
     .await?)

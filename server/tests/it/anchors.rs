@@ -117,7 +117,7 @@ fn with_chain(url: &str) -> impl FnOnce(&mut app::settings::Settings) {
     }
 }
 
-async fn submit(app: &TestApp, key: &str, reference: &str) -> u64 {
+pub(crate) async fn submit(app: &TestApp, key: &str, reference: &str) -> u64 {
     let r = reqwest::Client::new()
         .post(app.url("/api/v1/evidence"))
         .bearer_auth(key)

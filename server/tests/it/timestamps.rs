@@ -1,6 +1,7 @@
 //! Time-stamping checkpoints with a real RFC 3161 authority: `openssl ts -reply` behind a small
 //! HTTP server on 127.0.0.1, with a test CA and TSA certificate made by `openssl` here.
 
+use crate::anchors::submit;
 use crate::support::*;
 use app::services::anchors;
 use app::settings::TsaSettings;
@@ -210,21 +211,6 @@ async fn stamps(app: &TestApp) -> Vec<(i64, Option<Vec<u8>>, Option<String>)> {
     .fetch_all(&app.state.db)
     .await
     .expect("anchors")
-}
-
-async fn submit(app: &TestApp, key: &str, reference: &str) -> u64 {
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/evidence"))
-        .bearer_auth(key)
-        .json(
-            &serde_json::json!({"kind": "purchase-order", "ref": reference, "data": {"monto": 1}}),
-        )
-        .send()
-        .await
-        .expect("post");
-    assert!(r.status().is_success());
-    let body: serde_json::Value = r.json().await.expect("json");
-    body["index"].as_u64().expect("index")
 }
 
 #[tokio::test]

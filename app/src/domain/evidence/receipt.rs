@@ -49,14 +49,46 @@ pub struct Anchor {
 impl Anchor {
     /// A short human description: the chain and transaction, or the time-stamp.
     pub fn describe(&self) -> String {
-        let get = |k: &str| {
-            self.details
-                .get(k)
-                .map(|v| v.to_string().trim_matches('"').to_string())
-        };
-        match (get("chain_id"), get("tx_hash")) {
+        match (self.detail("chain_id"), self.detail("tx_hash")) {
             (Some(chain), Some(tx)) => format!("chain {chain}, transaction {tx}"),
             _ => self.kind.clone(),
+        }
+    }
+
+    /// One of the details as plain text (strings without their JSON quotes).
+    pub fn detail(&self, key: &str) -> Option<String> {
+        self.details.get(key).map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+
+    /// The anchored tree contains entry `index` and is the tree of `inclusion` or a prefix of it
+    /// (by the anchor's consistency proof).
+    pub fn covers(&self, index: u64, inclusion: &Inclusion) -> Result<(), String> {
+        if self.tree_size <= index {
+            Err(format!(
+                "the anchored tree of {} entries does not contain entry {index}",
+                self.tree_size
+            ))
+        } else if self.tree_size == inclusion.tree_size {
+            if self.root == inclusion.root {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the anchored root {} is not the checkpoint's",
+                    self.root
+                ))
+            }
+        } else {
+            merkle::verify_consistency(
+                self.tree_size,
+                inclusion.tree_size,
+                &self.root,
+                &inclusion.root,
+                &self.consistency,
+            )
+            .map_err(|e| format!("the consistency proof fails: {e}"))
         }
     }
 }
@@ -145,30 +177,7 @@ pub fn verify(
     );
 
     for anchor in &receipt.anchors {
-        let covers = if anchor.tree_size <= receipt.index {
-            Err(format!(
-                "the anchored tree of {} entries does not contain entry {}",
-                anchor.tree_size, receipt.index
-            ))
-        } else if anchor.tree_size == inc.tree_size {
-            if anchor.root == inc.root {
-                Ok(())
-            } else {
-                Err(format!(
-                    "the anchored root {} is not the checkpoint's",
-                    anchor.root
-                ))
-            }
-        } else {
-            merkle::verify_consistency(
-                anchor.tree_size,
-                inc.tree_size,
-                &anchor.root,
-                &inc.root,
-                &anchor.consistency,
-            )
-            .map_err(|e| format!("the consistency proof fails: {e}"))
-        };
+        let covers = anchor.covers(receipt.index, inc);
         // a time-stamp seals the anchored checkpoint's text: it must say the anchor's size and root
         let covers = covers.and_then(|()| match anchor.details.get("checkpoint").and_then(|v| v.as_str()) {
             None => Ok(()),
