@@ -119,10 +119,11 @@ pub async fn open_round_if_due(
     backends: &[String],
     interval: chrono::Duration,
 ) -> AppResult<Option<u64>> {
-    let mut tx = crate::db::begin_write(&state.db).await?;
+    // read first, without the write lock: most ticks find nothing due (the anchoring worker is
+    // the only writer of rounds, and checkpoint_id is unique besides)
     let last: Option<(i64, Ts)> =
         sqlx::query_as("SELECT tree_size, created_at FROM anchor_rounds ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&state.db)
             .await?;
     let now = Ts::now();
     if let Some((_, at)) = &last
@@ -132,7 +133,7 @@ pub async fn open_round_if_due(
     }
     let latest: Option<(i64, i64)> =
         sqlx::query_as("SELECT id, tree_size FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&state.db)
             .await?;
     let Some((checkpoint_id, size)) = latest else {
         return Ok(None);
@@ -140,6 +141,7 @@ pub async fn open_round_if_due(
     if size == 0 || last.is_some_and(|(s, _)| s >= size) {
         return Ok(None);
     }
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let round: i64 = sqlx::query_scalar(
         "INSERT INTO anchor_rounds (checkpoint_id, tree_size, created_at) VALUES (?, ?, ?) RETURNING id",
     )
