@@ -1,4 +1,5 @@
-//! Turns the translation files (`locales/es.ftl`, `locales/en.ftl`) into one struct with a field
+//! Turns the translation files (`locales/es.ftl`, `locales/en.ftl` and the per-area files in
+//! `locales/es/`, `locales/en/`) into one struct with a field
 //! per message, so a missing translation or a misspelt key is a build error, not a blank page.
 
 use std::collections::BTreeMap;
@@ -7,9 +8,31 @@ use std::path::Path;
 
 const LANGS: [(&str, &str); 2] = [("ES", "es"), ("EN", "en")];
 
-fn parse(path: &Path) -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+/// The messages of one language: `locales/{code}.ftl` and every `locales/{code}/*.ftl` (one file
+/// per area of the portal), as one catalogue.
+fn parse_lang(dir: &Path, code: &str) -> BTreeMap<String, String> {
+    let main = dir.join(format!("{code}.ftl"));
+    println!("cargo::rerun-if-changed={}", main.display());
     let mut out = BTreeMap::new();
+    parse(&main, &mut out);
+    let sub = dir.join(code);
+    println!("cargo::rerun-if-changed={}", sub.display());
+    if let Ok(entries) = std::fs::read_dir(&sub) {
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            println!("cargo::rerun-if-changed={}", path.display());
+            parse(&path, &mut out);
+        }
+    }
+    out
+}
+
+fn parse(path: &Path, out: &mut BTreeMap<String, String>) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end();
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
@@ -33,7 +56,6 @@ fn parse(path: &Path) -> BTreeMap<String, String> {
             panic!("{}:{}: `{key}` is defined twice", path.display(), n + 1);
         }
     }
-    out
 }
 
 fn main() {
@@ -42,11 +64,7 @@ fn main() {
             .join("locales");
     let files: Vec<_> = LANGS
         .iter()
-        .map(|(_, code)| {
-            let path = dir.join(format!("{code}.ftl"));
-            println!("cargo::rerun-if-changed={}", path.display());
-            parse(&path)
-        })
+        .map(|(_, code)| parse_lang(&dir, code))
         .collect();
     let keys: Vec<&String> = files[0].keys().collect();
     for ((_, code), file) in LANGS.iter().zip(&files) {

@@ -47,6 +47,10 @@ pub struct Settings {
     pub tsa: Vec<TsaSettings>,
     /// The TrueType font batch reports are set in (embedded in each PDF; needs Spanish accents).
     pub report_font: PathBuf,
+    /// How often the terms calendar runs (term notices, ended terms, votes past their deadline).
+    pub calendar_interval: std::time::Duration,
+    /// Seat limits, terms and renewals of the governance bodies (the seed's defaults).
+    pub governance: crate::domain::governance::GovernanceSettings,
 }
 
 /// An RFC 3161 time-stamping authority over HTTP, and the certificate its signing certificate
@@ -117,6 +121,8 @@ impl Settings {
             eth: Vec::new(),
             tsa: Vec::new(),
             report_font: PathBuf::from("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+            calendar_interval: std::time::Duration::from_secs(600),
+            governance: Default::default(),
         }
     }
 

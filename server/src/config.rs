@@ -189,6 +189,93 @@ pub struct SettingsArgs {
         global = true
     )]
     pub report_font: PathBuf,
+    /// Collective leaders in a small collective (the seed: 2 to 3 by size).
+    #[arg(long, env = "MINGA_LEADERS_MIN", default_value_t = 2, global = true)]
+    pub leaders_min: usize,
+    /// Collective leaders in a large collective.
+    #[arg(long, env = "MINGA_LEADERS_MAX", default_value_t = 3, global = true)]
+    pub leaders_max: usize,
+    /// Members (institutions and individuals) from which a collective has MINGA_LEADERS_MAX leaders.
+    #[arg(
+        long,
+        env = "MINGA_LEADERS_MAX_FROM_MEMBERS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub leaders_max_from_members: usize,
+    /// Length of a collective leader's term, in months.
+    #[arg(
+        long,
+        env = "MINGA_LEADER_TERM_MONTHS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub leader_term_months: u32,
+    /// Consecutive renewals of a leader's term the collective's members may decide.
+    #[arg(
+        long,
+        env = "MINGA_LEADER_RENEWALS",
+        default_value_t = 2,
+        global = true
+    )]
+    pub leader_renewals: u32,
+    /// Length of an Executive Council term (Executive Secretary and commission seats), in months.
+    #[arg(
+        long,
+        env = "MINGA_COUNCIL_TERM_MONTHS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub council_term_months: u32,
+    /// Consecutive renewals of an Executive Council term (unset: no limit, as in the seed).
+    #[arg(long, env = "MINGA_COUNCIL_RENEWALS", global = true)]
+    pub council_renewals: Option<u32>,
+    /// Seats of Executive Secretary.
+    #[arg(
+        long,
+        env = "MINGA_EXECUTIVE_SECRETARIES",
+        default_value_t = 1,
+        global = true
+    )]
+    pub executive_secretaries: usize,
+    /// Seats per collective in each commission (projects, nodes).
+    #[arg(
+        long,
+        env = "MINGA_COMMISSION_SEATS",
+        default_value_t = 1,
+        global = true
+    )]
+    pub commission_seats: usize,
+    /// Most members of the Advisory Council.
+    #[arg(long, env = "MINGA_ADVISORY_MAX", default_value_t = 15, global = true)]
+    pub advisory_max: usize,
+    /// Length of an Advisory Council term, in months.
+    #[arg(
+        long,
+        env = "MINGA_ADVISORY_TERM_MONTHS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub advisory_term_months: u32,
+    /// Consecutive renewals of an Advisory Council term (on the member's request).
+    #[arg(
+        long,
+        env = "MINGA_ADVISORY_RENEWALS",
+        default_value_t = 1,
+        global = true
+    )]
+    pub advisory_renewals: u32,
+    /// Terms ending within this many days are announced (home pages and e-mail).
+    #[arg(
+        long,
+        env = "MINGA_TERMS_NOTICE_DAYS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub terms_notice_days: u32,
+    /// How often the terms calendar runs (notices, ended terms, votes past their deadline).
+    #[arg(long, env = "MINGA_CALENDAR_INTERVAL", default_value = "10m", value_parser = parse_duration, global = true)]
+    pub calendar_interval: chrono::Duration,
     /// Log format: human-readable text or JSON lines.
     #[arg(long, env = "MINGA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -282,6 +369,25 @@ impl SettingsArgs {
             })
             .collect();
         s.report_font = self.report_font.clone();
+        s.governance = app::domain::governance::GovernanceSettings {
+            leaders_min: self.leaders_min,
+            leaders_max: self.leaders_max.max(self.leaders_min),
+            leaders_max_from_members: self.leaders_max_from_members,
+            leader_term_months: self.leader_term_months.max(1),
+            leader_renewals: self.leader_renewals,
+            council_term_months: self.council_term_months.max(1),
+            council_renewals: self.council_renewals,
+            executive_secretaries: self.executive_secretaries,
+            commission_seats_per_collective: self.commission_seats,
+            advisory_max: self.advisory_max,
+            advisory_term_months: self.advisory_term_months.max(1),
+            advisory_renewals: self.advisory_renewals,
+            terms_notice_days: self.terms_notice_days,
+        };
+        s.calendar_interval = self
+            .calendar_interval
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(600));
         let cas: Vec<PathBuf> = list(&self.tsa_ca).into_iter().map(PathBuf::from).collect();
         s.tsa = list(&self.tsa_url)
             .iter()

@@ -58,6 +58,9 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                     <nav class="wrap main-nav" aria-label=t.nav_main>
                         <ul>
                             {nav_link("/", t.nav_home)}
+                            {nav_link("/collectives", t.nav_collectives)}
+                            {nav_link("/councils", t.nav_councils)}
+                            {nav_link("/calls", t.nav_calls)}
                             {nav_link("/decisions", t.nav_decisions)}
                             {nav_link("/v", t.nav_verify)}
                             {nav_link("/integrity", t.nav_integrity)}

@@ -1,10 +1,12 @@
 //! The shared pieces of every page: the layout, form fields with their errors, notices.
 
 mod form;
+mod governance;
 mod layout;
 mod offices;
 pub mod qr;
 
 pub use form::{CsrfInput, ErrorSummary, Field, FormErrors, SelectField};
+pub use governance::{VerifiedBadge, term_text};
 pub use layout::{Layout, Notice};
 pub use offices::OfficeTable;

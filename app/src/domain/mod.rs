@@ -3,5 +3,7 @@
 
 pub mod accounts;
 pub mod evidence;
+pub mod governance;
 pub mod roles;
 pub mod throttle;
+pub mod voting;

@@ -20,6 +20,14 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::Es, Lang::En];
 
+    /// The text of this language out of a Spanish and an English one (names kept in both).
+    pub fn pick(self, es: &str, en: &str) -> String {
+        match self {
+            Lang::Es => es.to_string(),
+            Lang::En => en.to_string(),
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Es => "es",

@@ -1,6 +1,9 @@
 //! How each refusal of the domain reads, in each language. A `match` per enum, so a new reason
 //! without a message does not compile.
 
+mod governance;
+mod voting;
+
 use super::{Tr, fill};
 use crate::domain::accounts::AccountProblem;
 use crate::domain::roles::{GrantRefusal, RevokeRefusal};

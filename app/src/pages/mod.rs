@@ -4,6 +4,9 @@
 
 pub mod account;
 pub mod admin;
+pub mod calls;
+pub mod collectives;
+pub mod councils;
 pub mod decisions;
 pub mod errors;
 pub mod home;
@@ -13,6 +16,7 @@ pub mod login;
 pub mod register;
 pub mod reports;
 pub mod verify;
+pub mod votes;
 
 use crate::components::FormErrors;
 use crate::i18n::Tr;
@@ -52,6 +56,34 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(admin::api_keys::list).post(admin::api_keys::create),
         )
         .route("/admin/api-keys/{id}/revoke", post(admin::api_keys::revoke))
+        .route("/collectives", get(collectives::list))
+        .route("/collectives/{slug}", get(collectives::show))
+        .route(
+            "/collectives/{slug}/renewals",
+            post(collectives::open_renewal),
+        )
+        .route("/councils", get(councils::show))
+        .route("/calls", get(calls::list).post(calls::create))
+        .route("/calls/new", get(calls::new))
+        .route("/calls/{id}", get(calls::show))
+        .route("/calls/{id}/candidacies", post(calls::apply))
+        .route(
+            "/calls/{id}/candidacies/{candidacy}/withdraw",
+            post(calls::withdraw),
+        )
+        .route("/calls/{id}/election", post(calls::elect))
+        .route("/votes", get(votes::list))
+        .route("/votes/{id}", get(votes::show))
+        .route("/votes/{id}/ballot", post(votes::cast))
+        .route("/votes/{id}/close", post(votes::close))
+        .route(
+            "/account/delegations",
+            get(votes::delegations).post(votes::delegate),
+        )
+        .route(
+            "/account/delegations/{id}/revoke",
+            post(votes::revoke_delegation),
+        )
         .route("/decisions", get(decisions::list))
         .route("/reports", get(reports::list))
         .route("/integrity", get(integrity::show))

@@ -401,7 +401,7 @@ pub async fn load_demo(state: &AppState, password: &str) -> AppResult<Vec<Creden
                 .execute(&state.db)
                 .await?;
         }
-        if role.is_granted() {
+        if role.is_granted() && !crate::domain::governance::is_seat(role) {
             let collective_id: Option<i64> = match collective {
                 Some(slug) => {
                     sqlx::query_scalar("SELECT id FROM collectives WHERE slug = ?")
@@ -434,5 +434,361 @@ pub async fn load_demo(state: &AppState, password: &str) -> AppResult<Vec<Creden
             role,
         });
     }
+    for (name, email, institution, collective) in DEMO_CANDIDATES {
+        let account_id = accounts::register(
+            state,
+            &Registration {
+                full_name: name.into(),
+                email: email.into(),
+                password: password.into(),
+                password_confirm: password.into(),
+            },
+            &actor,
+        )
+        .await?;
+        sqlx::query("UPDATE people SET institution_id = (SELECT id FROM institutions WHERE name = ?) WHERE id = (SELECT person_id FROM accounts WHERE id = ?)")
+            .bind(institution)
+            .bind(account_id)
+            .execute(&state.db)
+            .await?;
+        let collective_id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM collectives WHERE slug = ?")
+                .bind(collective)
+                .fetch_optional(&state.db)
+                .await?;
+        grant_role(state, account_id, Role::Member, collective_id, &actor).await?;
+        logins.push(Credentials {
+            email: email.into(),
+            password: password.into(),
+            role: Role::Member,
+        });
+    }
+    load_governance_demo(state, &actor).await?;
     Ok(logins)
+}
+
+/// Members with logins who may stand in the calls of the demo (their collectives have a vacant
+/// leader seat): (name, e-mail, institution, collective).
+const DEMO_CANDIDATES: [(&str, &str, &str, &str); 4] = [
+    (
+        "Paula Gómez",
+        "paula.gomez@minga.example",
+        "NA-AT Technologies",
+        "empresarial",
+    ),
+    (
+        "Miguel Ángel Ruiz",
+        "miguel.ruiz@minga.example",
+        "Bitso",
+        "empresarial",
+    ),
+    (
+        "Tomás Aguilar",
+        "tomas.aguilar@minga.example",
+        "Cívica Digital",
+        "osc",
+    ),
+    (
+        "Isabel Navarro",
+        "isabel.navarro@minga.example",
+        "Codeando México",
+        "osc",
+    ),
+];
+
+/// A seat of the demo: (person, e-mail, institution, profile, role, collective, days since the
+/// term started). The five people of `DEMO_PEOPLE` who hold seats are named again here.
+type DemoSeat = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Role,
+    Option<&'static str>,
+    u64,
+);
+
+const DEMO_SEATS: [DemoSeat; 18] = [
+    (
+        "Mariana López",
+        "lider@minga.example",
+        "Universidad Nacional Autónoma de México",
+        "",
+        Role::CollectiveLeader,
+        Some("academico"),
+        330,
+    ),
+    (
+        "Rosa Jiménez",
+        "rosa.jimenez@minga.example",
+        "Instituto Politécnico Nacional",
+        "",
+        Role::CollectiveLeader,
+        Some("academico"),
+        120,
+    ),
+    (
+        "Andrés Soto",
+        "andres.soto@minga.example",
+        "Bitso",
+        "",
+        Role::CollectiveLeader,
+        Some("empresarial"),
+        200,
+    ),
+    (
+        "Laura Mendoza",
+        "laura.mendoza@minga.example",
+        "Unidad de Gobierno Digital (SFP)",
+        "",
+        Role::CollectiveLeader,
+        Some("sector-publico"),
+        90,
+    ),
+    (
+        "Ricardo Flores",
+        "ricardo.flores@minga.example",
+        "Coordinación de Estrategia Digital Nacional",
+        "",
+        Role::CollectiveLeader,
+        Some("sector-publico"),
+        340,
+    ),
+    (
+        "Fernanda Ortiz",
+        "fernanda.ortiz@minga.example",
+        "Codeando México",
+        "",
+        Role::CollectiveLeader,
+        Some("osc"),
+        150,
+    ),
+    (
+        "Ana Martínez",
+        "secretaria@minga.example",
+        "Unidad de Gobierno Digital (SFP)",
+        "",
+        Role::ExecutiveSecretary,
+        None,
+        200,
+    ),
+    (
+        "Gabriela Ríos",
+        "gabriela.rios@minga.example",
+        "Universidad Nacional Autónoma de México",
+        "business",
+        Role::ProjectsCommission,
+        Some("academico"),
+        200,
+    ),
+    (
+        "Carlos Pérez",
+        "comision.proyectos@minga.example",
+        "NA-AT Technologies",
+        "business",
+        Role::ProjectsCommission,
+        Some("empresarial"),
+        200,
+    ),
+    (
+        "Patricia Luna",
+        "patricia.luna@minga.example",
+        "Unidad de Gobierno Digital (SFP)",
+        "business",
+        Role::ProjectsCommission,
+        Some("sector-publico"),
+        200,
+    ),
+    (
+        "Valeria Campos",
+        "valeria.campos@minga.example",
+        "Cívica Digital",
+        "business",
+        Role::ProjectsCommission,
+        Some("osc"),
+        200,
+    ),
+    (
+        "Héctor Morales",
+        "hector.morales@minga.example",
+        "Instituto Politécnico Nacional",
+        "technical",
+        Role::NodesCommission,
+        Some("academico"),
+        200,
+    ),
+    (
+        "Sergio Vega",
+        "sergio.vega@minga.example",
+        "Bitso",
+        "technical",
+        Role::NodesCommission,
+        Some("empresarial"),
+        200,
+    ),
+    (
+        "Jorge Castillo",
+        "comision.nodos@minga.example",
+        "Coordinación de Estrategia Digital Nacional",
+        "technical",
+        Role::NodesCommission,
+        Some("sector-publico"),
+        200,
+    ),
+    (
+        "Daniela Cruz",
+        "daniela.cruz@minga.example",
+        "Codeando México",
+        "technical",
+        Role::NodesCommission,
+        Some("osc"),
+        200,
+    ),
+    (
+        "Elena Vargas",
+        "consultivo@minga.example",
+        "Banco Interamericano de Desarrollo",
+        "",
+        Role::AdvisoryMember,
+        None,
+        400,
+    ),
+    (
+        "Roberto Sánchez",
+        "roberto.sanchez@minga.example",
+        "Universidad Nacional Autónoma de México",
+        "",
+        Role::AdvisoryMember,
+        None,
+        400,
+    ),
+    (
+        "Carmen Díaz",
+        "carmen.diaz@minga.example",
+        "Cívica Digital",
+        "",
+        Role::AdvisoryMember,
+        None,
+        100,
+    ),
+];
+
+/// The governance bodies of the demo, each seat appointed through the seat rules with the
+/// decision that made it (so that `/collectives`, `/councils` and `/decisions` are never empty),
+/// an open call, and an open renewal vote for a leader whose term ends soon.
+async fn load_governance_demo(state: &AppState, actor: &Actor) -> AppResult<()> {
+    use super::seats::{self, Appoint};
+    let today = Utc::now().date_naive();
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    for (name, email, institution, profile, role, collective, days) in DEMO_SEATS {
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let person_id = match existing {
+            Some(id) => id,
+            None => sqlx::query_scalar(
+                "INSERT INTO people (full_name, email, created_at) VALUES (?, ?, ?) RETURNING id",
+            )
+            .bind(name)
+            .bind(email)
+            .bind(Ts::now())
+            .fetch_one(&mut *tx)
+            .await?,
+        };
+        sqlx::query("UPDATE people SET institution_id = (SELECT id FROM institutions WHERE name = ?), profile = ? WHERE id = ?")
+            .bind(institution)
+            .bind(profile)
+            .bind(person_id)
+            .execute(&mut *tx)
+            .await?;
+        let collective_id: Option<i64> = match collective {
+            Some(slug) => {
+                sqlx::query_scalar("SELECT id FROM collectives WHERE slug = ?")
+                    .bind(slug)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            None => None,
+        };
+        let starts_on = today - chrono::Days::new(days);
+        let (event, body, grounds) = match role {
+            Role::CollectiveLeader => (
+                "leader-elected",
+                "executive-council",
+                json!({"call": "convocatoria de liderazgos (datos de demostración)"}),
+            ),
+            Role::AdvisoryMember => (
+                "advisory-admitted",
+                "executive-council",
+                json!({"application": "solicitud con carta y CV (datos de demostración)"}),
+            ),
+            _ => (
+                "council-designated",
+                "advisory-council",
+                json!({"nomination": "propuesta de los liderazgos de colectivo (datos de demostración)"}),
+            ),
+        };
+        seats::appoint(
+            &mut tx,
+            &state.settings.governance,
+            &Appoint {
+                person_id,
+                role,
+                collective_id,
+                starts_on,
+                ends_on: None,
+                renews: None,
+                event,
+                body,
+                grounds,
+                note: "demo".into(),
+            },
+            actor,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state.decisions_pending.notify_one();
+
+    // a call for the public sector's leader whose term ends soon, and the renewal vote of the
+    // academic leader whose term ends soon
+    let collective: i64 =
+        sqlx::query_scalar("SELECT id FROM collectives WHERE slug = 'sector-publico'")
+            .fetch_one(&state.db)
+            .await?;
+    let ricardo_ends: Option<chrono::NaiveDate> = sqlx::query_scalar(
+        "SELECT o.ends_on FROM offices o JOIN people p ON p.id = o.person_id WHERE p.email = 'ricardo.flores@minga.example' AND o.role = 'collective_leader'",
+    )
+    .fetch_one(&state.db)
+    .await?;
+    let term_start = ricardo_ends
+        .and_then(|d| d.succ_opt())
+        .unwrap_or(today + chrono::Days::new(30));
+    super::calls::open(
+        state,
+        &super::calls::CallForm {
+            collective_id: collective.to_string(),
+            seats: "1".into(),
+            closes_on: (today + chrono::Days::new(15)).min(term_start).to_string(),
+            term_starts_on: term_start.to_string(),
+            description_es: "Se busca un liderazgo para el Colectivo del Sector Público al concluir el periodo vigente.".into(),
+            description_en: "A leader is sought for the Public Sector Collective when the current term ends.".into(),
+        },
+        actor,
+    )
+    .await?;
+    let mariana: i64 = sqlx::query_scalar(
+        "SELECT o.id FROM offices o JOIN people p ON p.id = o.person_id WHERE p.email = 'lider@minga.example' AND o.role = 'collective_leader'",
+    )
+    .fetch_one(&state.db)
+    .await?;
+    super::votes::open_renewal(
+        state,
+        mariana,
+        &(today + chrono::Days::new(10)).to_string(),
+        actor,
+    )
+    .await?;
+    Ok(())
 }

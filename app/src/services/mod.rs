@@ -6,12 +6,16 @@ pub mod accounts;
 pub mod anchors;
 pub mod audit;
 pub mod bootstrap;
+pub mod calls;
 pub mod evidence;
+pub mod mail;
 pub mod memberships;
 pub mod network;
 pub mod offices;
+pub mod seats;
 pub mod secrets;
 pub mod sessions;
+pub mod votes;
 
 use crate::AppError;
 use crate::domain::roles::Role;

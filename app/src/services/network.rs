@@ -89,3 +89,51 @@ pub async fn collective_choices(db: &SqlitePool) -> AppResult<Vec<(i64, String, 
             .await?,
     )
 }
+
+#[derive(Clone, Debug, FromRow)]
+pub struct CollectiveRow {
+    pub id: i64,
+    pub slug: String,
+    pub sector: String,
+    pub name_es: String,
+    pub name_en: String,
+    pub description_es: String,
+    pub description_en: String,
+    pub created_on: chrono::NaiveDate,
+}
+
+pub async fn collective(db: &SqlitePool, slug: &str) -> AppResult<CollectiveRow> {
+    sqlx::query_as(
+        "SELECT id, slug, sector, name_es, name_en, description_es, description_en, created_on FROM collectives WHERE slug = ?",
+    )
+    .bind(slug)
+    .fetch_optional(db)
+    .await?
+    .ok_or(crate::AppError::NotFound)
+}
+
+/// A member of a collective: an institution or an individual, since when.
+#[derive(Clone, Debug, FromRow)]
+pub struct MemberRow {
+    pub name: String,
+    pub institution: bool,
+    pub website: String,
+    pub since: chrono::NaiveDate,
+    pub until: Option<chrono::NaiveDate>,
+}
+
+/// The members of a collective today, by seniority.
+pub async fn members(db: &SqlitePool, collective_id: i64) -> AppResult<Vec<MemberRow>> {
+    let today = Utc::now().date_naive();
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(i.name, p.full_name) AS name, (m.institution_id IS NOT NULL) AS institution,
+                COALESCE(i.website, '') AS website, m.since, m.until
+         FROM collective_memberships m LEFT JOIN institutions i ON i.id = m.institution_id LEFT JOIN people p ON p.id = m.person_id
+         WHERE m.collective_id = ?1 AND m.since <= ?2 AND (m.until IS NULL OR m.until >= ?2)
+         ORDER BY m.since, name",
+    )
+    .bind(collective_id)
+    .bind(today)
+    .fetch_all(db)
+    .await?)
+}

@@ -111,6 +111,30 @@ pub async fn grant(
         return Err(AppError::Invalid(Invalid::one(field, refusal)));
     }
     let note = note.trim();
+    // a seat of a governance body follows the seat rules and is a decision of record
+    if crate::domain::governance::is_seat(grant.role) {
+        let id = super::seats::appoint(
+            &mut tx,
+            &state.settings.governance,
+            &super::seats::Appoint {
+                person_id,
+                role: grant.role,
+                collective_id: grant.collective_id,
+                starts_on: grant.starts_on,
+                ends_on: grant.ends_on,
+                renews: None,
+                event: "office-granted",
+                body: "administration",
+                grounds: json!({"recorded_by_administration": true}),
+                note: note.to_string(),
+            },
+            actor,
+        )
+        .await?;
+        tx.commit().await?;
+        state.decisions_pending.notify_one();
+        return Ok(id);
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO offices (person_id, role, collective_id, starts_on, ends_on, note, granted_by, granted_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -138,38 +162,9 @@ pub async fn grant(
         })),
     )
     .await?;
-    if let Some(decision) = seat_decision(
-        "office-granted",
-        id,
-        person_id,
-        grant.role,
-        grant.collective_id,
-        &mut tx,
-    )
-    .await?
-    {
-        let mut data = decision.1;
-        data["starts_on"] = json!(grant.starts_on);
-        data["ends_on"] = json!(grant.ends_on);
-        data["note"] = json!(note);
-        data["recorded_by"] = json!(actor.label);
-        decisions::record(&mut tx, &Decision { data, ..decision.0 }).await?;
-    }
     tx.commit().await?;
     state.decisions_pending.notify_one();
     Ok(id)
-}
-
-/// The seats of the governance bodies: granting or revoking them is a decision of record.
-fn is_seat(role: Role) -> bool {
-    matches!(
-        role,
-        Role::CollectiveLeader
-            | Role::ExecutiveSecretary
-            | Role::ProjectsCommission
-            | Role::NodesCommission
-            | Role::AdvisoryMember
-    )
 }
 
 /// The decision (and its data so far) for a change to a seat, `None` for other roles.
@@ -181,7 +176,7 @@ async fn seat_decision(
     collective_id: Option<i64>,
     conn: &mut SqliteConnection,
 ) -> AppResult<Option<(Decision, serde_json::Value)>> {
-    if !is_seat(role) {
+    if !crate::domain::governance::is_seat(role) {
         return Ok(None);
     }
     let person: String = sqlx::query_scalar("SELECT full_name FROM people WHERE id = ?")

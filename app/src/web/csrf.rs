@@ -82,6 +82,41 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
     }
 }
 
+/// A URL-encoded form as its (name, value) pairs in order — for forms with repeated names
+/// (checkbox groups) — whose CSRF token was checked before it was read.
+pub struct CsrfPairs(pub Vec<(String, String)>);
+
+impl CsrfPairs {
+    /// Every value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// The first value of `name`, or "".
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for CsrfPairs {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let CsrfForm(pairs) = CsrfForm::<Vec<(String, String)>>::from_request(req, state).await?;
+        Ok(CsrfPairs(
+            pairs.into_iter().filter(|(k, _)| k != CSRF_FIELD).collect(),
+        ))
+    }
+}
+
 /// One part of a multipart form: text fields are kept, files are only hashed as they stream by
 /// (never held whole, never stored).
 #[derive(Debug)]

@@ -5,6 +5,7 @@ mod checkpoints;
 mod decisions;
 mod housekeeping;
 mod integrity;
+mod terms;
 
 use app::AppState;
 use tokio::sync::watch;
@@ -21,6 +22,7 @@ pub fn spawn_all(
         tokio::spawn(checkpoints::run(state.clone(), shutdown.clone())),
         tokio::spawn(decisions::run(state.clone(), shutdown.clone())),
         tokio::spawn(integrity::run(state.clone(), shutdown.clone())),
+        tokio::spawn(terms::run(state.clone(), shutdown.clone())),
     ]
 }
 

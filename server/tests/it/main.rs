@@ -4,6 +4,7 @@
 mod accounts;
 mod anchors;
 mod evidence;
+mod governance;
 mod ops;
 mod roles;
 mod support;

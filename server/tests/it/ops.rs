@@ -160,9 +160,45 @@ async fn the_home_page_presents_the_demo_network() {
         .await
         .expect("count");
     assert_eq!(
-        accounts, 9,
-        "the administrator and one account per other role"
+        accounts, 13,
+        "the administrator, one account per other role and four members who may stand in calls"
     );
+    // the governance bodies are populated, each seat with the decision that appointed it
+    let councils = visible_text(&app.browser().text("/councils").await.1);
+    for expected in [
+        "Ana Martínez",
+        "Secretaría Ejecutiva",
+        "Carlos Pérez",
+        "Jorge Castillo",
+        "Elena Vargas",
+        "3 de 15 lugares ocupados",
+    ] {
+        assert!(councils.contains(expected), "/councils: {expected}");
+    }
+    assert!(
+        !councils.contains("Vacante"),
+        "every council seat is filled"
+    );
+    let collectives = visible_text(&app.browser().text("/collectives").await.1);
+    for expected in [
+        "Mariana López",
+        "Andrés Soto",
+        "Laura Mendoza",
+        "Fernanda Ortiz",
+    ] {
+        assert!(collectives.contains(expected), "/collectives: {expected}");
+    }
+    let seats: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM decisions WHERE event IN ('leader-elected', 'council-designated', 'advisory-admitted')",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .expect("count");
+    assert_eq!(seats, 18, "one decision per seat of the demo");
+    let calls = visible_text(&app.browser().text("/calls").await.1);
+    assert!(calls.contains("Colectivo del Sector Público"), "{calls}");
+    let votes = visible_text(&app.browser().text("/votes").await.1);
+    assert!(votes.contains("¿Renovar a Mariana López"), "{votes}");
     let lider = app.browser();
     assert_eq!(
         lider

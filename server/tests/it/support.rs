@@ -120,6 +120,31 @@ impl TestApp {
                 .fetch_one(&self.state.db)
                 .await
                 .expect("person");
+            // seats follow the seat rules: a member of the collective, with the seat's profile
+            if role.represents_collective() {
+                let mut tx = app::db::begin_write(&self.state.db).await.expect("tx");
+                app::services::memberships::add(
+                    &mut tx,
+                    &actor,
+                    1,
+                    app::services::memberships::Member::Person(person),
+                    chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
+                )
+                .await
+                .expect("membership");
+                tx.commit().await.expect("commit");
+            }
+            let profile = match role {
+                Role::ProjectsCommission => "business",
+                Role::NodesCommission => "technical",
+                _ => "",
+            };
+            sqlx::query("UPDATE people SET profile = ? WHERE id = ?")
+                .bind(profile)
+                .bind(person)
+                .execute(&self.state.db)
+                .await
+                .expect("profile");
             let grant = Grant {
                 role,
                 collective_id: role.represents_collective().then_some(1),

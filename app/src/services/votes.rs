@@ -1,0 +1,736 @@
+//! Votes (yes / no / abstain) with their electorate computed from offices and memberships on the
+//! vote's date, liquid delegation where the seed allows it, results frozen when closed and
+//! registered as decisions; and the renewal of a collective leader, decided by a vote of the
+//! collective's members.
+
+use super::audit::{self, Actor};
+use super::evidence::decisions::{self, Decision};
+use super::seats::{self, Appoint};
+use crate::db::Ts;
+use crate::domain::governance;
+use crate::domain::roles::{Office, Role};
+use crate::domain::voting::{
+    self, Ballot, Choice, Delegation, DelegationScope, Electorate, IndividualMembership, Majority,
+    Rules, Tally, TieRule,
+};
+use crate::error::{AppResult, Invalid, Reason};
+use crate::i18n::Tr;
+use crate::{AppError, AppState};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteProblem {
+    NotOpen,
+    DeadlinePassed,
+    NotEligible,
+    ChoiceInvalid,
+    DeadlineInvalid,
+    NotALeaderTerm,
+    RenewalPending,
+    DelegateUnknown,
+    ScopeUnknown,
+    DelegateNotEligible,
+}
+
+impl Reason for VoteProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            VoteProblem::NotOpen => "vote_not_open",
+            VoteProblem::DeadlinePassed => "deadline_passed",
+            VoteProblem::NotEligible => "not_eligible",
+            VoteProblem::ChoiceInvalid => "choice_invalid",
+            VoteProblem::DeadlineInvalid => "date_invalid",
+            VoteProblem::NotALeaderTerm => "not_a_leader_term",
+            VoteProblem::RenewalPending => "renewal_pending",
+            VoteProblem::DelegateUnknown => "delegate_unknown",
+            VoteProblem::ScopeUnknown => "scope_unknown",
+            VoteProblem::DelegateNotEligible => "delegate_not_eligible",
+        }
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        match self {
+            VoteProblem::NotOpen => t.gov_problem_vote_not_open,
+            VoteProblem::DeadlinePassed => t.gov_problem_deadline_passed,
+            VoteProblem::NotEligible => t.gov_problem_not_eligible,
+            VoteProblem::ChoiceInvalid => t.gov_problem_choice_invalid,
+            VoteProblem::DeadlineInvalid => t.gov_problem_date_invalid,
+            VoteProblem::NotALeaderTerm => t.gov_problem_not_a_leader_term,
+            VoteProblem::RenewalPending => t.gov_problem_renewal_pending,
+            VoteProblem::DelegateUnknown => t.gov_problem_delegate_unknown,
+            VoteProblem::ScopeUnknown => t.gov_problem_scope_unknown,
+            VoteProblem::DelegateNotEligible => t.gov_problem_delegate_not_eligible,
+        }
+        .to_string()
+    }
+}
+
+/// A vote to open.
+#[derive(Clone, Debug)]
+pub struct NewVote {
+    pub subject: &'static str,
+    pub subject_id: Option<i64>,
+    pub electorate: Electorate,
+    /// The delegation scope, for a liquid vote.
+    pub scope: Option<DelegationScope>,
+    pub question_es: String,
+    pub question_en: String,
+    pub majority: Majority,
+    pub tie: TieRule,
+    pub chair: Option<i64>,
+    pub secret: bool,
+    pub eligibility_on: NaiveDate,
+    pub closes_at: DateTime<Utc>,
+}
+
+/// Opens a vote inside the caller's transaction.
+pub async fn open(conn: &mut SqliteConnection, v: &NewVote, actor: &Actor) -> AppResult<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO votes (subject, subject_id, electorate, scope, question_es, question_en, majority, tie_rule, chair_id,
+                            secret, liquid, eligibility_on, closes_at, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(v.subject)
+    .bind(v.subject_id)
+    .bind(v.electorate.key())
+    .bind(v.scope.map(|s| s.key()))
+    .bind(&v.question_es)
+    .bind(&v.question_en)
+    .bind(v.majority.as_str())
+    .bind(v.tie.as_str())
+    .bind(v.chair)
+    .bind(v.secret)
+    .bind(v.scope.is_some())
+    .bind(v.eligibility_on)
+    .bind(Ts(v.closes_at))
+    .bind(actor.account_id)
+    .bind(Ts::now())
+    .fetch_one(&mut *conn)
+    .await?;
+    audit::record(
+        conn,
+        actor,
+        "vote.opened",
+        "vote",
+        id,
+        None,
+        Some(json!({"subject": v.subject, "subject_id": v.subject_id, "electorate": v.electorate.key(), "closes_at": Ts(v.closes_at).to_db()})),
+    )
+    .await?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct VoteRow {
+    pub id: i64,
+    pub subject: String,
+    pub subject_id: Option<i64>,
+    pub electorate: String,
+    pub scope: Option<String>,
+    pub question_es: String,
+    pub question_en: String,
+    pub majority: String,
+    pub tie_rule: String,
+    pub chair_id: Option<i64>,
+    pub secret: bool,
+    pub liquid: bool,
+    pub eligibility_on: NaiveDate,
+    pub closes_at: Ts,
+    pub status: String,
+    pub result_json: Option<String>,
+    pub closed_at: Option<Ts>,
+}
+
+impl VoteRow {
+    pub fn electorate(&self) -> Option<Electorate> {
+        Electorate::parse(&self.electorate)
+    }
+
+    pub fn scope(&self) -> Option<DelegationScope> {
+        self.scope.as_deref().and_then(DelegationScope::parse)
+    }
+
+    pub fn rules(&self) -> Rules {
+        Rules {
+            majority: Majority::parse(&self.majority).unwrap_or(Majority::Simple),
+            tie: TieRule::parse(&self.tie_rule).unwrap_or(TieRule::Rejected),
+            liquid: self.liquid,
+            chair: self.chair_id,
+        }
+    }
+
+    /// The frozen result of a closed vote.
+    pub fn result(&self) -> Option<serde_json::Value> {
+        self.result_json
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+    }
+}
+
+const VOTE_SELECT: &str = "SELECT id, subject, subject_id, electorate, scope, question_es, question_en, majority, tie_rule, chair_id,
+        secret, liquid, eligibility_on, closes_at, status, result_json, closed_at FROM votes";
+
+pub async fn get(db: &SqlitePool, id: i64) -> AppResult<VoteRow> {
+    let sql = format!("{VOTE_SELECT} WHERE id = ?");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Open votes first, then the latest closed ones; `subject` narrows to one kind.
+pub async fn list(db: &SqlitePool, limit: i64) -> AppResult<Vec<VoteRow>> {
+    let sql = format!(
+        "{VOTE_SELECT} ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, closes_at DESC LIMIT ?"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(limit)
+        .fetch_all(db)
+        .await?)
+}
+
+/// The votes about one subject (e.g. the renewals of one leader's term).
+pub async fn about(db: &SqlitePool, subject: &str, subject_id: i64) -> AppResult<Vec<VoteRow>> {
+    let sql = format!("{VOTE_SELECT} WHERE subject = ? AND subject_id = ? ORDER BY id DESC");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(subject)
+        .bind(subject_id)
+        .fetch_all(db)
+        .await?)
+}
+
+#[derive(FromRow)]
+struct OfficeFact {
+    id: i64,
+    person_id: i64,
+    role: String,
+    collective_id: Option<i64>,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    revoked_at: Option<Ts>,
+}
+
+/// Who may vote in `electorate` on `day`.
+pub async fn eligible(
+    conn: &mut SqliteConnection,
+    electorate: Electorate,
+    day: NaiveDate,
+) -> AppResult<BTreeSet<i64>> {
+    let facts: Vec<OfficeFact> = sqlx::query_as(
+        "SELECT id, person_id, role, collective_id, starts_on, ends_on, revoked_at FROM offices WHERE starts_on <= ?",
+    )
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await?;
+    let offices: Vec<(i64, Office)> = facts
+        .into_iter()
+        .filter_map(|f| {
+            Some((
+                f.person_id,
+                Office {
+                    id: f.id,
+                    role: Role::parse(&f.role)?,
+                    collective_id: f.collective_id,
+                    starts_on: f.starts_on,
+                    ends_on: f.ends_on,
+                    revoked_on: f.revoked_at.map(|t| t.0.date_naive()),
+                },
+            ))
+        })
+        .collect();
+    let memberships: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> = sqlx::query_as(
+        "SELECT person_id, collective_id, since, until FROM collective_memberships WHERE person_id IS NOT NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let memberships: Vec<IndividualMembership> = memberships
+        .into_iter()
+        .map(
+            |(person_id, collective_id, since, until)| IndividualMembership {
+                person_id,
+                collective_id,
+                since,
+                until,
+            },
+        )
+        .collect();
+    Ok(voting::eligible(electorate, &offices, &memberships, day))
+}
+
+/// The delegations of a scope in force now.
+pub async fn delegations_in(
+    conn: &mut SqliteConnection,
+    scope: DelegationScope,
+) -> AppResult<Vec<Delegation>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT from_person, to_person FROM delegations WHERE scope = ? AND revoked_at IS NULL",
+    )
+    .bind(scope.key())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(from, to)| Delegation { from, to })
+        .collect())
+}
+
+/// The tally of a vote as it stands (or stood when closed, for a closed one: see
+/// [`VoteRow::result`]).
+pub async fn tally(conn: &mut SqliteConnection, vote: &VoteRow) -> AppResult<Tally> {
+    let electorate = vote.electorate().ok_or(AppError::NotFound)?;
+    let eligible = eligible(conn, electorate, vote.eligibility_on).await?;
+    let ballots: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT person_id, choice FROM ballots WHERE vote_id = ? ORDER BY cast_at, id",
+    )
+    .bind(vote.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ballots: Vec<Ballot> = ballots
+        .into_iter()
+        .filter_map(|(voter, c)| {
+            Some(Ballot {
+                voter,
+                choice: Choice::parse(&c)?,
+            })
+        })
+        .collect();
+    let delegations = match (vote.liquid, vote.scope()) {
+        (true, Some(scope)) => delegations_in(conn, scope).await?,
+        _ => Vec::new(),
+    };
+    Ok(voting::tally(
+        &eligible,
+        &ballots,
+        &delegations,
+        &vote.rules(),
+    ))
+}
+
+/// A person's ballot (again, while the vote is open: the last one counts).
+pub async fn cast(
+    state: &AppState,
+    vote_id: i64,
+    person_id: i64,
+    choice: &str,
+    actor: &Actor,
+) -> AppResult<()> {
+    let choice =
+        Choice::parse(choice).ok_or_else(|| Invalid::one("choice", VoteProblem::ChoiceInvalid))?;
+    let vote = get(&state.db, vote_id).await?;
+    if vote.status != "open" {
+        return Err(Invalid::one("", VoteProblem::NotOpen).into());
+    }
+    if Utc::now() > vote.closes_at.0 {
+        return Err(Invalid::one("", VoteProblem::DeadlinePassed).into());
+    }
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let electorate = vote.electorate().ok_or(AppError::NotFound)?;
+    if !eligible(&mut tx, electorate, vote.eligibility_on)
+        .await?
+        .contains(&person_id)
+    {
+        return Err(Invalid::one("", VoteProblem::NotEligible).into());
+    }
+    sqlx::query(
+        "INSERT INTO ballots (vote_id, person_id, choice, cast_at, recorded_by) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (vote_id, person_id) DO UPDATE SET choice = excluded.choice, cast_at = excluded.cast_at, recorded_by = excluded.recorded_by",
+    )
+    .bind(vote_id)
+    .bind(person_id)
+    .bind(choice.as_str())
+    .bind(Ts::now())
+    .bind(actor.account_id)
+    .execute(&mut *tx)
+    .await?;
+    // a secret ballot's choice is not written to the audit trail
+    let after = if vote.secret {
+        json!({"vote_id": vote_id, "person_id": person_id})
+    } else {
+        json!({"vote_id": vote_id, "person_id": person_id, "choice": choice.as_str()})
+    };
+    audit::record(
+        &mut tx,
+        actor,
+        "ballot.cast",
+        "vote",
+        vote_id,
+        None,
+        Some(after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The ballot a person cast, if any (for their own page).
+pub async fn ballot_of(db: &SqlitePool, vote_id: i64, person_id: i64) -> AppResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT choice FROM ballots WHERE vote_id = ? AND person_id = ?")
+            .bind(vote_id)
+            .bind(person_id)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+/// The body a vote's electorate is, as decisions name it.
+fn body_of(electorate: Electorate) -> &'static str {
+    match electorate {
+        Electorate::ExecutiveCouncil => "executive-council",
+        Electorate::AdvisoryCouncil => "advisory-council",
+        Electorate::CollectiveMembers(_) => "collectives",
+    }
+}
+
+/// Closes a vote: the tally is frozen, registered as a decision, and what the vote decides is
+/// carried out (an approved renewal appoints the next term). Returns the tally.
+pub async fn close(state: &AppState, vote_id: i64, actor: &Actor) -> AppResult<Tally> {
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let sql = format!("{VOTE_SELECT} WHERE id = ?");
+    let vote: VoteRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(vote_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if vote.status != "open" {
+        return Err(Invalid::one("", VoteProblem::NotOpen).into());
+    }
+    let tally = tally(&mut tx, &vote).await?;
+    let electorate = vote.electorate().ok_or(AppError::NotFound)?;
+    let result = serde_json::to_value(&tally).map_err(AppError::internal)?;
+    // a secret vote keeps only the totals
+    let published = if vote.secret {
+        json!({"yes": tally.yes, "no": tally.no, "abstain": tally.abstain, "eligible": tally.eligible,
+               "counted": tally.counted, "not_counted": tally.not_counted, "tie": tally.tie, "outcome": tally.outcome})
+    } else {
+        result
+    };
+    sqlx::query("UPDATE votes SET status = 'closed', result_json = ?, closed_at = ? WHERE id = ?")
+        .bind(published.to_string())
+        .bind(Ts::now())
+        .bind(vote_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "vote.closed",
+        "vote",
+        vote_id,
+        Some(json!({"status": "open"})),
+        Some(json!({"status": "closed", "outcome": tally.outcome})),
+    )
+    .await?;
+    let approved = tally.outcome == voting::Outcome::Approved;
+    let (word_es, word_en) = if approved {
+        ("aprobada", "approved")
+    } else {
+        ("rechazada", "rejected")
+    };
+    decisions::record(
+        &mut tx,
+        &Decision {
+            event: "vote-result",
+            body: body_of(electorate),
+            reference: format!("vote/{vote_id}"),
+            title_es: format!("Votación {word_es}: {}", vote.question_es),
+            title_en: format!("Vote {word_en}: {}", vote.question_en),
+            data: json!({
+                "vote": {"id": vote_id, "subject": vote.subject, "subject_id": vote.subject_id,
+                         "question_es": vote.question_es, "question_en": vote.question_en,
+                         "electorate": vote.electorate, "eligibility_on": vote.eligibility_on,
+                         "majority": vote.majority, "tie_rule": vote.tie_rule, "secret": vote.secret,
+                         "liquid": vote.liquid, "scope": vote.scope},
+                "result": published,
+                "recorded_by": actor.label,
+            }),
+        },
+    )
+    .await?;
+    if vote.subject == "leader-renewal"
+        && approved
+        && let Some(office_id) = vote.subject_id
+    {
+        let term = seats::holder(&mut tx, office_id).await?;
+        let start = term
+            .ends_on
+            .and_then(|e| e.succ_opt())
+            .ok_or_else(|| Invalid::one("", VoteProblem::NotALeaderTerm))?;
+        seats::appoint(
+            &mut tx,
+            &state.settings.governance,
+            &Appoint {
+                person_id: term.person_id,
+                role: Role::CollectiveLeader,
+                collective_id: term.collective_id,
+                starts_on: start,
+                ends_on: None,
+                renews: Some(office_id),
+                event: "leader-renewed",
+                body: "collectives",
+                grounds: json!({"vote": vote_id, "result": {"yes": tally.yes, "no": tally.no, "abstain": tally.abstain, "eligible": tally.eligible}}),
+                note: format!("vote {vote_id}"),
+            },
+            actor,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state.decisions_pending.notify_one();
+    Ok(tally)
+}
+
+/// Closes every open vote whose deadline has passed (the terms calendar's worker calls this).
+pub async fn close_due(state: &AppState) -> AppResult<usize> {
+    let due: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM votes WHERE status = 'open' AND closes_at < ?")
+            .bind(Ts::now())
+            .fetch_all(&state.db)
+            .await?;
+    let actor = Actor::system("votes");
+    let mut closed = 0;
+    for id in due {
+        match close(state, id, &actor).await {
+            Ok(_) => closed += 1,
+            // a renewal the seat rules refuse closes nothing; it stays for a person to see
+            Err(e) => tracing::warn!(vote = id, error = %e, "closing a vote"),
+        }
+    }
+    Ok(closed)
+}
+
+/// Opens the vote of a collective's members on renewing a leader's term for one more period.
+/// Refused when the term is not a leader's, is already renewed or being voted on, or when the
+/// seat rules would refuse the renewal (renewals exhausted).
+pub async fn open_renewal(
+    state: &AppState,
+    office_id: i64,
+    closes_on: &str,
+    actor: &Actor,
+) -> AppResult<i64> {
+    let today = Utc::now().date_naive();
+    let closes_on = NaiveDate::parse_from_str(closes_on.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| *d >= today)
+        .ok_or_else(|| Invalid::one("closes_on", VoteProblem::DeadlineInvalid))?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let term = seats::holder(&mut tx, office_id).await?;
+    let (Some(Role::CollectiveLeader), Some(collective_id), Some(ends_on)) =
+        (term.role(), term.collective_id, term.ends_on)
+    else {
+        return Err(Invalid::one("", VoteProblem::NotALeaderTerm).into());
+    };
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM votes WHERE subject = 'leader-renewal' AND subject_id = ?1 AND status = 'open')
+              + (SELECT COUNT(*) FROM offices WHERE renews = ?1 AND revoked_at IS NULL)",
+    )
+    .bind(office_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if pending > 0 {
+        return Err(Invalid::one("", VoteProblem::RenewalPending).into());
+    }
+    let start = ends_on
+        .succ_opt()
+        .ok_or_else(|| Invalid::one("", VoteProblem::NotALeaderTerm))?;
+    // the renewal must be possible before the members are asked
+    seats::check(
+        &mut tx,
+        &state.settings.governance,
+        &Appoint {
+            person_id: term.person_id,
+            role: Role::CollectiveLeader,
+            collective_id: Some(collective_id),
+            starts_on: start,
+            ends_on: None,
+            renews: Some(office_id),
+            event: "leader-renewed",
+            body: "collectives",
+            grounds: json!({}),
+            note: String::new(),
+        },
+    )
+    .await?;
+    let end = governance::term_end(Role::CollectiveLeader, start, &state.settings.governance)
+        .unwrap_or(start);
+    let (ces, cen) = (
+        term.collective_es.clone().unwrap_or_default(),
+        term.collective_en.clone().unwrap_or_default(),
+    );
+    let closes_at = closes_on
+        .and_hms_opt(23, 59, 59)
+        .map(|t| t.and_utc())
+        .ok_or_else(|| Invalid::one("closes_on", VoteProblem::DeadlineInvalid))?;
+    let id = open(
+        &mut tx,
+        &NewVote {
+            subject: "leader-renewal",
+            subject_id: Some(office_id),
+            electorate: Electorate::CollectiveMembers(collective_id),
+            scope: Some(DelegationScope::Collective(collective_id)),
+            question_es: format!(
+                "¿Renovar a {} como líder del {ces} del {start} al {end}?",
+                term.full_name
+            ),
+            question_en: format!(
+                "Renew {} as leader of the {cen} from {start} to {end}?",
+                term.full_name
+            ),
+            majority: Majority::Simple,
+            tie: TieRule::Rejected,
+            chair: None,
+            secret: true,
+            eligibility_on: today,
+            closes_at,
+        },
+        actor,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct DelegationRow {
+    pub id: i64,
+    pub scope: String,
+    pub to_person: i64,
+    pub to_name: String,
+    pub created_at: Ts,
+}
+
+/// A person's delegations in force.
+pub async fn delegations_of(db: &SqlitePool, person_id: i64) -> AppResult<Vec<DelegationRow>> {
+    Ok(sqlx::query_as(
+        "SELECT d.id, d.scope, d.to_person, p.full_name AS to_name, d.created_at FROM delegations d JOIN people p ON p.id = d.to_person
+         WHERE d.from_person = ? AND d.revoked_at IS NULL ORDER BY d.scope",
+    )
+    .bind(person_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The people a person may delegate to in a scope today: for a collective's matters its
+/// members, for elections and projects every member of the network.
+pub async fn delegates_for(
+    db: &SqlitePool,
+    scope: DelegationScope,
+    person_id: i64,
+) -> AppResult<Vec<(i64, String)>> {
+    let today = Utc::now().date_naive();
+    let mut conn = db.acquire().await?;
+    let ids: BTreeSet<i64> = match scope {
+        DelegationScope::Collective(c) => {
+            eligible(&mut conn, Electorate::CollectiveMembers(c), today).await?
+        }
+        DelegationScope::Elections | DelegationScope::Projects => {
+            let all: Vec<i64> = sqlx::query_scalar("SELECT id FROM collectives")
+                .fetch_all(&mut *conn)
+                .await?;
+            let mut set = BTreeSet::new();
+            for c in all {
+                set.extend(eligible(&mut conn, Electorate::CollectiveMembers(c), today).await?);
+            }
+            set
+        }
+    };
+    let mut out = Vec::new();
+    for id in ids.into_iter().filter(|id| *id != person_id) {
+        let name: String = sqlx::query_scalar("SELECT full_name FROM people WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+        out.push((id, name));
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}
+
+/// Delegates a person's vote in a scope (replacing their delegation there, if any); refused to
+/// oneself, into a cycle, or to someone who may not vote in the scope.
+pub async fn delegate(
+    state: &AppState,
+    from: i64,
+    scope: &str,
+    to: &str,
+    actor: &Actor,
+) -> AppResult<()> {
+    let scope = DelegationScope::parse(scope)
+        .ok_or_else(|| Invalid::one("scope", VoteProblem::ScopeUnknown))?;
+    let to: i64 = to
+        .trim()
+        .parse()
+        .map_err(|_| Invalid::one("to", VoteProblem::DelegateUnknown))?;
+    let allowed = delegates_for(&state.db, scope, from).await?;
+    if !allowed.iter().any(|(id, _)| *id == to) {
+        return Err(Invalid::one("to", VoteProblem::DelegateNotEligible).into());
+    }
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let existing = delegations_in(&mut tx, scope).await?;
+    voting::check_delegation(from, to, &existing).map_err(|r| Invalid::one("to", r))?;
+    let now = Ts::now();
+    sqlx::query("UPDATE delegations SET revoked_at = ? WHERE from_person = ? AND scope = ? AND revoked_at IS NULL")
+        .bind(now)
+        .bind(from)
+        .bind(scope.key())
+        .execute(&mut *tx)
+        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO delegations (from_person, to_person, scope, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(scope.key())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "delegation.created",
+        "delegation",
+        id,
+        None,
+        Some(json!({"from": from, "to": to, "scope": scope.key()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Revokes a person's delegation in a scope.
+pub async fn revoke_delegation(
+    state: &AppState,
+    from: i64,
+    delegation_id: i64,
+    actor: &Actor,
+) -> AppResult<()> {
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let done = sqlx::query(
+        "UPDATE delegations SET revoked_at = ? WHERE id = ? AND from_person = ? AND revoked_at IS NULL",
+    )
+    .bind(Ts::now())
+    .bind(delegation_id)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        "delegation.revoked",
+        "delegation",
+        delegation_id,
+        None,
+        Some(json!({"revoked": true})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! The terms calendar: announces the terms about to end (mail queued in the outbox), registers
+//! the end of every term as a decision, and closes the votes whose deadline has passed.
+
+use app::AppState;
+use app::services::{seats, votes};
+use tokio::sync::watch;
+
+pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let today = chrono::Utc::now().date_naive();
+        match seats::run_calendar(&state, today).await {
+            Ok(pass) if pass != seats::CalendarPass::default() => tracing::info!(
+                notices = pass.notices_queued,
+                ended = pass.terms_ended,
+                "terms calendar"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "terms calendar failed; will retry"),
+        }
+        match votes::close_due(&state).await {
+            Ok(n) if n > 0 => tracing::info!(closed = n, "votes closed at their deadline"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "closing due votes failed; will retry"),
+        }
+        if !super::pause(state.settings.calendar_interval, &mut shutdown).await {
+            return;
+        }
+    }
+}

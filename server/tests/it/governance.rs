@@ -1,0 +1,562 @@
+//! The governance workflows over HTTP, each tried by the roles that may act and by those that may
+//! not: a call for leaders (open, apply, elect), a leader's renewal decided by the members' vote
+//! with liquid delegation, the seat rules on the administrator's grants, and the terms calendar.
+
+use crate::support::*;
+use app::domain::roles::Role;
+use reqwest::StatusCode;
+
+async fn person_of(app: &TestApp, account: i64) -> i64 {
+    sqlx::query_scalar("SELECT person_id FROM accounts WHERE id = ?")
+        .bind(account)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("person")
+}
+
+async fn set_institution(app: &TestApp, account: i64, name: &str) {
+    sqlx::query("INSERT INTO institutions (name, sector, created_at) VALUES (?, 'academic', '2020-01-01T00:00:00.000Z') ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .execute(&app.state.db)
+        .await
+        .expect("institution");
+    sqlx::query("UPDATE people SET institution_id = (SELECT id FROM institutions WHERE name = ?) WHERE id = (SELECT person_id FROM accounts WHERE id = ?)")
+        .bind(name)
+        .bind(account)
+        .execute(&app.state.db)
+        .await
+        .expect("set institution");
+}
+
+async fn login_as(app: &TestApp, email: &str) -> Browser {
+    let b = app.browser();
+    assert_eq!(
+        b.login(email, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    b
+}
+
+/// Waits until the decision publisher has registered the decision `reference` in the log.
+async fn evidence_of(app: &TestApp, reference: &str) -> String {
+    for _ in 0..100 {
+        let id: Option<Option<String>> =
+            sqlx::query_scalar("SELECT evidence_id FROM decisions WHERE ref = ?")
+                .bind(reference)
+                .fetch_optional(&app.state.db)
+                .await
+                .expect("decision");
+        if let Some(Some(id)) = id {
+            return id;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("decision {reference} was not registered");
+}
+
+#[tokio::test]
+async fn a_call_is_opened_applied_to_and_decided_by_the_roles_that_may() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (secretary, _) = app.browser_as(Role::ExecutiveSecretary).await;
+    let (member_email, member) = app.account_with_role(Role::Member).await;
+    let (other_email, other) = app.account_with_role(Role::Member).await;
+    let (outsider, _) = app.browser_as(Role::Applicant).await;
+    set_institution(&app, member, "Universidad A").await;
+    set_institution(&app, other, "Universidad B").await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let call = [
+        ("collective_id", "1"),
+        ("seats", "1"),
+        ("closes_on", today.as_str()),
+        ("term_starts_on", today.as_str()),
+        ("description_es", "Convocatoria de prueba"),
+        ("description_en", "Test call"),
+    ];
+
+    // only the administrator and the Executive Secretary open calls
+    let candidate = login_as(&app, &member_email).await;
+    let r = candidate.submit("/calls", "/calls", &call).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = app.browser().post_raw("/calls", &call).await;
+    assert_ne!(r.status(), StatusCode::SEE_OTHER, "anonymous: no call");
+    // bad input is refused beside its field and the form keeps what was typed
+    let mut bad = call.to_vec();
+    bad[1] = ("seats", "9");
+    bad[2] = ("closes_on", "2020-01-01");
+    let r = admin.submit("/calls/new", "/calls", &bad).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&r.text().await.expect("body"));
+    assert!(text.contains("Entre 1 y 3 lugares"), "{text}");
+    assert!(
+        text.contains("La fecha límite no puede haber pasado"),
+        "{text}"
+    );
+    let r = admin.submit("/calls/new", "/calls", &call).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = location(&r);
+    let call_id: i64 = page.trim_start_matches("/calls/").parse().expect("call id");
+    assert!(visible_text(&app.browser().text("/calls").await.1).contains("Colectivo Académico"));
+
+    // members of the collective apply; others may not; nobody applies twice
+    let apply = format!("/calls/{call_id}/candidacies");
+    let r = candidate
+        .submit(
+            &page,
+            &apply,
+            &[("statement", "Propongo coordinar los nodos académicos.")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = candidate
+        .submit(&page, &apply, &[("statement", "Otra vez")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.expect("body")).contains("Ya presentó una candidatura"));
+    let second = login_as(&app, &other_email).await;
+    let r = second.submit(&page, &apply, &[("statement", "")]).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a statement is required"
+    );
+    let r = second
+        .submit(
+            &page,
+            &apply,
+            &[("statement", "Experiencia en gobierno abierto.")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = outsider
+        .submit(&page, &apply, &[("statement", "No soy miembro.")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        visible_text(&r.text().await.expect("body")).contains("Solo pueden postularse miembros")
+    );
+
+    let candidacy: i64 =
+        sqlx::query_scalar("SELECT id FROM candidacies WHERE call_id = ? AND person_id = ?")
+            .bind(call_id)
+            .bind(person_of(&app, member).await)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("candidacy");
+    let elect = format!("/calls/{call_id}/election");
+    let choice = candidacy.to_string();
+    // the election is the Executive Council's, recorded by its Secretary only
+    for b in [&admin, &candidate] {
+        let r = b
+            .submit(
+                &page,
+                &elect,
+                &[("elected", &choice), ("close_early", "on")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+    // before the deadline the Secretary must confirm closing early; more than the seats is refused
+    let r = secretary
+        .submit(&page, &elect, &[("elected", &choice)])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.expect("body")).contains("confirme que se cierra"));
+    let all: Vec<i64> = sqlx::query_scalar("SELECT id FROM candidacies WHERE call_id = ?")
+        .bind(call_id)
+        .fetch_all(&app.state.db)
+        .await
+        .expect("candidacies");
+    let (a, b) = (all[0].to_string(), all[1].to_string());
+    let r = secretary
+        .submit(
+            &page,
+            &elect,
+            &[("elected", &a), ("elected", &b), ("close_early", "on")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.expect("body")).contains("La convocatoria tiene 1 lugar"));
+    let r = secretary
+        .submit(
+            &page,
+            &elect,
+            &[
+                ("elected", &choice),
+                ("close_early", "on"),
+                ("minutes_ref", "Sesión de prueba"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // the elected candidate leads the collective from the term's start, and the decision is in the log
+    let office: i64 =
+        sqlx::query_scalar("SELECT office_id FROM candidacies WHERE id = ? AND status = 'elected'")
+            .bind(candidacy)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("elected");
+    let evidence = evidence_of(&app, &format!("appointment/{office}")).await;
+    let data: String = sqlx::query_scalar("SELECT data_json FROM decisions WHERE ref = ?")
+        .bind(format!("appointment/{office}"))
+        .fetch_one(&app.state.db)
+        .await
+        .expect("decision");
+    let data: serde_json::Value = serde_json::from_str(&data).expect("json");
+    assert_eq!(data["event"], "leader-elected");
+    assert_eq!(data["role"], "collective_leader");
+    assert_eq!(data["grounds"]["call"]["id"], call_id);
+    assert_eq!(
+        data["grounds"]["candidacies"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(data["grounds"]["minutes"], "Sesión de prueba");
+    let public = app.browser().text("/collectives/academico").await.1;
+    assert!(
+        public.contains(&format!("/v/{evidence}")),
+        "the leader's row links to its decision"
+    );
+    assert!(visible_text(&public).contains("Decisión verificable"));
+    let (status, verified) = app.browser().text(&format!("/v/{evidence}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(visible_text(&verified).contains("governance.leader-elected"));
+    let states: Vec<String> =
+        sqlx::query_scalar("SELECT status FROM candidacies WHERE call_id = ? ORDER BY id")
+            .bind(call_id)
+            .fetch_all(&app.state.db)
+            .await
+            .expect("states");
+    assert_eq!(states, ["elected", "not_elected"]);
+    // decided: no more candidacies or elections
+    let r = secretary
+        .submit(&page, &elect, &[("elected", &b), ("close_early", "on")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // a second call: the seat rules refuse a leader from the same institution as a sitting one
+    let r = admin.submit("/calls/new", "/calls", &call).await;
+    let page = location(&r);
+    let call2: i64 = page.trim_start_matches("/calls/").parse().expect("call id");
+    let (same_email, same) = app.account_with_role(Role::Member).await;
+    set_institution(&app, same, "Universidad A").await;
+    let same_b = login_as(&app, &same_email).await;
+    let r = same_b
+        .submit(
+            &page,
+            &format!("/calls/{call2}/candidacies"),
+            &[("statement", "Yo también")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let c2: i64 = sqlx::query_scalar("SELECT id FROM candidacies WHERE call_id = ?")
+        .bind(call2)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("candidacy");
+    let r = secretary
+        .submit(
+            &page,
+            &format!("/calls/{call2}/election"),
+            &[("elected", &c2.to_string()), ("close_early", "on")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&r.text().await.expect("body"));
+    assert!(text.contains("misma institución"), "{text}");
+    let open: String = sqlx::query_scalar("SELECT status FROM calls WHERE id = ?")
+        .bind(call2)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("call");
+    assert_eq!(open, "open", "a refused election changes nothing");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_leaders_renewal_is_decided_by_the_members_with_liquid_delegation() {
+    let app = TestApp::spawn().await;
+    let (leader_email, leader) = app.account_with_role(Role::CollectiveLeader).await;
+    let (secretary, _) = app.browser_as(Role::ExecutiveSecretary).await;
+    let mut members = Vec::new();
+    for _ in 0..3 {
+        let (email, id) = app.account_with_role(Role::Member).await;
+        members.push((login_as(&app, &email).await, person_of(&app, id).await));
+    }
+    let (outsider, _) = app.browser_as(Role::Applicant).await;
+    let leader_b = login_as(&app, &leader_email).await;
+    let office: i64 = sqlx::query_scalar("SELECT o.id FROM offices o JOIN accounts a ON a.person_id = o.person_id WHERE a.id = ? AND o.role = 'collective_leader'")
+        .bind(leader)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("office");
+    let closes = (chrono::Utc::now().date_naive() + chrono::Days::new(7)).to_string();
+    let renew = [
+        ("office_id", office.to_string()),
+        ("closes_on", closes.clone()),
+    ];
+    let renew: Vec<(&str, &str)> = renew.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    // only the collective's leaders, the Secretary or the administrator put a renewal to a vote
+    let r = members[0]
+        .0
+        .submit(
+            "/collectives/academico",
+            "/collectives/academico/renewals",
+            &renew,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = leader_b
+        .submit(
+            "/collectives/academico",
+            "/collectives/academico/renewals",
+            &renew,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let vote_page = location(&r);
+    let vote: i64 = vote_page
+        .trim_start_matches("/votes/")
+        .parse()
+        .expect("vote id");
+    let r = leader_b
+        .submit(
+            "/collectives/academico",
+            "/collectives/academico/renewals",
+            &renew,
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one renewal vote at a time"
+    );
+
+    // A delegates to B; C delegates to A (a chain); B delegating to C would close a cycle
+    let scope = "collective:1";
+    let [(a, a_id), (b, b_id), (c, _)] = &members[..] else {
+        panic!()
+    };
+    let delegate = |to: i64| vec![("scope", scope.to_string()), ("to", to.to_string())];
+    let fields = |v: &Vec<(&'static str, String)>| {
+        v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+    };
+    for (who, to) in [(a, *b_id), (c, *a_id)] {
+        let f = fields(&delegate(to));
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = who
+            .submit("/account/delegations", "/account/delegations", &f)
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let c_person = members[2].1;
+    let f = fields(&delegate(c_person));
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = b
+        .submit("/account/delegations", "/account/delegations", &f)
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.expect("body")).contains("ciclo"));
+    let f = fields(&delegate(*b_id));
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = b
+        .submit("/account/delegations", "/account/delegations", &f)
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not to oneself"
+    );
+
+    // B votes yes: A and C follow the chain to B
+    let ballot = format!("/votes/{vote}/ballot");
+    let r = b.submit(&vote_page, &ballot, &[("choice", "yes")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = outsider
+        .submit(&vote_page, &ballot, &[("choice", "yes")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.expect("body")).contains("No está en el padrón"));
+    let r = b.submit(&vote_page, &ballot, &[("choice", "maybe")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A votes no directly: that overrides A's delegation, and C (who delegated to A) follows A
+    let r = a.submit(&vote_page, &ballot, &[("choice", "no")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // the leader votes no: 1 yes, 3 no (2 direct, 1 delegated) → rejected
+    let r = leader_b
+        .submit(&vote_page, &ballot, &[("choice", "no")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // only the Secretary or the administrator close a vote early
+    let close = format!("/votes/{vote}/close");
+    let r = members[0].0.submit(&vote_page, &close, &[]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = secretary.submit(&vote_page, &close, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let result: String = sqlx::query_scalar("SELECT result_json FROM votes WHERE id = ?")
+        .bind(vote)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("result");
+    let result: serde_json::Value = serde_json::from_str(&result).expect("json");
+    assert_eq!(result["outcome"], "rejected");
+    assert_eq!(result["yes"]["direct"], 1);
+    assert_eq!(result["no"]["direct"], 2);
+    assert_eq!(result["no"]["delegated"], 1);
+    assert_eq!(result["eligible"], 4);
+    assert!(
+        result.get("resolution").is_none(),
+        "a secret vote publishes only the totals"
+    );
+    evidence_of(&app, &format!("vote/{vote}")).await;
+    let renewed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices WHERE renews = ?")
+        .bind(office)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    assert_eq!(renewed, 0, "a rejected renewal appoints nothing");
+    let r = a.submit(&vote_page, &ballot, &[("choice", "yes")]).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the result is frozen"
+    );
+
+    // a second vote: A revokes the delegation and abstains, B votes yes, C's chain now stops at A → approved
+    let r = leader_b
+        .submit(
+            "/collectives/academico",
+            "/collectives/academico/renewals",
+            &renew,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let vote_page = location(&r);
+    let vote: i64 = vote_page
+        .trim_start_matches("/votes/")
+        .parse()
+        .expect("vote id");
+    let ballot = format!("/votes/{vote}/ballot");
+    let mine: i64 = sqlx::query_scalar(
+        "SELECT id FROM delegations WHERE from_person = ? AND revoked_at IS NULL",
+    )
+    .bind(a_id)
+    .fetch_one(&app.state.db)
+    .await
+    .expect("delegation");
+    let r = a
+        .submit(
+            "/account/delegations",
+            &format!("/account/delegations/{mine}/revoke"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for (who, choice) in [(b, "yes"), (&leader_b, "yes")] {
+        let r = who.submit(&vote_page, &ballot, &[("choice", choice)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = secretary
+        .submit(&vote_page, &format!("/votes/{vote}/close"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = visible_text(&app.browser().text(&vote_page).await.1);
+    assert!(page.contains("Aprobado"), "{page}");
+    let (renewal, starts): (i64, chrono::NaiveDate) =
+        sqlx::query_as("SELECT id, starts_on FROM offices WHERE renews = ?")
+            .bind(office)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("renewal");
+    let ends: chrono::NaiveDate = sqlx::query_scalar("SELECT ends_on FROM offices WHERE id = ?")
+        .bind(office)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("end");
+    assert_eq!(
+        starts,
+        ends.succ_opt().expect("next day"),
+        "the renewal continues the term"
+    );
+    let event: String = sqlx::query_scalar("SELECT event FROM decisions WHERE ref = ?")
+        .bind(format!("appointment/{renewal}"))
+        .fetch_one(&app.state.db)
+        .await
+        .expect("decision");
+    assert_eq!(event, "leader-renewed");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_administrators_grants_follow_the_seat_rules() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    app.account_with_role(Role::ExecutiveSecretary).await;
+    let (_, target) = app.account_with_role(Role::Applicant).await;
+    let page = format!("/admin/accounts/{target}");
+    let r = admin
+        .submit(
+            &page,
+            &format!("/admin/accounts/{target}/offices"),
+            &[("role", "executive_secretary")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&r.text().await.expect("body"));
+    assert!(
+        text.contains("lugares de este cargo están ocupados"),
+        "{text}"
+    );
+    // a commission seat needs membership of the collective and the seat's profile
+    let r = admin
+        .submit(
+            &page,
+            &format!("/admin/accounts/{target}/offices"),
+            &[("role", "nodes_commission"), ("collective_id", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_terms_calendar_announces_endings_once_and_records_ended_terms() {
+    let app = TestApp::spawn().await;
+    let (_, leader) = app.account_with_role(Role::CollectiveLeader).await;
+    app.account_with_role(Role::ExecutiveSecretary).await;
+    let (office, ends): (i64, chrono::NaiveDate) = sqlx::query_as("SELECT o.id, o.ends_on FROM offices o JOIN accounts a ON a.person_id = o.person_id WHERE a.id = ? AND o.role = 'collective_leader'")
+        .bind(leader)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("office");
+    let calendar = |day| app::services::seats::run_calendar(&app.state, day);
+    let before = ends - chrono::Days::new(61);
+    assert_eq!(
+        calendar(before).await.expect("calendar").notices_queued,
+        0,
+        "not yet within 60 days"
+    );
+    let soon = ends - chrono::Days::new(59);
+    let pass = calendar(soon).await.expect("calendar");
+    assert_eq!(pass.notices_queued, 2, "the leader and the Secretary");
+    assert_eq!(
+        calendar(soon).await.expect("calendar").notices_queued,
+        0,
+        "once per term"
+    );
+    let mail = app::services::mail::by_topic(&app.state.db, &format!("term-ending/{office}"))
+        .await
+        .expect("outbox");
+    assert_eq!(mail.len(), 2);
+    assert!(
+        mail.iter()
+            .all(|m| m.status == "queued" && m.subject.contains("Fin de periodo"))
+    );
+    let after = ends + chrono::Days::new(1);
+    assert_eq!(calendar(after).await.expect("calendar").terms_ended, 1);
+    assert_eq!(calendar(after).await.expect("calendar").terms_ended, 0);
+    evidence_of(&app, &format!("term-ended/{office}")).await;
+    app.stop().await;
+}
