@@ -2,7 +2,22 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 
-const pages = ['/', '/login', '/register', '/decisions', '/reports', '/v', '/integrity', '/no-such-page'];
+const pages = [
+  '/',
+  '/login',
+  '/register',
+  '/collectives',
+  '/collectives/academico',
+  '/councils',
+  '/councils/nominations',
+  '/calls',
+  '/votes',
+  '/decisions',
+  '/reports',
+  '/v',
+  '/integrity',
+  '/no-such-page',
+];
 
 for (const lang of ['es', 'en']) {
   for (const path of pages) {

@@ -273,12 +273,31 @@ pub struct SettingsArgs {
         global = true
     )]
     pub terms_notice_days: u32,
+    /// Majority a leader's renewal needs among the collective's members: simple, absolute or two_thirds.
+    #[arg(long, env = "MINGA_RENEWAL_MAJORITY", default_value = "simple", value_parser = parse_majority, global = true)]
+    pub renewal_majority: app::domain::voting::Majority,
+    /// What a tie does in a renewal vote: rejected, approved or chair_decides.
+    #[arg(long, env = "MINGA_RENEWAL_TIE", default_value = "rejected", value_parser = parse_tie, global = true)]
+    pub renewal_tie: app::domain::voting::TieRule,
+    /// Whether renewal votes are secret (only totals published) or recorded.
+    #[arg(long, env = "MINGA_RENEWAL_SECRET", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub renewal_secret: bool,
     /// How often the terms calendar runs (notices, ended terms, votes past their deadline).
     #[arg(long, env = "MINGA_CALENDAR_INTERVAL", default_value = "10m", value_parser = parse_duration, global = true)]
     pub calendar_interval: chrono::Duration,
     /// Log format: human-readable text or JSON lines.
     #[arg(long, env = "MINGA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+}
+
+fn parse_majority(s: &str) -> Result<app::domain::voting::Majority, String> {
+    app::domain::voting::Majority::parse(s)
+        .ok_or_else(|| format!("`{s}`: expected simple, absolute or two_thirds"))
+}
+
+fn parse_tie(s: &str) -> Result<app::domain::voting::TieRule, String> {
+    app::domain::voting::TieRule::parse(s)
+        .ok_or_else(|| format!("`{s}`: expected rejected, approved or chair_decides"))
 }
 
 /// A comma-separated setting as its items (blanks dropped).
@@ -383,6 +402,9 @@ impl SettingsArgs {
             advisory_term_months: self.advisory_term_months.max(1),
             advisory_renewals: self.advisory_renewals,
             terms_notice_days: self.terms_notice_days,
+            renewal_majority: self.renewal_majority,
+            renewal_tie: self.renewal_tie,
+            renewal_secret: self.renewal_secret,
         };
         s.calendar_interval = self
             .calendar_interval

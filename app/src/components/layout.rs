@@ -67,6 +67,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                             {nav_link("/reports", t.nav_reports)}
                             {logged_in.then(|| nav_link("/account", t.nav_account))}
                             {is_admin.then(|| nav_link("/admin/accounts", t.nav_admin_accounts))}
+                            {is_admin.then(|| nav_link("/admin/institutions", t.nav_admin_institutions))}
                             {is_admin.then(|| nav_link("/admin/audit", t.nav_admin_audit))}
                             {is_admin.then(|| nav_link("/admin/api-keys", t.nav_admin_api_keys))}
                             {is_admin.then(|| nav_link("/admin/anchors", t.nav_admin_anchors))}

@@ -36,6 +36,11 @@ pub struct GovernanceSettings {
     pub advisory_renewals: u32,
     /// Terms ending within this many days are announced.
     pub terms_notice_days: u32,
+    /// How the collective's members decide a leader's renewal: the majority, what a tie does,
+    /// and whether the ballot is secret (the seed leaves these to the network).
+    pub renewal_majority: crate::domain::voting::Majority,
+    pub renewal_tie: crate::domain::voting::TieRule,
+    pub renewal_secret: bool,
 }
 
 impl Default for GovernanceSettings {
@@ -54,6 +59,9 @@ impl Default for GovernanceSettings {
             advisory_term_months: 24,
             advisory_renewals: 1,
             terms_notice_days: 60,
+            renewal_majority: crate::domain::voting::Majority::Simple,
+            renewal_tie: crate::domain::voting::TieRule::Rejected,
+            renewal_secret: true,
         }
     }
 }

@@ -59,6 +59,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         })
         .collect_view();
     let may_request = ctx.user.is_some();
+    let sees_requests = ctx.is(Role::ExecutiveSecretary) || ctx.is(Role::Administrator);
     Ok(page(
         StatusCode::OK,
         view! {
@@ -70,6 +71,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <a href="/calls">{t.gov_calls_title}</a>" · "
                     <a href="/councils">{t.gov_councils_title}</a>
                     {may_request.then(|| view! { " · " <a href="/collectives/request">{t.gov_request_title}</a> })}
+                    {sees_requests.then(|| view! { " · " <a href="/collectives/requests">{t.gov_requests_title}</a> })}
                 </p>
             </Layout>
         },

@@ -21,6 +21,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let today = Utc::now().date_naive();
     let s = state.settings.governance.clone();
     let holders = seats::holders_on(&state.db, today).await?;
+    let secretary = ctx.is(Role::ExecutiveSecretary) || ctx.is(Role::Administrator);
     let collectives = network::collective_choices(&state.db).await?;
     let row = |h: &SeatHolder, seat: String| {
         view! {
@@ -117,7 +118,16 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 <div class="table-scroll" role="region" aria-labelledby="advisory" tabindex="0">
                     <table>{head()}<tbody>{advisory}</tbody></table>
                 </div>
-                <p><a href="/collectives">{t.gov_collectives_title}</a>" · "<a href="/calls">{t.gov_calls_title}</a>" · "<a href="/decisions">{t.nav_decisions}</a></p>
+                <h2>{t.gov_how_seats_filled}</h2>
+                <ul>
+                    <li><a href="/councils/nominations">{t.gov_nominations_link}</a></li>
+                    <li><a href="/advisory/apply">{t.gov_advisory_apply_link}</a></li>
+                    {secretary.then(|| view! { <li><a href="/advisory/applications">{t.gov_advisory_applications_link}</a></li> })}
+                    {secretary.then(|| view! { <li><a href="/collectives/requests">{t.gov_requests_title}</a></li> })}
+                    <li><a href="/calls">{t.gov_calls_title}</a></li>
+                    <li><a href="/votes">{t.gov_votes_title}</a></li>
+                </ul>
+                <p><a href="/collectives">{t.gov_collectives_title}</a>" · "<a href="/decisions">{t.nav_decisions}</a></p>
             </Layout>
         },
     ))

@@ -1,7 +1,7 @@
 //! `/decisions`: the public register of governance decisions, newest first; each one links to
 //! the verification page of its evidence in the log.
 
-use crate::components::Layout;
+use crate::components::{Field, Layout, SelectField, VerifiedBadge};
 use crate::i18n::{Lang, Tr, datetime};
 use crate::services::evidence::decisions;
 use crate::web::{Ctx, page};
@@ -14,10 +14,42 @@ use serde::Deserialize;
 
 const PAGE: i64 = 50;
 
+/// The register's query: paging and filters (by body, kind and date range).
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Paging {
-    #[serde(default)]
     before: Option<i64>,
+    body: String,
+    event: String,
+    from: String,
+    to: String,
+}
+
+impl Paging {
+    fn filter(&self) -> decisions::Filter {
+        let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        decisions::Filter {
+            body: some(&self.body),
+            event: some(&self.event),
+            from: day(&self.from),
+            to: day(&self.to),
+        }
+    }
+
+    /// The query string of the filters, for the "older" link.
+    fn query(&self) -> String {
+        [
+            ("body", &self.body),
+            ("event", &self.event),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("&{k}={}", crate::web::urlencode(v)))
+        .collect()
+    }
 }
 
 /// The body that took a decision, in the visitor's language.
@@ -26,8 +58,29 @@ pub fn body_name(body: &str, t: &'static Tr) -> String {
         "administration" => t.body_administration.to_string(),
         "executive-council" => t.body_executive_council.to_string(),
         "advisory-council" => t.body_advisory_council.to_string(),
+        "collectives" => t.body_collectives.to_string(),
+        "founding-council" => t.body_founding.to_string(),
         other => other.to_string(),
     }
+}
+
+/// What kind of decision it is, in the visitor's language.
+pub fn event_name(event: &str, t: &'static Tr) -> String {
+    match event {
+        "collective-created" => t.event_collective_created,
+        "collective-request-rejected" => t.event_collective_request_rejected,
+        "leader-elected" => t.event_leader_elected,
+        "leader-renewed" => t.event_leader_renewed,
+        "council-designated" => t.event_council_designated,
+        "advisory-admitted" => t.event_advisory_admitted,
+        "advisory-renewed" => t.event_advisory_renewed,
+        "term-ended" => t.event_term_ended,
+        "vote-result" => t.event_vote_result,
+        "office-granted" => t.event_office_granted,
+        "office-revoked" => t.event_office_revoked,
+        other => return other.to_string(),
+    }
+    .to_string()
 }
 
 pub async fn list(
@@ -36,10 +89,26 @@ pub async fn list(
     Query(paging): Query<Paging>,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let (rows, more) = decisions::recent(&state, paging.before, PAGE).await?;
+    let filter = paging.filter();
+    let (rows, more) = decisions::recent(&state, paging.before, PAGE, &filter).await?;
+    let (bodies, events) = decisions::facets(&state).await?;
     let older = more
-        .then(|| rows.last().map(|d| format!("/decisions?before={}", d.id)))
+        .then(|| {
+            rows.last()
+                .map(|d| format!("/decisions?before={}{}", d.id, paging.query()))
+        })
         .flatten();
+    let all = |label: &'static str| std::iter::once((String::new(), label.to_string()));
+    let body_options: Vec<(String, String)> = all(t.decisions_filter_all)
+        .chain(bodies.iter().map(|b| (b.clone(), body_name(b, t))))
+        .collect();
+    let event_options: Vec<(String, String)> = all(t.decisions_filter_all)
+        .chain(events.iter().map(|e| (e.clone(), event_name(e, t))))
+        .collect();
+    let filtered = filter.body.is_some()
+        || filter.event.is_some()
+        || filter.from.is_some()
+        || filter.to.is_some();
     let empty = rows.is_empty();
     let lang = ctx.lang;
     let rows = rows
@@ -49,15 +118,15 @@ pub async fn list(
                 Lang::Es => d.title_es.clone(),
                 Lang::En => d.title_en.clone(),
             };
-            let evidence = match &d.evidence_id {
-                Some(id) => view! { <a href=format!("/v/{id}")>{id.clone()}</a> }.into_any(),
-                None => view! { <span class="pending">{t.decisions_pending}</span> }.into_any(),
+            let evidence = view! {
+                <VerifiedBadge evidence_id=d.evidence_id.clone() t=t/>
+                {d.evidence_id.clone().map(|id| view! { <br/><code class="meta">{id}</code> })}
             };
             view! {
                 <tr>
                     <td><time datetime=d.decided_at.to_db()>{datetime(d.decided_at.0)}</time></td>
                     <td>{title}</td>
-                    <td>{body_name(&d.body, t)}</td>
+                    <td>{body_name(&d.body, t)}<br/><span class="meta">{event_name(&d.event, t)}</span></td>
                     <td><code>{d.reference}</code></td>
                     <td>{evidence}</td>
                 </tr>
@@ -70,6 +139,14 @@ pub async fn list(
             <Layout ctx=ctx.clone() title=t.decisions_title>
                 <h1>{t.decisions_title}</h1>
                 <p>{t.decisions_intro}</p>
+                <form method="get" action="/decisions" class="filters" role="search" aria-label=t.decisions_filter>
+                    <SelectField label=t.decisions_col_body name="body" options=body_options selected=paging.body.clone()/>
+                    <SelectField label=t.decisions_filter_event name="event" options=event_options selected=paging.event.clone()/>
+                    <Field label=t.decisions_filter_from name="from" kind="date" value=paging.from.clone()/>
+                    <Field label=t.decisions_filter_to name="to" kind="date" value=paging.to.clone()/>
+                    <button type="submit" class="button">{t.decisions_filter}</button>
+                    {filtered.then(|| view! { " "<a href="/decisions">{t.decisions_filter_clear}</a> })}
+                </form>
                 {empty.then(|| view! { <p>{t.decisions_none}</p> })}
                 <div class="table-scroll" role="region" aria-label=t.decisions_title tabindex="0">
                     <table>

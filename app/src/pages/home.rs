@@ -1,8 +1,9 @@
 //! `/`: the network at a glance — what Minga is, its collectives and institutions, in figures.
 
 use crate::components::Layout;
+use crate::domain::roles::Role;
 use crate::i18n::{Lang, sector_name};
-use crate::services::network;
+use crate::services::{network, seats};
 use crate::web::{Ctx, page};
 use crate::{AppError, AppState};
 use axum::extract::State;
@@ -72,10 +73,72 @@ pub async fn get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
             }
         })
         .collect_view();
+    // the terms calendar, for those who fill the seats: the Secretary, leaders, administrators
+    let watches_terms = [
+        Role::ExecutiveSecretary,
+        Role::CollectiveLeader,
+        Role::Administrator,
+    ]
+    .iter()
+    .any(|r| ctx.is(*r));
+    let days = state.settings.governance.terms_notice_days;
+    let ending = if watches_terms {
+        seats::ending_within(&state.db, chrono::Utc::now().date_naive(), days).await?
+    } else {
+        Vec::new()
+    };
+    let ending_rows = ending
+        .iter()
+        .map(|h| {
+            let seat = h.role().map_or(h.role.clone(), |r| {
+                seats::seat_label(
+                    r,
+                    if es {
+                        h.collective_es.as_deref()
+                    } else {
+                        h.collective_en.as_deref()
+                    },
+                    ctx.lang,
+                )
+            });
+            view! {
+                <tr>
+                    <th scope="row">{h.full_name.clone()}</th>
+                    <td>{seat}</td>
+                    <td>{h.ends_on.map(|d| d.to_string()).unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let terms_section = watches_terms.then(|| {
+        view! {
+            <section aria-labelledby="terms-title" class="notice-box">
+                <h2 id="terms-title">{crate::i18n::fill(t.gov_terms_title, &[("days", &days)])}</h2>
+                {if ending.is_empty() {
+                    view! { <p>{t.gov_terms_none}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll" role="region" aria-labelledby="terms-title" tabindex="0">
+                            <table>
+                                <thead><tr>
+                                    <th scope="col">{t.gov_col_person}</th>
+                                    <th scope="col">{t.gov_col_seat}</th>
+                                    <th scope="col">{t.gov_terms_ends}</th>
+                                </tr></thead>
+                                <tbody>{ending_rows}</tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }}
+                <p>{t.gov_terms_mail}" "<a href="/councils">{t.gov_councils_title}</a>" · "<a href="/calls">{t.gov_calls_title}</a>" · "<a href="/votes">{t.gov_votes_title}</a></p>
+            </section>
+        }
+    });
     Ok(page(
         StatusCode::OK,
         view! {
             <Layout ctx=ctx.clone() title=t.home_title>
+                {terms_section}
                 <section class="hero" aria-labelledby="home-title">
                     <h1 id="home-title">{t.home_heading}</h1>
                     <p class="lead">{t.home_lead}</p>

@@ -4,7 +4,9 @@
 
 pub mod account;
 pub mod admin;
+pub mod advisory;
 pub mod calls;
+pub mod collective_requests;
 pub mod collectives;
 pub mod councils;
 pub mod decisions;
@@ -13,6 +15,7 @@ pub mod home;
 pub mod integrity;
 pub mod lang;
 pub mod login;
+pub mod nominations;
 pub mod register;
 pub mod reports;
 pub mod verify;
@@ -49,6 +52,26 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/admin/accounts/{id}/enable", post(admin::accounts::enable))
         .route("/admin/offices/{id}/revoke", post(admin::accounts::revoke))
+        .route(
+            "/admin/accounts/{id}/person",
+            post(admin::accounts::set_person),
+        )
+        .route(
+            "/admin/accounts/{id}/memberships",
+            post(admin::accounts::add_membership),
+        )
+        .route(
+            "/admin/institutions",
+            get(admin::institutions::list).post(admin::institutions::create),
+        )
+        .route(
+            "/admin/memberships",
+            post(admin::institutions::add_membership),
+        )
+        .route(
+            "/admin/memberships/{id}/end",
+            post(admin::institutions::end_membership),
+        )
         .route("/admin/audit", get(admin::audit::list))
         .route("/admin/anchors", get(admin::anchors::list))
         .route(
@@ -57,6 +80,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/admin/api-keys/{id}/revoke", post(admin::api_keys::revoke))
         .route("/collectives", get(collectives::list))
+        .route(
+            "/collectives/request",
+            get(collective_requests::new).post(collective_requests::create),
+        )
+        .route("/collectives/requests", get(collective_requests::list))
+        .route(
+            "/collectives/requests/{id}/decision",
+            post(collective_requests::decide),
+        )
         .route("/collectives/{slug}", get(collectives::show))
         .route(
             "/collectives/{slug}/renewals",
@@ -97,6 +129,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/v/{id}/qr.svg", get(verify::qr_svg))
         .route("/v/{id}/qr.png", get(verify::qr_png))
+        .merge(advisory::routes())
+        .merge(nominations::routes())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state, html_layer))
 }

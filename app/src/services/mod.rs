@@ -3,14 +3,18 @@
 //! both call services; neither writes SQL.
 
 pub mod accounts;
+pub mod advisory;
 pub mod anchors;
 pub mod audit;
 pub mod bootstrap;
 pub mod calls;
+pub mod collective_requests;
 pub mod evidence;
+pub mod institutions;
 pub mod mail;
 pub mod memberships;
 pub mod network;
+pub mod nominations;
 pub mod offices;
 pub mod seats;
 pub mod secrets;

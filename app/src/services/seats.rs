@@ -163,7 +163,7 @@ pub async fn check(
         ends_on,
     };
     governance::check_appointment(&appointment, &candidate, &terms, size, settings)
-        .map_err(|r| AppError::Invalid(Invalid::one("person_id", r)))?;
+        .map_err(|r| AppError::Invalid(Invalid::one("", r)))?;
     Ok(ends_on)
 }
 

@@ -580,10 +580,10 @@ pub async fn open_renewal(
                 "Renew {} as leader of the {cen} from {start} to {end}?",
                 term.full_name
             ),
-            majority: Majority::Simple,
-            tie: TieRule::Rejected,
+            majority: state.settings.governance.renewal_majority,
+            tie: state.settings.governance.renewal_tie,
             chair: None,
-            secret: true,
+            secret: state.settings.governance.renewal_secret,
             eligibility_on: today,
             closes_at,
         },

@@ -189,6 +189,75 @@ pub async fn read_multipart(
     Ok(parts)
 }
 
+/// One part of a multipart form whose files are kept (uploads to store, e.g. a CV).
+#[derive(Debug)]
+pub enum Upload {
+    Text {
+        name: String,
+        value: String,
+    },
+    File {
+        name: String,
+        filename: String,
+        content_type: String,
+        bytes: Vec<u8>,
+    },
+}
+
+/// Reads a multipart form keeping its files in memory (each at most `max_file` bytes), refusing
+/// it unless its `_csrf` field (which must come before any file) carries a valid token.
+pub async fn read_uploads(
+    ctx: &Ctx,
+    mut mp: axum::extract::Multipart,
+    max_file: u64,
+) -> Result<Vec<Upload>, AppError> {
+    let mut parts = Vec::new();
+    let mut token_ok = false;
+    while let Some(mut field) = mp
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("form: {e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if let Some(filename) = field.file_name().map(str::to_string) {
+            if !token_ok {
+                return Err(AppError::Csrf);
+            }
+            let content_type = field.content_type().unwrap_or_default().to_string();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|_| AppError::PayloadTooLarge)? {
+                if (bytes.len() + chunk.len()) as u64 > max_file {
+                    return Err(AppError::PayloadTooLarge);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            parts.push(Upload::File {
+                name,
+                filename,
+                content_type,
+                bytes,
+            });
+        } else {
+            let value = field
+                .text()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
+            if name == CSRF_FIELD {
+                token_ok = ctx.csrf_ok(&value);
+                if !token_ok {
+                    return Err(AppError::Csrf);
+                }
+            } else {
+                parts.push(Upload::Text { name, value });
+            }
+        }
+    }
+    if !token_ok {
+        return Err(AppError::Csrf);
+    }
+    Ok(parts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

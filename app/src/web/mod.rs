@@ -10,7 +10,9 @@ mod security;
 
 pub use crate::services::sessions::CurrentUser;
 pub use cookies::{Cookies, LANG_COOKIE, SESSION_COOKIE, set_cookie};
-pub use csrf::{CSRF_FIELD, CsrfForm, CsrfPairs, NoFields, Part, read_multipart};
+pub use csrf::{
+    CSRF_FIELD, CsrfForm, CsrfPairs, NoFields, Part, Upload, read_multipart, read_uploads,
+};
 pub use ctx::Ctx;
 pub use layer::{html_layer, urlencode};
 pub use render::{page, redirect, safe_next};

@@ -6,14 +6,6 @@ use crate::support::*;
 use app::domain::roles::Role;
 use reqwest::StatusCode;
 
-async fn person_of(app: &TestApp, account: i64) -> i64 {
-    sqlx::query_scalar("SELECT person_id FROM accounts WHERE id = ?")
-        .bind(account)
-        .fetch_one(&app.state.db)
-        .await
-        .expect("person")
-}
-
 async fn set_institution(app: &TestApp, account: i64, name: &str) {
     sqlx::query("INSERT INTO institutions (name, sector, created_at) VALUES (?, 'academic', '2020-01-01T00:00:00.000Z') ON CONFLICT (name) DO NOTHING")
         .bind(name)
@@ -26,32 +18,6 @@ async fn set_institution(app: &TestApp, account: i64, name: &str) {
         .execute(&app.state.db)
         .await
         .expect("set institution");
-}
-
-async fn login_as(app: &TestApp, email: &str) -> Browser {
-    let b = app.browser();
-    assert_eq!(
-        b.login(email, PASSWORD).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    b
-}
-
-/// Waits until the decision publisher has registered the decision `reference` in the log.
-async fn evidence_of(app: &TestApp, reference: &str) -> String {
-    for _ in 0..100 {
-        let id: Option<Option<String>> =
-            sqlx::query_scalar("SELECT evidence_id FROM decisions WHERE ref = ?")
-                .bind(reference)
-                .fetch_optional(&app.state.db)
-                .await
-                .expect("decision");
-        if let Some(Some(id)) = id {
-            return id;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("decision {reference} was not registered");
 }
 
 #[tokio::test]
@@ -558,5 +524,241 @@ async fn the_terms_calendar_announces_endings_once_and_records_ended_terms() {
     assert_eq!(calendar(after).await.expect("calendar").terms_ended, 1);
     assert_eq!(calendar(after).await.expect("calendar").terms_ended, 0);
     evidence_of(&app, &format!("term-ended/{office}")).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_new_collective_is_requested_and_created_by_the_executive_council() {
+    let app = TestApp::spawn().await;
+    let (applicant, _) = app.browser_as(Role::Applicant).await;
+    let (secretary, _) = app.browser_as(Role::ExecutiveSecretary).await;
+    let admin = app.admin().await;
+    let page = "/collectives/request";
+    let r = app.browser().get(page).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "anonymous visitors log in first"
+    );
+    // the commitment to keep a node is required, and what was typed is kept
+    let mut form = vec![
+        ("name_es", "Colectivo de Cooperativas"),
+        ("name_en", "Cooperatives Collective"),
+        ("sector", "other"),
+        (
+            "justification",
+            "Las cooperativas operan nodos en tres estados.",
+        ),
+    ];
+    let r = applicant.submit(page, page, &form).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(visible_text(&html).contains("comprometerse a mantener al menos un nodo"));
+    assert!(html.contains("Las cooperativas operan nodos en tres estados."));
+    let r = applicant
+        .submit(
+            page,
+            page,
+            &[
+                ("name_es", "Colectivo Académico"),
+                ("name_en", "x"),
+                ("sector", "nope"),
+                ("justification", "x"),
+                ("node_commitment", "on"),
+            ],
+        )
+        .await;
+    let text = visible_text(&r.text().await.expect("body"));
+    assert!(
+        text.contains("Ya existe un colectivo con ese nombre"),
+        "{text}"
+    );
+    assert!(text.contains("Elija un sector"), "{text}");
+    form.push(("node_commitment", "on"));
+    let r = applicant.submit(page, page, &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = applicant.submit(page, page, &form).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one pending request at a time"
+    );
+    let id: i64 = sqlx::query_scalar("SELECT id FROM collective_requests")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("request");
+    // only the Secretary records the council's decision; the administrator may read
+    let action = format!("/collectives/requests/{id}/decision");
+    assert_eq!(
+        admin.get("/collectives/requests").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        applicant.get("/collectives/requests").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    for b in [&admin, &applicant] {
+        let r = b
+            .submit("/account", &action, &[("decision", "approve")])
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+    let r = secretary
+        .submit(
+            "/collectives/requests",
+            &action,
+            &[("decision", "reject"), ("note", "")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a rejection gives its reason"
+    );
+    let r = secretary
+        .submit(
+            "/collectives/requests",
+            &action,
+            &[("decision", "approve"), ("note", "Acuerdo CE-2026-11")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/collectives/colectivo-de-cooperativas");
+    let evidence = evidence_of(&app, "collective-created/colectivo-de-cooperativas").await;
+    let text = visible_text(&app.browser().text("/collectives").await.1);
+    assert!(text.contains("Colectivo de Cooperativas"), "{text}");
+    let register = app
+        .browser()
+        .text("/decisions?event=collective-created")
+        .await
+        .1;
+    assert!(register.contains(&format!("/v/{evidence}")));
+    assert!(visible_text(&register).contains("Colectivo de Cooperativas"));
+    let filtered = visible_text(&app.browser().text("/decisions?event=vote-result").await.1);
+    assert!(
+        !filtered.contains("Colectivo de Cooperativas"),
+        "the filter narrows the register"
+    );
+    let r = secretary
+        .submit("/collectives/requests", &action, &[("decision", "approve")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "decided once");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn institutions_and_memberships_are_kept_by_the_administrator() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let page = "/admin/institutions";
+    let form = [
+        ("name", "Universidad de Prueba"),
+        ("short_name", "UP"),
+        ("sector", "academic"),
+        ("kind", "universidad"),
+        ("tax_id", "upr010101aaa"),
+        ("website", "https://up.example"),
+    ];
+    for role in [
+        Role::Member,
+        Role::ExecutiveSecretary,
+        Role::CollectiveLeader,
+    ] {
+        let (b, _) = app.browser_as(role).await;
+        assert_eq!(
+            b.get(page).await.status(),
+            StatusCode::FORBIDDEN,
+            "{role:?}"
+        );
+        let r = b.submit("/account", page, &form).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{role:?}");
+        let r = b
+            .submit(
+                "/account",
+                "/admin/memberships",
+                &[
+                    ("institution_id", "1"),
+                    ("collective_id", "1"),
+                    ("since", "2024-01-01"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{role:?}");
+    }
+    let r = admin.submit(page, page, &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut bad = form.to_vec();
+    bad[5] = ("website", "up.example");
+    let r = admin.submit(page, page, &bad).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&r.text().await.expect("body"));
+    assert!(
+        text.contains("Ya existe una institución con ese nombre"),
+        "{text}"
+    );
+    assert!(text.contains("https://"), "{text}");
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM institutions WHERE name = 'Universidad de Prueba'")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("institution");
+    let membership = [
+        ("institution_id", id.to_string()),
+        ("collective_id", "1".into()),
+        ("since", "2019-05-01".into()),
+    ];
+    let membership: Vec<(&str, &str)> = membership.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin.submit(page, "/admin/memberships", &membership).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = admin.submit(page, "/admin/memberships", &membership).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "already a member"
+    );
+    let public = visible_text(&app.browser().text("/collectives/academico").await.1);
+    assert!(
+        public.contains("Universidad de Prueba") && public.contains("2019-05-01"),
+        "{public}"
+    );
+    let m: i64 =
+        sqlx::query_scalar("SELECT id FROM collective_memberships WHERE institution_id = ?")
+            .bind(id)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("membership");
+    let r = admin
+        .submit(
+            page,
+            &format!("/admin/memberships/{m}/end"),
+            &[("until", "2018-01-01")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not before it started"
+    );
+    let r = admin
+        .submit(
+            page,
+            &format!("/admin/memberships/{m}/end"),
+            &[("until", "2020-01-01")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let public = visible_text(&app.browser().text("/collectives/academico").await.1);
+    assert!(
+        !public.contains("Universidad de Prueba"),
+        "an ended membership is not current"
+    );
+    let audit = app.audit_actions().await;
+    for action in [
+        "institution.created",
+        "membership.created",
+        "membership.ended",
+    ] {
+        assert!(audit.iter().any(|a| a.0 == action), "{action}");
+    }
     app.stop().await;
 }

@@ -2,9 +2,11 @@
 //! driven over HTTP like a browser would (cookies, CSRF tokens, redirects).
 
 mod accounts;
+mod advisory;
 mod anchors;
 mod evidence;
 mod governance;
+mod nominations;
 mod ops;
 mod roles;
 mod support;

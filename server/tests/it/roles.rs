@@ -23,6 +23,16 @@ fn admin_routes(target: i64, office: i64) -> Vec<Route> {
         ),
         (
             "/account".into(),
+            format!("/admin/accounts/{target}/person"),
+            vec![("institution_id", ""), ("profile", "technical")],
+        ),
+        (
+            "/account".into(),
+            format!("/admin/accounts/{target}/memberships"),
+            vec![("collective_id", "2"), ("since", "2024-01-01")],
+        ),
+        (
+            "/account".into(),
             format!("/admin/accounts/{target}/disable"),
             vec![],
         ),

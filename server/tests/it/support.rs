@@ -339,3 +339,37 @@ pub fn visible_text(html: &str) -> String {
         .replace("&amp;", "&");
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+pub async fn person_of(app: &TestApp, account: i64) -> i64 {
+    sqlx::query_scalar("SELECT person_id FROM accounts WHERE id = ?")
+        .bind(account)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("person")
+}
+
+pub async fn login_as(app: &TestApp, email: &str) -> Browser {
+    let b = app.browser();
+    assert_eq!(
+        b.login(email, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    b
+}
+
+/// Waits until the decision publisher has registered the decision `reference` in the log.
+pub async fn evidence_of(app: &TestApp, reference: &str) -> String {
+    for _ in 0..100 {
+        let id: Option<Option<String>> =
+            sqlx::query_scalar("SELECT evidence_id FROM decisions WHERE ref = ?")
+                .bind(reference)
+                .fetch_optional(&app.state.db)
+                .await
+                .expect("decision");
+        if let Some(Some(id)) = id {
+            return id;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("decision {reference} was not registered");
+}

@@ -8,7 +8,7 @@ use crate::domain::roles::{Grant, Role};
 use crate::error::Invalid;
 use crate::i18n::{ChoiceInvalid, DateInvalid, Lang, datetime, role_name};
 use crate::pages::refused_form;
-use crate::services::{accounts, network, offices};
+use crate::services::{accounts, institutions, network, offices};
 use crate::web::{CsrfForm, Ctx, NoFields, page, redirect};
 use crate::{AppError, AppState};
 use axum::extract::{Path, Query, State};
@@ -146,6 +146,7 @@ pub async fn show(
         "revoked" => Some(t.admin_notice_revoked),
         "disabled" => Some(t.admin_notice_disabled),
         "enabled" => Some(t.admin_notice_enabled),
+        "person" => Some(t.inst_notice_person),
         _ => None,
     };
     render_show(
@@ -228,6 +229,83 @@ pub async fn revoke(
                 &state,
                 &ctx,
                 account_id,
+                None,
+                &GrantForm::default(),
+                FormErrors::default(),
+                errors,
+                status,
+            )
+            .await
+            .map(|r| refused.finish(r))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PersonForm {
+    institution_id: String,
+    profile: String,
+    collective_id: String,
+    since: String,
+}
+
+/// Sets the person's institution and profile (business / technical, for commission seats).
+pub async fn set_person(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<PersonForm>,
+) -> Result<Response, AppError> {
+    ctx.require_role(ADMIN)?;
+    let account = accounts::get(&state.db, id).await?;
+    let result = institutions::set_person(
+        &state,
+        account.person_id,
+        &form.institution_id,
+        &form.profile,
+        &ctx.actor(),
+    )
+    .await;
+    person_result(&state, &ctx, id, result).await
+}
+
+/// Makes the person an individual member of a collective from a day.
+pub async fn add_membership(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<PersonForm>,
+) -> Result<Response, AppError> {
+    ctx.require_role(ADMIN)?;
+    let account = accounts::get(&state.db, id).await?;
+    let result = institutions::add_membership(
+        &state,
+        &form.collective_id,
+        crate::services::memberships::Member::Person(account.person_id),
+        &form.since,
+        &ctx.actor(),
+    )
+    .await
+    .map(|_| ());
+    person_result(&state, &ctx, id, result).await
+}
+
+async fn person_result(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    result: Result<(), AppError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(redirect(&format!("/admin/accounts/{id}?ok=person"))),
+        Err(e) => {
+            let refused = refused_form(e, ctx.t())?;
+            let (status, errors) = (refused.status, refused.errors.clone());
+            render_show(
+                state,
+                ctx,
+                id,
                 None,
                 &GrantForm::default(),
                 FormErrors::default(),
@@ -325,6 +403,27 @@ async fn render_show(
                     }),
             )
             .collect();
+    let person: (Option<i64>, String) =
+        sqlx::query_as("SELECT institution_id, profile FROM people WHERE id = ?")
+            .bind(account.person_id)
+            .fetch_one(&state.db)
+            .await?;
+    let institution_options: Vec<(String, String)> =
+        std::iter::once((String::new(), t.inst_no_institution.to_string()))
+            .chain(
+                institutions::choices(&state.db)
+                    .await?
+                    .into_iter()
+                    .map(|(id, n)| (id.to_string(), n)),
+            )
+            .collect();
+    let profile_options: Vec<(String, String)> = vec![
+        (String::new(), t.seat_profile_none.to_string()),
+        ("business".into(), t.seat_profile_business.to_string()),
+        ("technical".into(), t.seat_profile_technical.to_string()),
+    ];
+    let member_collectives: Vec<(String, String)> =
+        collective_options.iter().skip(1).cloned().collect();
     let disabled = account.disabled_at.is_some();
     let (toggle_action, toggle_label) = if disabled {
         (format!("/admin/accounts/{id}/enable"), t.admin_enable)
@@ -355,6 +454,21 @@ async fn render_show(
                 <section aria-labelledby="offices-title">
                     <h2 id="offices-title">{t.account_offices}</h2>
                     <OfficeTable ctx=ctx.clone() offices=held can_revoke=true/>
+                </section>
+                <section aria-labelledby="person-title" class="narrow">
+                    <h2 id="person-title">{t.inst_person_title}</h2>
+                    <form method="post" action=format!("/admin/accounts/{id}/person") novalidate>
+                        <CsrfInput ctx=ctx.clone()/>
+                        <SelectField label=t.col_institution name="institution_id" options=institution_options selected=person.0.map(|i| i.to_string()).unwrap_or_default()/>
+                        <SelectField label=t.inst_profile name="profile" options=profile_options selected=person.1.clone()/>
+                        <button type="submit" class="button">{t.inst_person_submit}</button>
+                    </form>
+                    <form method="post" action=format!("/admin/accounts/{id}/memberships") novalidate>
+                        <CsrfInput ctx=ctx.clone()/>
+                        <SelectField label=t.col_collective name="collective_id" options=member_collectives/>
+                        <Field label=t.gov_col_since name="since" kind="date" value=Utc::now().date_naive().to_string()/>
+                        <button type="submit" class="button button-secondary">{t.inst_add_individual}</button>
+                    </form>
                 </section>
                 <section aria-labelledby="grant-title" class="narrow">
                     <h2 id="grant-title">{t.admin_grant_title}</h2>

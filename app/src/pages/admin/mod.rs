@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod anchors;
 pub mod api_keys;
 pub mod audit;
+pub mod institutions;

@@ -112,22 +112,59 @@ pub async fn publish_pending(state: &AppState) -> AppResult<usize> {
     Ok(registered.len())
 }
 
+/// What the register is narrowed to: the deciding body, the kind of decision, a date range
+/// (days, inclusive, UTC).
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub body: Option<String>,
+    pub event: Option<String>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
 /// A page of the register, newest first: up to `limit` decisions older than `before` (all when
-/// `None`), and whether there are more.
+/// `None`) that match `filter`, and whether there are more.
 pub async fn recent(
     state: &AppState,
     before: Option<i64>,
     limit: i64,
+    filter: &Filter,
 ) -> AppResult<(Vec<DecisionRow>, bool)> {
+    let from = filter.from.map(|d| format!("{d}T00:00:00.000Z"));
+    let to = filter
+        .to
+        .and_then(|d| d.succ_opt())
+        .map(|d| format!("{d}T00:00:00.000Z"));
     let mut rows: Vec<DecisionRow> = sqlx::query_as(
         "SELECT id, event, body, ref, title_es, title_en, data_json, decided_at, evidence_id FROM decisions
-         WHERE id < ? ORDER BY id DESC LIMIT ?",
+         WHERE id < ? AND (? IS NULL OR body = ?) AND (? IS NULL OR event = ?)
+           AND (? IS NULL OR decided_at >= ?) AND (? IS NULL OR decided_at < ?)
+         ORDER BY id DESC LIMIT ?",
     )
     .bind(before.unwrap_or(i64::MAX))
+    .bind(&filter.body)
+    .bind(&filter.body)
+    .bind(&filter.event)
+    .bind(&filter.event)
+    .bind(&from)
+    .bind(&from)
+    .bind(&to)
+    .bind(&to)
     .bind(limit + 1)
     .fetch_all(&state.db)
     .await?;
     let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok((rows, more))
+}
+
+/// The bodies and kinds of decision the register holds, for its filters.
+pub async fn facets(state: &AppState) -> AppResult<(Vec<String>, Vec<String>)> {
+    let bodies = sqlx::query_scalar("SELECT DISTINCT body FROM decisions ORDER BY body")
+        .fetch_all(&state.db)
+        .await?;
+    let events = sqlx::query_scalar("SELECT DISTINCT event FROM decisions ORDER BY event")
+        .fetch_all(&state.db)
+        .await?;
+    Ok((bodies, events))
 }

@@ -1,0 +1,27 @@
+# Institutions and memberships (administration).
+nav_admin_institutions = Institutions
+inst_title = Institutions and memberships
+inst_intro = The network's institutions and the memberships of institutions and individuals in the collectives. Seniority counts from the day each membership started.
+inst_new = Register an institution
+inst_name = Name
+inst_short_name = Short name
+inst_kind = Kind
+inst_kind_hint = For example: university, company, government body, civil association.
+inst_tax_id = Tax identification
+inst_create = Register the institution
+inst_memberships = Memberships
+inst_until = Until
+inst_end_membership = End the membership
+inst_add_membership = Add an institution's membership
+inst_add_membership_hint = Individual members are added from their account.
+inst_person_title = Institution, profile and individual membership
+inst_profile = Profile (for the commissions)
+inst_person_submit = Save institution and profile
+inst_add_individual = Add as an individual member
+inst_no_institution = No institution
+inst_notice_person = The person's details were updated.
+inst_problem_name_taken = An institution with that name already exists.
+inst_problem_website_invalid = Enter an address starting with https:// or http://.
+inst_problem_already_member = Already a current member of that collective.
+inst_problem_until_before_since = The end cannot be before the start.
+inst_problem_membership_ended = That membership has already ended.

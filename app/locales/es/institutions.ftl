@@ -1,0 +1,27 @@
+# Institutions and memberships (administration).
+nav_admin_institutions = Instituciones
+inst_title = Instituciones y membresías
+inst_intro = Instituciones de la red y membresías de instituciones y personas en los colectivos. La antigüedad cuenta desde la fecha de inicio de cada membresía.
+inst_new = Registrar una institución
+inst_name = Nombre
+inst_short_name = Nombre corto
+inst_kind = Tipo
+inst_kind_hint = Por ejemplo: universidad, empresa, dependencia, asociación civil.
+inst_tax_id = RFC o identificación fiscal
+inst_create = Registrar institución
+inst_memberships = Membresías
+inst_until = Hasta
+inst_end_membership = Terminar membresía
+inst_add_membership = Agregar membresía de institución
+inst_add_membership_hint = Las personas miembro a título individual se agregan desde su cuenta.
+inst_person_title = Institución, perfil y membresía individual
+inst_profile = Perfil (para las comisiones)
+inst_person_submit = Guardar institución y perfil
+inst_add_individual = Agregar como miembro individual
+inst_no_institution = Sin institución
+inst_notice_person = Datos de la persona actualizados.
+inst_problem_name_taken = Ya existe una institución con ese nombre.
+inst_problem_website_invalid = Escriba una dirección que empiece con https:// o http://.
+inst_problem_already_member = Ya es miembro vigente de ese colectivo.
+inst_problem_until_before_since = La fecha de término no puede ser anterior al inicio.
+inst_problem_membership_ended = Esa membresía ya terminó.
