@@ -176,3 +176,6 @@ gov_how_seats_filled = How seats are filled
 gov_nominations_link = The leaders' proposals for the Executive Council and their ranking
 gov_advisory_apply_link = Apply for a seat on the Advisory Council (letter and CV)
 gov_advisory_applications_link = Applications to the Advisory Council (for the Executive Council to decide)
+gov_vote_roll = Roll and how each vote was counted
+gov_vote_via = Delegated through
+gov_vote_not_counted = not counted

@@ -176,3 +176,6 @@ gov_how_seats_filled = Cómo se ocupan los cargos
 gov_nominations_link = Propuestas de los liderazgos para el Consejo Ejecutivo y su orden por méritos
 gov_advisory_apply_link = Solicitar un lugar en el Consejo Consultivo (carta y CV)
 gov_advisory_applications_link = Solicitudes al Consejo Consultivo (para decisión del Consejo Ejecutivo)
+gov_vote_roll = Padrón y sentido de cada voto
+gov_vote_via = Por delegación en
+gov_vote_not_counted = no contado

@@ -256,6 +256,42 @@ async fn render(
         "chair_decides" => t.voting_tie_chair_decides,
         _ => t.voting_tie_rejected,
     };
+    // a recorded vote shows how each member's weight was counted, directly or through whom
+    let resolution = match shown.as_ref().and_then(|r| r["resolution"].as_array()) {
+        Some(list) if !vote.secret => {
+            let names: std::collections::HashMap<i64, String> =
+                sqlx::query_as::<_, (i64, String)>("SELECT id, full_name FROM people")
+                    .fetch_all(&state.db)
+                    .await?
+                    .into_iter()
+                    .collect();
+            let name = |v: &serde_json::Value| {
+                v.as_i64()
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_default()
+            };
+            list.iter()
+                .map(|r| {
+                    let choice = r["choice"]
+                        .as_str()
+                        .and_then(Choice::parse)
+                        .map_or(t.gov_vote_not_counted, |c| choice_name(c, t));
+                    let via: Vec<String> = r["via"]
+                        .as_array()
+                        .map(|v| v.iter().map(name).collect())
+                        .unwrap_or_default();
+                    (name(&r["voter"]), choice, via.join(" → "))
+                })
+                .collect::<Vec<_>>()
+        }
+        _ => Vec::new(),
+    };
+    let resolution_rows = resolution
+        .into_iter()
+        .map(|(voter, choice, via)| {
+            view! { <tr><th scope="row">{voter}</th><td>{choice}</td><td>{via}</td></tr> }
+        })
+        .collect_view();
     let can_close = vote.status == "open" && CLOSERS.iter().any(|r| ctx.is(*r));
     let cast_notice = ctx.path.contains("cast=1");
     let title = question(ctx.lang, &vote);
@@ -279,6 +315,19 @@ async fn render(
                 {outcome.map(|o| view! { <p id="result" class="outcome"><strong>{o}</strong></p> })}
                 {counted.map(|c| view! { <p>{c}</p> })}
                 {shown.as_ref().map(|r| view! { <div class="table-scroll" role="region" aria-label=t.gov_vote_tally tabindex="0">{tally_table(r, t)}</div> })}
+                {(!vote.secret).then(|| view! {
+                    <h2 id="roll">{t.gov_vote_roll}</h2>
+                    <div class="table-scroll" role="region" aria-labelledby="roll" tabindex="0">
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{t.gov_col_person}</th>
+                                <th scope="col">{t.gov_vote_choice}</th>
+                                <th scope="col">{t.gov_vote_via}</th>
+                            </tr></thead>
+                            <tbody>{resolution_rows}</tbody>
+                        </table>
+                    </div>
+                })}
                 {(open && may_vote).then(|| view! {
                     <section aria-labelledby="ballot-title" class="narrow">
                         <h2 id="ballot-title">{t.gov_vote_your_ballot}</h2>

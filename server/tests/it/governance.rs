@@ -762,3 +762,96 @@ async fn institutions_and_memberships_are_kept_by_the_administrator() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_recorded_vote_shows_how_each_members_weight_was_counted() {
+    let app = TestApp::spawn_with(|s| {
+        s.governance.renewal_secret = false;
+        s.governance.renewal_majority = app::domain::voting::Majority::Absolute;
+    })
+    .await;
+    let (leader_email, leader) = app.account_with_role(Role::CollectiveLeader).await;
+    let leader_b = login_as(&app, &leader_email).await;
+    let (a_email, a) = app.account_with_role(Role::Member).await;
+    let (b_email, b) = app.account_with_role(Role::Member).await;
+    let (a_b, b_b) = (
+        login_as(&app, &a_email).await,
+        login_as(&app, &b_email).await,
+    );
+    for (account, name) in [
+        (a, "Ana Delegante"),
+        (b, "Beto Delegado"),
+        (leader, "Lía Líder"),
+    ] {
+        sqlx::query("UPDATE people SET full_name = ? WHERE id = (SELECT person_id FROM accounts WHERE id = ?)")
+            .bind(name)
+            .bind(account)
+            .execute(&app.state.db)
+            .await
+            .expect("name");
+    }
+    let to = person_of(&app, b).await.to_string();
+    let r = a_b
+        .submit(
+            "/account/delegations",
+            "/account/delegations",
+            &[("scope", "collective:1"), ("to", &to)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let office: i64 = sqlx::query_scalar("SELECT o.id FROM offices o JOIN accounts a ON a.person_id = o.person_id WHERE a.id = ? AND o.role = 'collective_leader'")
+        .bind(leader)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("office");
+    let closes = (chrono::Utc::now().date_naive() + chrono::Days::new(3)).to_string();
+    let r = leader_b
+        .submit(
+            "/collectives/academico",
+            "/collectives/academico/renewals",
+            &[("office_id", &office.to_string()), ("closes_on", &closes)],
+        )
+        .await;
+    let vote_page = location(&r);
+    let vote: i64 = vote_page
+        .trim_start_matches("/votes/")
+        .parse()
+        .expect("vote id");
+    let r = b_b
+        .submit(
+            &vote_page,
+            &format!("/votes/{vote}/ballot"),
+            &[("choice", "yes")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // while open, a recorded vote shows its running count and roll
+    let text = visible_text(&app.browser().text(&vote_page).await.1);
+    assert!(text.contains("Mayoría absoluta"), "{text}");
+    assert!(text.contains("Ana Delegante Sí Beto Delegado"), "{text}");
+    assert!(text.contains("Lía Líder no contado"), "{text}");
+    app::services::votes::close(
+        &app.state,
+        vote,
+        &app::services::audit::Actor::system("test"),
+    )
+    .await
+    .expect("close");
+    // 2 of 3 is more than half of the roll: approved
+    let text = visible_text(&app.browser().text(&vote_page).await.1);
+    assert!(text.contains("Aprobado"), "{text}");
+    let result: String = sqlx::query_scalar("SELECT result_json FROM votes WHERE id = ?")
+        .bind(vote)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("result");
+    let result: serde_json::Value = serde_json::from_str(&result).expect("json");
+    assert_eq!(result["yes"]["direct"], 1);
+    assert_eq!(result["yes"]["delegated"], 1);
+    assert_eq!(
+        result["resolution"].as_array().map(Vec::len),
+        Some(3),
+        "a recorded vote keeps the roll"
+    );
+    app.stop().await;
+}
