@@ -25,3 +25,5 @@ inst_problem_website_invalid = Enter an address starting with https:// or http:/
 inst_problem_already_member = Already a current member of that collective.
 inst_problem_until_before_since = The end cannot be before the start.
 inst_problem_membership_ended = That membership has already ended.
+inst_member_collective = Collective of the individual membership
+inst_member_since = Individual member since

@@ -25,3 +25,5 @@ inst_problem_website_invalid = Escriba una dirección que empiece con https:// o
 inst_problem_already_member = Ya es miembro vigente de ese colectivo.
 inst_problem_until_before_since = La fecha de término no puede ser anterior al inicio.
 inst_problem_membership_ended = Esa membresía ya terminó.
+inst_member_collective = Colectivo de la membresía individual
+inst_member_since = Miembro individual desde

@@ -246,8 +246,8 @@ pub async fn revoke(
 pub struct PersonForm {
     institution_id: String,
     profile: String,
-    collective_id: String,
-    since: String,
+    member_collective_id: String,
+    member_since: String,
 }
 
 /// Sets the person's institution and profile (business / technical, for commission seats).
@@ -281,9 +281,9 @@ pub async fn add_membership(
     let account = accounts::get(&state.db, id).await?;
     let result = institutions::add_membership(
         &state,
-        &form.collective_id,
+        &form.member_collective_id,
         crate::services::memberships::Member::Person(account.person_id),
-        &form.since,
+        &form.member_since,
         &ctx.actor(),
     )
     .await
@@ -465,8 +465,8 @@ async fn render_show(
                     </form>
                     <form method="post" action=format!("/admin/accounts/{id}/memberships") novalidate>
                         <CsrfInput ctx=ctx.clone()/>
-                        <SelectField label=t.col_collective name="collective_id" options=member_collectives/>
-                        <Field label=t.gov_col_since name="since" kind="date" value=Utc::now().date_naive().to_string()/>
+                        <SelectField label=t.inst_member_collective name="member_collective_id" options=member_collectives/>
+                        <Field label=t.inst_member_since name="member_since" kind="date" value=Utc::now().date_naive().to_string()/>
                         <button type="submit" class="button button-secondary">{t.inst_add_individual}</button>
                     </form>
                 </section>
