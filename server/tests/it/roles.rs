@@ -29,7 +29,10 @@ fn admin_routes(target: i64, office: i64) -> Vec<Route> {
         (
             "/account".into(),
             format!("/admin/accounts/{target}/memberships"),
-            vec![("member_collective_id", "2"), ("member_since", "2024-01-01")],
+            vec![
+                ("member_collective_id", "2"),
+                ("member_since", "2024-01-01"),
+            ],
         ),
         (
             "/account".into(),
