@@ -49,8 +49,46 @@ pub struct Settings {
     pub report_font: PathBuf,
     /// How often the terms calendar runs (term notices, ended terms, votes past their deadline).
     pub calendar_interval: std::time::Duration,
+    /// Notice periods, the holiday calendar, quorum and the Advisory Council's minimum meetings.
+    pub meetings: crate::domain::meetings::MeetingSettings,
     /// Seat limits, terms and renewals of the governance bodies (the seed's defaults).
     pub governance: crate::domain::governance::GovernanceSettings,
+    /// The SMTP relay mail is delivered through; `None`: mail stays queued in the outbox.
+    pub smtp_url: Option<SmtpUrl>,
+    /// The sender of the portal's mail, e.g. `Minga <minga@localhost>`.
+    pub mail_from: String,
+    /// First wait after a delivery fails; it doubles with every failure up to `mail_retry_max`.
+    pub mail_retry: std::time::Duration,
+    pub mail_retry_max: std::time::Duration,
+}
+
+/// An SMTP relay's URL (`smtp://user:pass@relay:587?tls=starttls`, `smtps://relay:465`,
+/// `smtp://127.0.0.1:2525`). It may hold a password, so it is never printed whole: `Debug` and
+/// [`SmtpUrl::redacted`] leave the credentials out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmtpUrl(pub String);
+
+impl SmtpUrl {
+    /// The URL without its user and password: what the administrators' page may show.
+    pub fn redacted(&self) -> String {
+        match self.0.split_once("://") {
+            Some((scheme, rest)) => {
+                let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+                let (authority, tail) = rest.split_at(end);
+                match authority.rsplit_once('@') {
+                    Some((_, host)) => format!("{scheme}://***@{host}{tail}"),
+                    None => self.0.clone(),
+                }
+            }
+            None => self.0.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SmtpUrl({})", self.redacted())
+    }
 }
 
 /// An RFC 3161 time-stamping authority over HTTP, and the certificate its signing certificate
@@ -91,6 +129,15 @@ impl std::fmt::Debug for EthSettings {
 }
 
 impl Settings {
+    /// The address of `mail_from` ("Minga <minga@example>" → "minga@example").
+    pub fn mail_from_address(&self) -> String {
+        let from = self.mail_from.trim();
+        match (from.rfind('<'), from.rfind('>')) {
+            (Some(a), Some(b)) if a < b => from[a + 1..b].trim().to_string(),
+            _ => from.to_string(),
+        }
+    }
+
     /// The defaults of the embedded installation, rooted at `data_dir`.
     pub fn embedded(data_dir: PathBuf) -> Settings {
         let listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 3000));
@@ -122,7 +169,12 @@ impl Settings {
             tsa: Vec::new(),
             report_font: PathBuf::from("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
             calendar_interval: std::time::Duration::from_secs(600),
+            meetings: Default::default(),
             governance: Default::default(),
+            smtp_url: None,
+            mail_from: "Minga <minga@localhost>".into(),
+            mail_retry: std::time::Duration::from_secs(5),
+            mail_retry_max: std::time::Duration::from_secs(600),
         }
     }
 
@@ -195,6 +247,17 @@ mod tests {
         assert!(parse_duration("0m").is_err());
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("5w").is_err());
+    }
+
+    #[test]
+    fn smtp_urls_are_shown_without_credentials() {
+        let url = SmtpUrl("smtp://minga:s3cr%40t@relay.example:587?tls=starttls".into());
+        assert_eq!(url.redacted(), "smtp://***@relay.example:587?tls=starttls");
+        assert!(!format!("{url:?}").contains("s3cr"));
+        assert_eq!(
+            SmtpUrl("smtp://127.0.0.1:2525".into()).redacted(),
+            "smtp://127.0.0.1:2525"
+        );
     }
 
     #[test]

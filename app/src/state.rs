@@ -20,6 +20,8 @@ pub struct Inner {
     pub log: Log,
     /// Woken when a decision was recorded, so the publisher registers it at once.
     pub decisions_pending: Notify,
+    /// Woken when mail was queued (after the commit), so the mail worker delivers it at once.
+    pub mail_pending: Notify,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             csrf_key,
             log,
             decisions_pending: Notify::new(),
+            mail_pending: Notify::new(),
         }))
     }
 }

@@ -11,6 +11,7 @@ const pages = [
   '/councils',
   '/councils/nominations',
   '/calls',
+  '/meetings',
   '/votes',
   '/decisions',
   '/reports',

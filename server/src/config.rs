@@ -181,6 +181,18 @@ pub struct SettingsArgs {
     /// PEM file(s) of the certificates the TSAs' signing certificates must chain to: one for all, or one per TSA.
     #[arg(long, env = "MINGA_TSA_CA", global = true)]
     pub tsa_ca: Option<String>,
+    /// SMTP relay the portal's mail goes out through: smtp://user:pass@relay:587?tls=starttls, smtps://user:pass@relay:465 (implicit TLS) or smtp://127.0.0.1:2525 (plain, a local relay). Unset: mail stays queued.
+    #[arg(long, env = "MINGA_SMTP_URL", hide_env_values = true, value_parser = SmtpUrlParser, global = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of the portal's mail.
+    #[arg(long, env = "MINGA_MAIL_FROM", default_value = "Minga <minga@localhost>", value_parser = parse_mail_from, global = true)]
+    pub mail_from: String,
+    /// First wait after a failed delivery; it doubles with every failure up to MINGA_MAIL_RETRY_MAX.
+    #[arg(long, env = "MINGA_MAIL_RETRY", default_value = "5s", value_parser = parse_duration, global = true)]
+    pub mail_retry: chrono::Duration,
+    /// Longest wait between two delivery attempts of a message.
+    #[arg(long, env = "MINGA_MAIL_RETRY_MAX", default_value = "10m", value_parser = parse_duration, global = true)]
+    pub mail_retry_max: chrono::Duration,
     /// TrueType font of the batch reports (Debian: fonts-dejavu-core).
     #[arg(
         long,
@@ -282,12 +294,53 @@ pub struct SettingsArgs {
     /// Whether renewal votes are secret (only totals published) or recorded.
     #[arg(long, env = "MINGA_RENEWAL_SECRET", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub renewal_secret: bool,
+    /// Notice of an Executive Council convocation: calendar:N or business:N days before the meeting.
+    #[arg(long, env = "MINGA_EXECUTIVE_NOTICE", default_value = "calendar:15", value_parser = parse_notice, global = true)]
+    pub executive_notice: app::domain::meetings::NoticeRule,
+    /// Notice of an Advisory Council convocation (business days count the holiday calendar).
+    #[arg(long, env = "MINGA_ADVISORY_NOTICE", default_value = "business:15", value_parser = parse_notice, global = true)]
+    pub advisory_notice: app::domain::meetings::NoticeRule,
+    /// Notice of a collective's meeting.
+    #[arg(long, env = "MINGA_COLLECTIVE_NOTICE", default_value = "calendar:15", value_parser = parse_notice, global = true)]
+    pub collective_notice: app::domain::meetings::NoticeRule,
+    /// Holidays that are not business days, YYYY-MM-DD separated by commas.
+    #[arg(long, env = "MINGA_HOLIDAYS", default_value = "", global = true)]
+    pub holidays: String,
+    /// Meetings the Advisory Council must hold per year (a warning shows when it is not on course).
+    #[arg(
+        long,
+        env = "MINGA_ADVISORY_MIN_MEETINGS",
+        default_value_t = 3,
+        global = true
+    )]
+    pub advisory_min_meetings: u32,
+    /// Quorum of an ordinary meeting: the Executive Secretary plus this many members.
+    #[arg(
+        long,
+        env = "MINGA_QUORUM_ORDINARY",
+        default_value_t = 6,
+        global = true
+    )]
+    pub quorum_ordinary: u32,
+    /// Quorum of an extraordinary meeting: the Executive Secretary plus this many members.
+    #[arg(
+        long,
+        env = "MINGA_QUORUM_EXTRAORDINARY",
+        default_value_t = 4,
+        global = true
+    )]
+    pub quorum_extraordinary: u32,
     /// How often the terms calendar runs (notices, ended terms, votes past their deadline).
     #[arg(long, env = "MINGA_CALENDAR_INTERVAL", default_value = "10m", value_parser = parse_duration, global = true)]
     pub calendar_interval: chrono::Duration,
     /// Log format: human-readable text or JSON lines.
     #[arg(long, env = "MINGA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+}
+
+fn parse_notice(s: &str) -> Result<app::domain::meetings::NoticeRule, String> {
+    app::domain::meetings::NoticeRule::parse(s)
+        .ok_or_else(|| format!("`{s}`: expected calendar:N or business:N"))
 }
 
 fn parse_majority(s: &str) -> Result<app::domain::voting::Majority, String> {
@@ -298,6 +351,39 @@ fn parse_majority(s: &str) -> Result<app::domain::voting::Majority, String> {
 fn parse_tie(s: &str) -> Result<app::domain::voting::TieRule, String> {
     app::domain::voting::TieRule::parse(s)
         .ok_or_else(|| format!("`{s}`: expected rejected, approved or chair_decides"))
+}
+
+/// Checks `MINGA_SMTP_URL` without repeating it in the error (it may hold a password).
+#[derive(Clone, Copy, Debug)]
+struct SmtpUrlParser;
+
+impl clap::builder::TypedValueParser for SmtpUrlParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let refuse = |reason: &str| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("MINGA_SMTP_URL (--smtp-url) is not a usable SMTP URL: {reason}\n"),
+            )
+        };
+        let url = value.to_str().ok_or_else(|| refuse("not UTF-8"))?;
+        if url.trim().is_empty() {
+            return Ok(String::new()); // set but empty: unset
+        }
+        crate::mail::check_url(url).map_err(|e| refuse(&e))?;
+        Ok(url.trim().to_string())
+    }
+}
+
+fn parse_mail_from(s: &str) -> Result<String, String> {
+    crate::mail::check_from(s).map_err(|e| format!("MINGA_MAIL_FROM: {e}"))?;
+    Ok(s.trim().to_string())
 }
 
 /// A comma-separated setting as its items (blanks dropped).
@@ -317,6 +403,9 @@ impl SettingsArgs {
     /// The anchor lists must pair up: one key for every chain or one per chain, one CA for every
     /// TSA or one per TSA (a time-stamp is only worth its checked signature).
     pub fn check_anchors(&self) -> anyhow::Result<()> {
+        if let Err(bad) = app::domain::meetings::parse_holidays(&self.holidays) {
+            anyhow::bail!("MINGA_HOLIDAYS (--holidays): `{bad}` is not a date YYYY-MM-DD");
+        }
         let pairs = |main: &Option<String>, each: &Option<String>| {
             let (n, m) = (list(main).len(), list(each).len());
             (n == 0 && m == 0) || (n > 0 && (m == 1 || m == n))
@@ -388,6 +477,21 @@ impl SettingsArgs {
             })
             .collect();
         s.report_font = self.report_font.clone();
+        s.smtp_url = self
+            .smtp_url
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .map(app::settings::SmtpUrl);
+        s.mail_from = self.mail_from.clone();
+        s.mail_retry = self
+            .mail_retry
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(5));
+        s.mail_retry_max = self
+            .mail_retry_max
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(600))
+            .max(s.mail_retry);
         s.governance = app::domain::governance::GovernanceSettings {
             leaders_min: self.leaders_min,
             leaders_max: self.leaders_max.max(self.leaders_min),
@@ -405,6 +509,15 @@ impl SettingsArgs {
             renewal_majority: self.renewal_majority,
             renewal_tie: self.renewal_tie,
             renewal_secret: self.renewal_secret,
+        };
+        s.meetings = app::domain::meetings::MeetingSettings {
+            executive_notice: self.executive_notice,
+            advisory_notice: self.advisory_notice,
+            collective_notice: self.collective_notice,
+            holidays: app::domain::meetings::parse_holidays(&self.holidays).unwrap_or_default(),
+            advisory_min_meetings: self.advisory_min_meetings,
+            quorum_ordinary_members: self.quorum_ordinary,
+            quorum_extraordinary_members: self.quorum_extraordinary,
         };
         s.calendar_interval = self
             .calendar_interval
@@ -482,6 +595,46 @@ mod tests {
             .settings
             .to_settings();
         assert!(none.eth.is_empty() && none.tsa.is_empty());
+    }
+
+    #[test]
+    fn mail_settings() {
+        let none = Cli::try_parse_from(["minga"])
+            .expect("parse")
+            .settings
+            .to_settings();
+        assert!(none.smtp_url.is_none());
+        assert_eq!(none.mail_from, "Minga <minga@localhost>");
+        assert_eq!(none.mail_retry, std::time::Duration::from_secs(5));
+        assert_eq!(none.mail_retry_max, std::time::Duration::from_secs(600));
+        let s = Cli::try_parse_from([
+            "minga",
+            "--smtp-url",
+            "smtp://minga:secret@relay.example:587?tls=starttls",
+            "--mail-from",
+            "Red Blockchain <avisos@red.example>",
+            "--mail-retry",
+            "30s",
+            "--mail-retry-max",
+            "1h",
+        ])
+        .expect("parse")
+        .settings
+        .to_settings();
+        let url = s.smtp_url.expect("url");
+        assert_eq!(url.0, "smtp://minga:secret@relay.example:587?tls=starttls");
+        assert!(!format!("{url:?}").contains("secret"));
+        assert_eq!(s.mail_from, "Red Blockchain <avisos@red.example>");
+        assert_eq!(s.mail_retry_max, std::time::Duration::from_secs(3600));
+        let bad = Cli::try_parse_from(["minga", "--smtp-url", "smtp://minga:secret@"])
+            .expect_err("no host");
+        let said = bad.to_string();
+        assert!(said.contains("MINGA_SMTP_URL"), "{said}");
+        assert!(!said.contains("secret"), "{said}");
+        assert!(Cli::try_parse_from(["minga", "--smtp-url", "mail.example:25"]).is_err());
+        let empty = Cli::try_parse_from(["minga", "--smtp-url", " "]).expect("parse");
+        assert!(empty.settings.to_settings().smtp_url.is_none());
+        assert!(Cli::try_parse_from(["minga", "--mail-from", "nobody"]).is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod anchors;
 pub mod config;
+pub mod mail;
 pub mod routes;
 pub mod workers;
 
@@ -133,8 +134,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let backends = anchors::configured(&state.settings).await?;
+    let mailer = mail::configured(&state.settings)?;
     let (stop_workers, stop_rx) = watch::channel(false);
-    let workers = workers::spawn_all(&state, backends, &stop_rx);
+    let workers = workers::spawn_all(&state, backends, mailer, &stop_rx);
     let router = routes::router(state.clone());
     axum::serve(
         listener,

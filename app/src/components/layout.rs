@@ -61,6 +61,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                             {nav_link("/collectives", t.nav_collectives)}
                             {nav_link("/councils", t.nav_councils)}
                             {nav_link("/calls", t.nav_calls)}
+                            {nav_link("/meetings", t.nav_meetings)}
                             {nav_link("/decisions", t.nav_decisions)}
                             {nav_link("/v", t.nav_verify)}
                             {nav_link("/integrity", t.nav_integrity)}
@@ -71,6 +72,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                             {is_admin.then(|| nav_link("/admin/audit", t.nav_admin_audit))}
                             {is_admin.then(|| nav_link("/admin/api-keys", t.nav_admin_api_keys))}
                             {is_admin.then(|| nav_link("/admin/anchors", t.nav_admin_anchors))}
+                            {is_admin.then(|| nav_link("/admin/mail", t.mail_admin_title))}
                             {(!logged_in).then(|| nav_link("/login", t.nav_login))}
                             {(!logged_in).then(|| nav_link("/register", t.nav_register))}
                         </ul>

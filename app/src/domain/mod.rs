@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod evidence;
 pub mod governance;
+pub mod ics;
+pub mod meetings;
 pub mod roles;
 pub mod throttle;
 pub mod voting;

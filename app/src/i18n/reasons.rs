@@ -2,6 +2,7 @@
 //! without a message does not compile.
 
 mod governance;
+mod meetings;
 mod voting;
 
 use super::{Tr, fill};

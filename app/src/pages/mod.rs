@@ -15,6 +15,7 @@ pub mod home;
 pub mod integrity;
 pub mod lang;
 pub mod login;
+pub mod meetings;
 pub mod nominations;
 pub mod register;
 pub mod reports;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/admin/audit", get(admin::audit::list))
         .route("/admin/anchors", get(admin::anchors::list))
+        .route("/admin/mail", get(admin::mail::list))
         .route(
             "/admin/api-keys",
             get(admin::api_keys::list).post(admin::api_keys::create),
@@ -104,6 +106,16 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(calls::withdraw),
         )
         .route("/calls/{id}/election", post(calls::elect))
+        .route("/meetings", get(meetings::list).post(meetings::create))
+        .route("/meetings/new", get(meetings::new))
+        .route("/meetings/{id}", get(meetings::show))
+        .route("/meetings/{id}/agenda", post(meetings::add_item))
+        .route("/meetings/{id}/convene", post(meetings::convene))
+        .route("/meetings/{id}/revision", post(meetings::revise))
+        .route("/meetings/{id}/cancel", post(meetings::cancel))
+        .route("/meetings/{id}/answer", post(meetings::answer))
+        .route("/meetings/{id}/invite.ics", get(meetings::invite_ics))
+        .route("/meetings/calendar/{file}", get(meetings::feed))
         .route("/votes", get(votes::list))
         .route("/votes/{id}", get(votes::show))
         .route("/votes/{id}/ballot", post(votes::cast))

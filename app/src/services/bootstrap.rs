@@ -790,5 +790,42 @@ async fn load_governance_demo(state: &AppState, actor: &Actor) -> AppResult<()> 
         actor,
     )
     .await?;
+
+    // the next ordinary meeting of the Executive Council, convened with its agenda
+    let meeting = super::meetings::create(
+        state,
+        &super::meetings::MeetingForm {
+            body: "executive-council".into(),
+            kind: "ordinary".into(),
+            title_es: "Sesión ordinaria del Consejo Ejecutivo".into(),
+            title_en: "Ordinary meeting of the Executive Council".into(),
+            date: (today + chrono::Days::new(30)).to_string(),
+            start_time: "10:00".into(),
+            end_time: "12:00".into(),
+            timezone: "America/Mexico_City".into(),
+            place: "Unidad de Gobierno Digital, Ciudad de México".into(),
+            virtual_url: "https://reuniones.example/consejo-ejecutivo".into(),
+            ..Default::default()
+        },
+        actor,
+    )
+    .await?;
+    for (title, presenter, motion) in [
+        ("Lista de asistencia y quórum", "Secretaría Ejecutiva", ""),
+        (
+            "Aprobación del acta de la sesión anterior",
+            "Secretaría Ejecutiva",
+            "Aprobar el acta de la sesión anterior",
+        ),
+        ("Informe de la comisión de nodos", "Jorge Castillo", ""),
+        (
+            "Propuesta de proyecto: trazabilidad de compras públicas",
+            "Carlos Pérez",
+            "Admitir el proyecto en fase de prueba de concepto",
+        ),
+    ] {
+        super::meetings::add_item(state, meeting, title, presenter, motion, actor).await?;
+    }
+    super::meetings::convene(state, meeting, actor).await?;
     Ok(())
 }

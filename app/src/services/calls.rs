@@ -211,6 +211,7 @@ pub async fn open(state: &AppState, form: &CallForm, actor: &Actor) -> AppResult
         .await?;
     }
     tx.commit().await?;
+    state.mail_pending.notify_one();
     Ok(id)
 }
 
@@ -509,6 +510,7 @@ pub async fn elect(
     }
     tx.commit().await?;
     state.decisions_pending.notify_one();
+    state.mail_pending.notify_one();
     Ok(offices)
 }
 

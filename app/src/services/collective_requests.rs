@@ -197,6 +197,7 @@ pub async fn submit(
         .await?;
     }
     tx.commit().await?;
+    state.mail_pending.notify_one();
     Ok(id)
 }
 
@@ -384,5 +385,6 @@ pub async fn decide(
     }
     tx.commit().await?;
     state.decisions_pending.notify_one();
+    state.mail_pending.notify_one();
     Ok(slug_out)
 }

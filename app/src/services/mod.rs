@@ -12,6 +12,7 @@ pub mod collective_requests;
 pub mod evidence;
 pub mod institutions;
 pub mod mail;
+pub mod meetings;
 pub mod memberships;
 pub mod network;
 pub mod nominations;

@@ -531,6 +531,9 @@ pub async fn run_calendar(state: &crate::AppState, today: NaiveDate) -> AppResul
     if pass.terms_ended > 0 {
         state.decisions_pending.notify_one();
     }
+    if pass.notices_queued > 0 {
+        state.mail_pending.notify_one();
+    }
     Ok(pass)
 }
 

@@ -5,6 +5,7 @@ mod checkpoints;
 mod decisions;
 mod housekeeping;
 mod integrity;
+mod mail;
 mod terms;
 
 use app::AppState;
@@ -14,6 +15,7 @@ use tokio::task::JoinHandle;
 pub fn spawn_all(
     state: &AppState,
     backends: Vec<std::sync::Arc<dyn app::services::anchors::AnchorBackend>>,
+    mailer: Option<std::sync::Arc<dyn app::services::mail::Mailer>>,
     shutdown: &watch::Receiver<bool>,
 ) -> Vec<JoinHandle<()>> {
     vec![
@@ -23,6 +25,7 @@ pub fn spawn_all(
         tokio::spawn(decisions::run(state.clone(), shutdown.clone())),
         tokio::spawn(integrity::run(state.clone(), shutdown.clone())),
         tokio::spawn(terms::run(state.clone(), shutdown.clone())),
+        tokio::spawn(mail::run(state.clone(), mailer, shutdown.clone())),
     ]
 }
 

@@ -6,6 +6,8 @@ mod advisory;
 mod anchors;
 mod evidence;
 mod governance;
+mod mail;
+mod meetings;
 mod nominations;
 mod ops;
 mod roles;

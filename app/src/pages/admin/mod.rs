@@ -5,3 +5,4 @@ pub mod anchors;
 pub mod api_keys;
 pub mod audit;
 pub mod institutions;
+pub mod mail;

@@ -1,0 +1,630 @@
+//! `/meetings`: the public meetings calendar (upcoming and past); `/meetings/new`: scheduling a
+//! meeting (its body's secretary); `/meetings/{id}`: the meeting — agenda, day, time, place and
+//! link — with, for its secretary, the agenda editor, the convocation (refused when too late for
+//! the notice period) and each recipient's delivery state, and for members, their answer
+//! (in person, virtual, absent, or a representative); `/meetings/{id}/invite.ics` and
+//! `/meetings/calendar/{body}.ics`: iCalendar.
+
+use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout, SelectField};
+use crate::domain::ics::{self, Calendar, Method};
+use crate::domain::meetings::{self as rules, Body};
+use crate::i18n::{Tr, datetime, fill};
+use crate::pages::calls::TextArea;
+use crate::pages::refused_form;
+use crate::services::meetings::{self, MeetingForm, MeetingRow};
+use crate::services::{mail, network};
+use crate::web::{CsrfForm, Ctx, page, redirect};
+use crate::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use chrono::{Days, Utc};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+/// The name of a body, in the visitor's language.
+async fn body_name(state: &AppState, body: Option<Body>, ctx: &Ctx) -> Result<String, AppError> {
+    let t = ctx.t();
+    Ok(match body {
+        Some(Body::ExecutiveCouncil) => t.body_executive_council.to_string(),
+        Some(Body::AdvisoryCouncil) => t.body_advisory_council.to_string(),
+        Some(Body::Collective(id)) => network::collective_choices(&state.db)
+            .await?
+            .into_iter()
+            .find(|(c, _, _)| *c == id)
+            .map(|(_, es, en)| ctx.lang.pick(&es, &en))
+            .unwrap_or_default(),
+        None => String::new(),
+    })
+}
+
+fn status_name(status: &str, t: &'static Tr) -> &'static str {
+    match status {
+        "convened" => t.mtg_status_convened,
+        "cancelled" => t.mtg_status_cancelled,
+        "held" => t.mtg_status_held,
+        _ => t.mtg_status_draft,
+    }
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let now = Utc::now();
+    let all = meetings::list(&state.db, true, None).await?;
+    let mut upcoming = Vec::new();
+    let mut past = Vec::new();
+    for m in &all {
+        let body = body_name(&state, m.body(), &ctx).await?;
+        let item = view! {
+            <li>
+                <a href=format!("/meetings/{}", m.id)>{ctx.lang.pick(&m.title_es, &m.title_en)}</a>
+                " — "{body}" · "{m.local_span()}" · "{status_name(&m.status, t)}
+            </li>
+        };
+        if m.ends_at.0 >= now {
+            upcoming.push(item);
+        } else {
+            past.push(item);
+        }
+    }
+    past.reverse();
+    let year = now.date_naive();
+    let outlook = rules::advisory_outlook(
+        &meetings::advisory_days(&state.db, chrono::Datelike::year(&year)).await?,
+        year,
+        &state.settings.meetings,
+    );
+    let warning = outlook.warning().map(|w| {
+        fill(
+            t.mtg_advisory_warning,
+            &[
+                ("year", &w.year),
+                ("count", &(w.held + w.scheduled)),
+                ("required", &w.required),
+            ],
+        )
+    });
+    let can_schedule = ctx.is(crate::domain::roles::Role::ExecutiveSecretary)
+        || ctx.is(crate::domain::roles::Role::CollectiveLeader);
+    Ok(page(
+        StatusCode::OK,
+        view! {
+            <Layout ctx=ctx.clone() title=t.mtg_title>
+                <h1>{t.mtg_title}</h1>
+                <p>{t.mtg_intro}</p>
+                {can_schedule.then(|| view! { <p><a class="button" href="/meetings/new">{t.mtg_new}</a></p> })}
+                {warning.map(|w| view! { <div class="notice-box" role="status"><p>{w}</p></div> })}
+                <h2>{t.mtg_upcoming}</h2>
+                {upcoming.is_empty().then(|| view! { <p>{t.mtg_none}</p> })}
+                <ul>{upcoming}</ul>
+                <h2>{t.mtg_past}</h2>
+                <ul>{past}</ul>
+                <h2>{t.mtg_feeds}</h2>
+                <ul>
+                    <li><a href="/meetings/calendar/executive-council.ics">{t.body_executive_council}" (iCalendar)"</a></li>
+                    <li><a href="/meetings/calendar/advisory-council.ics">{t.body_advisory_council}" (iCalendar)"</a></li>
+                </ul>
+            </Layout>
+        },
+    ))
+}
+
+pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require_user()?;
+    let today = Utc::now().date_naive();
+    let form = MeetingForm {
+        body: "executive-council".into(),
+        kind: "ordinary".into(),
+        date: (today + Days::new(21)).to_string(),
+        start_time: "10:00".into(),
+        end_time: "12:00".into(),
+        timezone: "America/Mexico_City".into(),
+        ..MeetingForm::default()
+    };
+    render_new(&state, &ctx, &form, FormErrors::default(), StatusCode::OK).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<MeetingForm>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    let result = match meetings::check_form(&form) {
+        Ok(c) => {
+            if !meetings::may_convene(&state.db, c.body, user.person_id, &user.roles).await? {
+                return Err(AppError::Forbidden);
+            }
+            meetings::create(&state, &form, &ctx.actor()).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(id) => Ok(redirect(&format!("/meetings/{id}"))),
+        Err(e) => {
+            let refused = refused_form(e, ctx.t())?;
+            render_new(&state, &ctx, &form, refused.errors.clone(), refused.status)
+                .await
+                .map(|r| refused.finish(r))
+        }
+    }
+}
+
+async fn render_new(
+    state: &AppState,
+    ctx: &Ctx,
+    form: &MeetingForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let ctx = ctx.clone();
+    let form = form.clone();
+    let t = ctx.t();
+    let mut bodies = vec![
+        (
+            "executive-council".to_string(),
+            t.body_executive_council.to_string(),
+        ),
+        (
+            "advisory-council".to_string(),
+            t.body_advisory_council.to_string(),
+        ),
+    ];
+    for (id, es, en) in network::collective_choices(&state.db).await? {
+        bodies.push((Body::Collective(id).key(), ctx.lang.pick(&es, &en)));
+    }
+    let kinds = vec![
+        ("ordinary".to_string(), t.mtg_kind_ordinary.to_string()),
+        (
+            "extraordinary".to_string(),
+            t.mtg_kind_extraordinary.to_string(),
+        ),
+    ];
+    let labels = vec![
+        ("body", t.mtg_body),
+        ("kind", t.mtg_kind),
+        ("title_es", t.mtg_title_es),
+        ("title_en", t.mtg_title_en),
+        ("date", t.mtg_date),
+        ("start_time", t.mtg_start),
+        ("end_time", t.mtg_end),
+        ("timezone", t.mtg_timezone),
+        ("place", t.mtg_place),
+        ("virtual_url", t.mtg_link),
+        ("requested_by", t.mtg_requested_by),
+        ("objectives", t.mtg_objectives),
+    ];
+    Ok(page(
+        status,
+        view! {
+            <Layout ctx=ctx.clone() title=t.mtg_new>
+                <p><a href="/meetings">{t.mtg_title}</a></p>
+                <h1>{t.mtg_new}</h1>
+                <p>{t.mtg_new_intro}</p>
+                <ErrorSummary errors=errors.clone() t=t labels=labels/>
+                <form method="post" action="/meetings" class="narrow" novalidate>
+                    <CsrfInput ctx=ctx.clone()/>
+                    <SelectField label=t.mtg_body name="body" options=bodies selected=form.body.clone() error=errors.get("body")/>
+                    <SelectField label=t.mtg_kind name="kind" options=kinds selected=form.kind.clone() error=errors.get("kind")/>
+                    <Field label=t.mtg_title_es name="title_es" value=form.title_es.clone() error=errors.get("title_es") required=true/>
+                    <Field label=t.mtg_title_en name="title_en" value=form.title_en.clone() error=errors.get("title_en") required=true/>
+                    <Field label=t.mtg_date name="date" kind="date" value=form.date.clone() error=errors.get("date") required=true/>
+                    <Field label=t.mtg_start name="start_time" kind="time" value=form.start_time.clone() error=errors.get("start_time") required=true/>
+                    <Field label=t.mtg_end name="end_time" kind="time" value=form.end_time.clone() error=errors.get("end_time") required=true/>
+                    <Field label=t.mtg_timezone name="timezone" value=form.timezone.clone() error=errors.get("timezone") hint=t.mtg_timezone_hint.to_string() required=true/>
+                    <Field label=t.mtg_place name="place" value=form.place.clone() error=errors.get("place") hint=t.mtg_place_hint.to_string()/>
+                    <Field label=t.mtg_link name="virtual_url" kind="url" value=form.virtual_url.clone() error=errors.get("virtual_url")/>
+                    <Field label=t.mtg_requested_by name="requested_by" value=form.requested_by.clone() error=errors.get("requested_by") hint=t.mtg_extraordinary_hint.to_string()/>
+                    <TextArea label=t.mtg_objectives name="objectives" value=form.objectives.clone() error=errors.get("objectives")/>
+                    <button type="submit" class="button">{t.mtg_create}</button>
+                </form>
+            </Layout>
+        },
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    render(&state, &ctx, id, FormErrors::default(), StatusCode::OK).await
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ItemForm {
+    title: String,
+    presenter: String,
+    motion: String,
+}
+
+/// The meeting, if the user convenes its body's meetings.
+async fn convener(state: &AppState, ctx: &Ctx, id: i64) -> Result<MeetingRow, AppError> {
+    let user = ctx.require_user()?;
+    let m = meetings::get(&state.db, id).await?;
+    let body = m.body().ok_or(AppError::NotFound)?;
+    if !meetings::may_convene(&state.db, body, user.person_id, &user.roles).await? {
+        return Err(AppError::Forbidden);
+    }
+    Ok(m)
+}
+
+async fn after(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    result: Result<(), AppError>,
+    anchor: &str,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(redirect(&format!("/meetings/{id}{anchor}"))),
+        Err(e) => {
+            let refused = refused_form(e, ctx.t())?;
+            render(state, ctx, id, refused.errors.clone(), refused.status)
+                .await
+                .map(|r| refused.finish(r))
+        }
+    }
+}
+
+pub async fn add_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ItemForm>,
+) -> Result<Response, AppError> {
+    convener(&state, &ctx, id).await?;
+    let r = meetings::add_item(
+        &state,
+        id,
+        &form.title,
+        &form.presenter,
+        &form.motion,
+        &ctx.actor(),
+    )
+    .await
+    .map(|_| ());
+    after(&state, &ctx, id, r, "#agenda").await
+}
+
+pub async fn convene(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    _: CsrfForm<crate::web::NoFields>,
+) -> Result<Response, AppError> {
+    convener(&state, &ctx, id).await?;
+    let r = meetings::convene(&state, id, &ctx.actor())
+        .await
+        .map(|_| ());
+    after(&state, &ctx, id, r, "#delivery").await
+}
+
+pub async fn revise(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    _: CsrfForm<crate::web::NoFields>,
+) -> Result<Response, AppError> {
+    convener(&state, &ctx, id).await?;
+    let r = meetings::send_revision(&state, id, &ctx.actor())
+        .await
+        .map(|_| ());
+    after(&state, &ctx, id, r, "#delivery").await
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CancelForm {
+    reason: String,
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<CancelForm>,
+) -> Result<Response, AppError> {
+    convener(&state, &ctx, id).await?;
+    let r = meetings::cancel(&state, id, &form.reason, &ctx.actor()).await;
+    after(&state, &ctx, id, r, "").await
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AnswerForm {
+    answer: String,
+    proxy: String,
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<AnswerForm>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user()?;
+    let r = meetings::answer(
+        &state,
+        id,
+        user.person_id,
+        &form.answer,
+        &form.proxy,
+        &ctx.actor(),
+    )
+    .await;
+    after(&state, &ctx, id, r, "#answer").await
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let ctx = ctx.clone();
+    let t = ctx.t();
+    let m = meetings::get(&state.db, id).await?;
+    let body = m.body().ok_or(AppError::NotFound)?;
+    let is_convener = match &ctx.user {
+        Some(u) => meetings::may_convene(&state.db, body, u.person_id, &u.roles).await?,
+        None => false,
+    };
+    // a draft is seen by who convenes it only
+    if m.status == "draft" && !is_convener {
+        return Err(AppError::NotFound);
+    }
+    let body_text = body_name(state, Some(body), &ctx).await?;
+    let items = meetings::agenda(&state.db, id).await?;
+    let mut conn = state.db.acquire().await?;
+    let members = meetings::members(&mut conn, body, m.starts_at.0.date_naive()).await?;
+    drop(conn);
+    let answers = meetings::answers(&state.db, id).await?;
+    let me = ctx.user.as_ref().map(|u| u.person_id);
+    let is_member = me.is_some_and(|p| members.iter().any(|(id, _, _)| *id == p));
+    let open_for_answers = m.status == "convened" && m.starts_at.0 > Utc::now();
+    let deadline = rules::latest_convocation_day(
+        body,
+        m.starts_at.0.with_timezone(&m.tz()).date_naive(),
+        &state.settings.meetings,
+    );
+    let delivery = if is_convener {
+        mail::by_topic(&state.db, &format!("meeting/{}/{}", m.id, m.sequence)).await?
+    } else {
+        Vec::new()
+    };
+    let item_rows = items
+        .iter()
+        .map(|i| view! {
+            <li>
+                <strong>{i.title.clone()}</strong>
+                {(!i.presenter.is_empty()).then(|| format!(" — {}: {}", t.mtg_presenter, i.presenter))}
+                {(!i.motion.is_empty()).then(|| view! { <p class="meta">{t.mtg_motion}": "{i.motion.clone()}</p> })}
+            </li>
+        })
+        .collect_view();
+    let member_rows = members
+        .iter()
+        .map(|(pid, name, _)| {
+            let a = answers.iter().find(|a| a.person_id == *pid);
+            let text = match a.and_then(|a| a.answer.as_deref()) {
+                Some("in_person") => t.mtg_answer_in_person.to_string(),
+                Some("virtual") => t.mtg_answer_virtual.to_string(),
+                Some("absent") => t.mtg_answer_absent.to_string(),
+                Some("proxy") => fill(
+                    t.mtg_answer_proxy_by,
+                    &[(
+                        "name",
+                        &a.and_then(|a| a.proxy_name.clone()).unwrap_or_default(),
+                    )],
+                ),
+                _ => t.mtg_answer_none.to_string(),
+            };
+            view! { <tr><th scope="row">{name.clone()}</th><td>{text}</td></tr> }
+        })
+        .collect_view();
+    let delivery_rows = delivery
+        .iter()
+        .map(|d| {
+            let state_text = match d.status.as_str() {
+                "sent" => t.mtg_mail_sent,
+                "failed" => t.mtg_mail_failed,
+                _ => t.mtg_mail_queued,
+            };
+            view! {
+                <tr>
+                    <th scope="row">{d.to_address.clone()}</th>
+                    <td>{state_text}</td>
+                    <td>{d.attempts}</td>
+                    <td>{d.sent_at.map(|s| datetime(s.0)).unwrap_or_default()}</td>
+                    <td>{d.last_error.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let others: Vec<(String, String)> =
+        std::iter::once((String::new(), t.gov_delegation_choose.to_string()))
+            .chain(
+                members
+                    .iter()
+                    .filter(|(pid, _, _)| Some(*pid) != me)
+                    .map(|(pid, name, _)| (pid.to_string(), name.clone())),
+            )
+            .collect();
+    let answer_options = vec![
+        ("in_person".to_string(), t.mtg_answer_in_person.to_string()),
+        ("virtual".to_string(), t.mtg_answer_virtual.to_string()),
+        ("absent".to_string(), t.mtg_answer_absent.to_string()),
+        ("proxy".to_string(), t.mtg_answer_proxy.to_string()),
+    ];
+    let mine = answers
+        .iter()
+        .find(|a| Some(a.person_id) == me)
+        .and_then(|a| a.answer.clone())
+        .unwrap_or_default();
+    let title = ctx.lang.pick(&m.title_es, &m.title_en);
+    let kind = if m.kind == "extraordinary" {
+        t.mtg_kind_extraordinary
+    } else {
+        t.mtg_kind_ordinary
+    };
+    Ok(page(
+        status,
+        view! {
+            <Layout ctx=ctx.clone() title=title.clone()>
+                <p><a href="/meetings">{t.mtg_title}</a></p>
+                <h1>{title.clone()}</h1>
+                <ErrorSummary errors=errors.clone() t=t/>
+                <dl class="facts">
+                    <dt>{t.mtg_body}</dt><dd>{body_text}</dd>
+                    <dt>{t.mtg_kind}</dt><dd>{kind}</dd>
+                    <dt>{t.mtg_when}</dt><dd>{m.local_span()}</dd>
+                    {(!m.place.is_empty()).then(|| view! { <dt>{t.mtg_place}</dt><dd>{m.place.clone()}</dd> })}
+                    {(!m.virtual_url.is_empty()).then(|| view! { <dt>{t.mtg_link}</dt><dd><a href=m.virtual_url.clone() rel="noopener noreferrer external">{m.virtual_url.clone()}</a></dd> })}
+                    {(!m.requested_by.is_empty()).then(|| view! { <dt>{t.mtg_requested_by}</dt><dd>{m.requested_by.clone()}</dd> })}
+                    {(!m.objectives.is_empty()).then(|| view! { <dt>{t.mtg_objectives}</dt><dd class="prewrap">{m.objectives.clone()}</dd> })}
+                    <dt>{t.col_state}</dt><dd id="status">{status_name(&m.status, t)}{(!m.cancel_reason.is_empty()).then(|| format!(" — {}", m.cancel_reason))}</dd>
+                </dl>
+                {(m.status != "draft").then(|| view! { <p><a href=format!("/meetings/{}/invite.ics", m.id)>{t.mtg_ics}</a></p> })}
+                <h2 id="agenda">{t.mtg_agenda}</h2>
+                {items.is_empty().then(|| view! { <p>{t.mtg_agenda_empty}</p> })}
+                <ol>{item_rows}</ol>
+                {(is_convener && matches!(m.status.as_str(), "draft" | "convened")).then(|| view! {
+                    <section aria-labelledby="item-title" class="narrow">
+                        <h3 id="item-title">{t.mtg_add_item}</h3>
+                        <form method="post" action=format!("/meetings/{}/agenda", m.id) novalidate>
+                            <CsrfInput ctx=ctx.clone()/>
+                            <Field label=t.mtg_item_title name="title" error=errors.get("title") required=true/>
+                            <Field label=t.mtg_presenter name="presenter" error=errors.get("presenter")/>
+                            <TextArea label=t.mtg_motion name="motion" error=errors.get("motion")/>
+                            <button type="submit" class="button button-secondary">{t.mtg_add_item}</button>
+                        </form>
+                    </section>
+                })}
+                {(is_convener && m.status == "draft").then(|| view! {
+                    <section aria-labelledby="convene-title" class="narrow">
+                        <h3 id="convene-title">{t.mtg_convene}</h3>
+                        <p>{fill(t.mtg_convene_deadline, &[("day", &deadline), ("members", &members.len())])}</p>
+                        <form method="post" action=format!("/meetings/{}/convene", m.id)>
+                            <CsrfInput ctx=ctx.clone()/>
+                            <button type="submit" class="button">{t.mtg_convene_submit}</button>
+                        </form>
+                    </section>
+                })}
+                {(is_convener && m.status == "convened").then(|| view! {
+                    <section aria-labelledby="revise-title" class="narrow">
+                        <h3 id="revise-title">{t.mtg_revise}</h3>
+                        <form method="post" action=format!("/meetings/{}/revision", m.id)>
+                            <CsrfInput ctx=ctx.clone()/>
+                            <button type="submit" class="button button-secondary">{t.mtg_revise_submit}</button>
+                        </form>
+                    </section>
+                })}
+                {(is_convener && matches!(m.status.as_str(), "draft" | "convened")).then(|| view! {
+                    <form method="post" action=format!("/meetings/{}/cancel", m.id) class="narrow">
+                        <CsrfInput ctx=ctx.clone()/>
+                        <Field label=t.mtg_cancel_reason name="reason" error=errors.get("reason")/>
+                        <button type="submit" class="button button-secondary">{t.mtg_cancel}</button>
+                    </form>
+                })}
+                {(is_member && open_for_answers).then(|| view! {
+                    <section aria-labelledby="answer" class="narrow">
+                        <h2 id="answer">{t.mtg_your_answer}</h2>
+                        <form method="post" action=format!("/meetings/{}/answer", m.id) novalidate>
+                            <CsrfInput ctx=ctx.clone()/>
+                            <SelectField label=t.mtg_answer name="answer" options=answer_options.clone() selected=mine.clone() error=errors.get("answer")/>
+                            <SelectField label=t.mtg_proxy name="proxy" options=others.clone() error=errors.get("proxy")/>
+                            <button type="submit" class="button">{t.mtg_answer_submit}</button>
+                        </form>
+                    </section>
+                })}
+                {(m.status != "draft").then(|| view! {
+                    <h2 id="members">{t.mtg_members}</h2>
+                    <div class="table-scroll" role="region" aria-labelledby="members" tabindex="0">
+                        <table>
+                            <thead><tr><th scope="col">{t.gov_col_person}</th><th scope="col">{t.mtg_answer}</th></tr></thead>
+                            <tbody>{member_rows}</tbody>
+                        </table>
+                    </div>
+                })}
+                {(is_convener && m.status != "draft").then(|| view! {
+                    <h2 id="delivery">{t.mtg_delivery}</h2>
+                    <div class="table-scroll" role="region" aria-labelledby="delivery" tabindex="0">
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{t.mtg_recipient}</th>
+                                <th scope="col">{t.col_state}</th>
+                                <th scope="col">{t.mtg_attempts}</th>
+                                <th scope="col">{t.mtg_sent_at}</th>
+                                <th scope="col">{t.mtg_last_error}</th>
+                            </tr></thead>
+                            <tbody>{delivery_rows}</tbody>
+                        </table>
+                    </div>
+                })}
+            </Layout>
+        },
+    ))
+}
+
+fn calendar_response(text: String, filename: &str) -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+            (CACHE_CONTROL, "no-cache".to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+        ],
+        text,
+    )
+        .into_response()
+}
+
+/// The invitation of one meeting (its current revision).
+pub async fn invite_ics(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let m = meetings::get(&state.db, id).await?;
+    if m.status == "draft" {
+        return Err(AppError::NotFound);
+    }
+    let event = meetings::event(&state, &m, Vec::new()).await?;
+    let method = if m.status == "cancelled" {
+        Method::Cancel
+    } else {
+        Method::Publish
+    };
+    Ok(calendar_response(
+        ics::to_ics(&Calendar {
+            method,
+            events: vec![event],
+        }),
+        &format!("meeting-{id}.ics"),
+    ))
+}
+
+/// A body's meetings as a subscribable calendar feed.
+pub async fn feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let key = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    let body = Body::parse(key).ok_or(AppError::NotFound)?;
+    let mut events = Vec::new();
+    for m in meetings::list(&state.db, true, Some(&body.key())).await? {
+        events.push(meetings::event(&state, &m, Vec::new()).await?);
+    }
+    Ok(calendar_response(
+        ics::to_ics(&Calendar {
+            method: Method::Publish,
+            events,
+        }),
+        &format!("{key}.ics"),
+    ))
+}

@@ -1,0 +1,822 @@
+//! Council meetings: scheduling (a body, ordinary or extraordinary, date, time zone, place and/or
+//! link, an ordered agenda), the convocation by e-mail to every member with an iCalendar
+//! invitation — refused when it is too late for the body's notice period — revisions and
+//! cancellations sent as revised invitations, and the members' answers (in person, virtual,
+//! absent, or a representative).
+
+use super::audit::{self, Actor};
+use super::mail::{self, Message};
+use crate::db::Ts;
+use crate::domain::ics::{self, Calendar, Event, Method, Person, Status};
+use crate::domain::meetings::{self as rules, Body, MeetingKind, NoticeRefusal};
+use crate::domain::roles::Role;
+use crate::domain::voting::Electorate;
+use crate::error::{AppResult, Invalid, Reason};
+use crate::i18n::{Tr, fill};
+use crate::{AppError, AppState};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use serde_json::json;
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MeetingProblem {
+    Required,
+    TooLong { max: usize },
+    BodyUnknown,
+    KindUnknown,
+    DateInvalid,
+    TimeInvalid,
+    EndsBeforeStart,
+    TimezoneUnknown,
+    PlaceOrLink,
+    LinkInvalid,
+    ObjectivesRequired,
+    NotDraft,
+    NotConvened,
+    NoAgenda,
+    AnswerInvalid,
+    NotAMember,
+    ProxyNotAMember,
+}
+
+impl Reason for MeetingProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            MeetingProblem::Required => "required",
+            MeetingProblem::TooLong { .. } => "too_long",
+            MeetingProblem::BodyUnknown => "body_unknown",
+            MeetingProblem::KindUnknown => "kind_unknown",
+            MeetingProblem::DateInvalid => "date_invalid",
+            MeetingProblem::TimeInvalid => "time_invalid",
+            MeetingProblem::EndsBeforeStart => "ends_before_start",
+            MeetingProblem::TimezoneUnknown => "timezone_unknown",
+            MeetingProblem::PlaceOrLink => "place_or_link",
+            MeetingProblem::LinkInvalid => "link_invalid",
+            MeetingProblem::ObjectivesRequired => "objectives_required",
+            MeetingProblem::NotDraft => "not_draft",
+            MeetingProblem::NotConvened => "not_convened",
+            MeetingProblem::NoAgenda => "no_agenda",
+            MeetingProblem::AnswerInvalid => "answer_invalid",
+            MeetingProblem::NotAMember => "not_a_member",
+            MeetingProblem::ProxyNotAMember => "proxy_not_a_member",
+        }
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        match self {
+            MeetingProblem::Required => t.problem_required.into(),
+            MeetingProblem::TooLong { max } => fill(t.problem_too_long, &[("max", max)]),
+            MeetingProblem::BodyUnknown => t.mtg_problem_body_unknown.into(),
+            MeetingProblem::KindUnknown => t.mtg_problem_kind_unknown.into(),
+            MeetingProblem::DateInvalid => t.problem_date_invalid.into(),
+            MeetingProblem::TimeInvalid => t.mtg_problem_time_invalid.into(),
+            MeetingProblem::EndsBeforeStart => t.mtg_problem_ends_before_start.into(),
+            MeetingProblem::TimezoneUnknown => t.mtg_problem_timezone_unknown.into(),
+            MeetingProblem::PlaceOrLink => t.mtg_problem_place_or_link.into(),
+            MeetingProblem::LinkInvalid => t.mtg_problem_link_invalid.into(),
+            MeetingProblem::ObjectivesRequired => t.mtg_problem_objectives_required.into(),
+            MeetingProblem::NotDraft => t.mtg_problem_not_draft.into(),
+            MeetingProblem::NotConvened => t.mtg_problem_not_convened.into(),
+            MeetingProblem::NoAgenda => t.mtg_problem_no_agenda.into(),
+            MeetingProblem::AnswerInvalid => t.mtg_problem_answer_invalid.into(),
+            MeetingProblem::NotAMember => t.mtg_problem_not_a_member.into(),
+            MeetingProblem::ProxyNotAMember => t.mtg_problem_proxy_not_a_member.into(),
+        }
+    }
+}
+
+const MAX_TEXT: usize = 4000;
+const MAX_LINE: usize = 300;
+
+/// A meeting as typed in the form.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MeetingForm {
+    pub body: String,
+    pub kind: String,
+    pub title_es: String,
+    pub title_en: String,
+    pub date: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub timezone: String,
+    pub place: String,
+    pub virtual_url: String,
+    pub requested_by: String,
+    pub objectives: String,
+}
+
+/// A checked meeting.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub body: Body,
+    pub kind: MeetingKind,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub timezone: chrono_tz::Tz,
+}
+
+/// Validates a meeting form; every problem beside its field.
+pub fn check_form(f: &MeetingForm) -> Result<Checked, AppError> {
+    let mut invalid = Invalid::new();
+    let body = Body::parse(f.body.trim());
+    if body.is_none() {
+        invalid.add("body", MeetingProblem::BodyUnknown);
+    }
+    let kind = MeetingKind::parse(f.kind.trim());
+    if kind.is_none() {
+        invalid.add("kind", MeetingProblem::KindUnknown);
+    }
+    for (field, v) in [("title_es", &f.title_es), ("title_en", &f.title_en)] {
+        if v.trim().is_empty() {
+            invalid.add(field, MeetingProblem::Required);
+        } else if v.chars().count() > MAX_LINE {
+            invalid.add(field, MeetingProblem::TooLong { max: MAX_LINE });
+        }
+    }
+    let date = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d").ok();
+    if date.is_none() {
+        invalid.add("date", MeetingProblem::DateInvalid);
+    }
+    let time = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+    let (start, end) = (time(&f.start_time), time(&f.end_time));
+    if start.is_none() {
+        invalid.add("start_time", MeetingProblem::TimeInvalid);
+    }
+    if end.is_none() {
+        invalid.add("end_time", MeetingProblem::TimeInvalid);
+    }
+    if let (Some(s), Some(e)) = (start, end)
+        && e <= s
+    {
+        invalid.add("end_time", MeetingProblem::EndsBeforeStart);
+    }
+    let tz: Option<chrono_tz::Tz> = f.timezone.trim().parse().ok();
+    if tz.is_none() {
+        invalid.add("timezone", MeetingProblem::TimezoneUnknown);
+    }
+    let (place, url) = (f.place.trim(), f.virtual_url.trim());
+    if place.is_empty() && url.is_empty() {
+        invalid.add("place", MeetingProblem::PlaceOrLink);
+    }
+    if place.chars().count() > MAX_LINE {
+        invalid.add("place", MeetingProblem::TooLong { max: MAX_LINE });
+    }
+    let url_ok = url.is_empty()
+        || ((url.starts_with("https://") || url.starts_with("http://"))
+            && !url.contains(char::is_whitespace));
+    if !url_ok {
+        invalid.add("virtual_url", MeetingProblem::LinkInvalid);
+    }
+    if kind == Some(MeetingKind::Extraordinary) {
+        if f.requested_by.trim().is_empty() {
+            invalid.add("requested_by", MeetingProblem::Required);
+        }
+        if f.objectives.trim().is_empty() {
+            invalid.add("objectives", MeetingProblem::ObjectivesRequired);
+        }
+    }
+    for (field, v, max) in [
+        ("requested_by", &f.requested_by, MAX_LINE),
+        ("objectives", &f.objectives, MAX_TEXT),
+    ] {
+        if v.chars().count() > max {
+            invalid.add(field, MeetingProblem::TooLong { max });
+        }
+    }
+    invalid.into_result()?;
+    let (Some(body), Some(kind), Some(date), Some(start), Some(end), Some(tz)) =
+        (body, kind, date, start, end, tz)
+    else {
+        return Err(AppError::internal("meeting form checked"));
+    };
+    let local = |t: NaiveTime| {
+        tz.from_local_datetime(&date.and_time(t))
+            .earliest()
+            .map(|d| d.with_timezone(&Utc))
+    };
+    let (Some(starts_at), Some(ends_at)) = (local(start), local(end)) else {
+        return Err(Invalid::one("start_time", MeetingProblem::TimeInvalid).into());
+    };
+    Ok(Checked {
+        body,
+        kind,
+        starts_at,
+        ends_at,
+        timezone: tz,
+    })
+}
+
+/// Who convenes the meetings of a body: the Executive Secretary for both councils, the
+/// collective's leaders for a collective.
+pub async fn may_convene(
+    db: &SqlitePool,
+    body: Body,
+    person_id: i64,
+    roles: &std::collections::BTreeSet<Role>,
+) -> AppResult<bool> {
+    Ok(match body {
+        Body::ExecutiveCouncil | Body::AdvisoryCouncil => roles.contains(&Role::ExecutiveSecretary),
+        Body::Collective(c) => {
+            let today = Utc::now().date_naive();
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM offices WHERE person_id = ?1 AND role = 'collective_leader' AND collective_id = ?2
+                   AND revoked_at IS NULL AND starts_on <= ?3 AND (ends_on IS NULL OR ends_on >= ?3)",
+            )
+            .bind(person_id)
+            .bind(c)
+            .bind(today)
+            .fetch_one(db)
+            .await?;
+            n > 0
+        }
+    })
+}
+
+fn electorate(body: Body) -> Electorate {
+    match body {
+        Body::ExecutiveCouncil => Electorate::ExecutiveCouncil,
+        Body::AdvisoryCouncil => Electorate::AdvisoryCouncil,
+        Body::Collective(c) => Electorate::CollectiveMembers(c),
+    }
+}
+
+/// The members of a body on a day (those convened, those who attend).
+pub async fn members(
+    conn: &mut SqliteConnection,
+    body: Body,
+    day: NaiveDate,
+) -> AppResult<Vec<(i64, String, String)>> {
+    let ids = super::votes::eligible(conn, electorate(body), day).await?;
+    let mut out = Vec::new();
+    for id in ids {
+        let (name, email): (String, String) =
+            sqlx::query_as("SELECT full_name, email FROM people WHERE id = ?")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+        out.push((id, name, email));
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}
+
+/// Schedules a meeting (a draft until convened).
+pub async fn create(state: &AppState, f: &MeetingForm, actor: &Actor) -> AppResult<i64> {
+    let c = check_form(f)?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO meetings (body, kind, title_es, title_en, starts_at, ends_at, timezone, place, virtual_url, requested_by, objectives, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(c.body.key())
+    .bind(c.kind.as_str())
+    .bind(f.title_es.trim())
+    .bind(f.title_en.trim())
+    .bind(Ts(c.starts_at))
+    .bind(Ts(c.ends_at))
+    .bind(c.timezone.name())
+    .bind(f.place.trim())
+    .bind(f.virtual_url.trim())
+    .bind(f.requested_by.trim())
+    .bind(f.objectives.trim())
+    .bind(actor.account_id)
+    .bind(Ts::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "meeting.created",
+        "meeting",
+        id,
+        None,
+        Some(json!({"body": c.body.key(), "kind": c.kind.as_str(), "starts_at": Ts(c.starts_at).to_db()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct MeetingRow {
+    pub id: i64,
+    pub body: String,
+    pub kind: String,
+    pub title_es: String,
+    pub title_en: String,
+    pub starts_at: Ts,
+    pub ends_at: Ts,
+    pub timezone: String,
+    pub place: String,
+    pub virtual_url: String,
+    pub requested_by: String,
+    pub objectives: String,
+    pub status: String,
+    pub sequence: i64,
+    pub convened_at: Option<Ts>,
+    pub cancel_reason: String,
+}
+
+impl MeetingRow {
+    pub fn body(&self) -> Option<Body> {
+        Body::parse(&self.body)
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// Start and end in the meeting's own time zone, as "2026-12-03 10:00–12:00 (America/Mexico_City)".
+    pub fn local_span(&self) -> String {
+        let tz = self.tz();
+        let (s, e) = (
+            self.starts_at.0.with_timezone(&tz),
+            self.ends_at.0.with_timezone(&tz),
+        );
+        format!(
+            "{} {}–{} ({})",
+            s.format("%Y-%m-%d"),
+            s.format("%H:%M"),
+            e.format("%H:%M"),
+            self.timezone
+        )
+    }
+}
+
+const MEETING_SELECT: &str =
+    "SELECT id, body, kind, title_es, title_en, starts_at, ends_at, timezone, place, virtual_url,
+        requested_by, objectives, status, sequence, convened_at, cancel_reason FROM meetings";
+
+pub async fn get(db: &SqlitePool, id: i64) -> AppResult<MeetingRow> {
+    let sql = format!("{MEETING_SELECT} WHERE id = ?");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Meetings by start, newest last; `public` leaves out drafts.
+pub async fn list(db: &SqlitePool, public: bool, body: Option<&str>) -> AppResult<Vec<MeetingRow>> {
+    let sql = format!(
+        "{MEETING_SELECT} WHERE (?1 = 0 OR status <> 'draft') AND (?2 IS NULL OR body = ?2) ORDER BY starts_at LIMIT 500"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(public)
+        .bind(body)
+        .fetch_all(db)
+        .await?)
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct AgendaItem {
+    pub id: i64,
+    pub position: i64,
+    pub title: String,
+    pub presenter: String,
+    pub motion: String,
+    pub vote_id: Option<i64>,
+}
+
+pub async fn agenda(db: &SqlitePool, meeting_id: i64) -> AppResult<Vec<AgendaItem>> {
+    Ok(sqlx::query_as(
+        "SELECT id, position, title, presenter, motion, vote_id FROM agenda_items WHERE meeting_id = ? ORDER BY position",
+    )
+    .bind(meeting_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Adds an item at the end of the agenda (before the convocation, or as a revision after it).
+pub async fn add_item(
+    state: &AppState,
+    meeting_id: i64,
+    title: &str,
+    presenter: &str,
+    motion: &str,
+    actor: &Actor,
+) -> AppResult<i64> {
+    let mut invalid = Invalid::new();
+    if title.trim().is_empty() {
+        invalid.add("title", MeetingProblem::Required);
+    }
+    for (field, v, max) in [
+        ("title", title, MAX_LINE),
+        ("presenter", presenter, MAX_LINE),
+        ("motion", motion, MAX_TEXT),
+    ] {
+        if v.chars().count() > max {
+            invalid.add(field, MeetingProblem::TooLong { max });
+        }
+    }
+    invalid.into_result()?;
+    let meeting = get(&state.db, meeting_id).await?;
+    if !matches!(meeting.status.as_str(), "draft" | "convened") {
+        return Err(Invalid::one("", MeetingProblem::NotDraft).into());
+    }
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO agenda_items (meeting_id, position, title, presenter, motion)
+         VALUES (?1, (SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = ?1), ?2, ?3, ?4) RETURNING id",
+    )
+    .bind(meeting_id)
+    .bind(title.trim())
+    .bind(presenter.trim())
+    .bind(motion.trim())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "meeting.agenda-item-added",
+        "meeting",
+        meeting_id,
+        None,
+        Some(json!({"item": id, "title": title.trim(), "motion": motion.trim()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The event of a meeting at its current revision (for a feed or a download: no attendees).
+pub async fn event(state: &AppState, m: &MeetingRow, attendees: Vec<Person>) -> AppResult<Event> {
+    let items = agenda(&state.db, m.id).await?;
+    let organizer = Person {
+        name: "Minga".into(),
+        email: state.settings.mail_from_address(),
+    };
+    let mut e = invitation(state, m, &items, organizer, attendees);
+    if m.status == "cancelled" {
+        e.status = Status::Cancelled;
+    }
+    Ok(e)
+}
+
+/// The invitation of a meeting at its current revision.
+fn invitation(
+    state: &AppState,
+    m: &MeetingRow,
+    items: &[AgendaItem],
+    organizer: Person,
+    attendees: Vec<Person>,
+) -> Event {
+    let host = state
+        .settings
+        .public_url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("minga")
+        .to_string();
+    let url = format!(
+        "{}/meetings/{}",
+        state.settings.public_url.trim_end_matches('/'),
+        m.id
+    );
+    let mut description = format!("{}\n\n", m.local_span());
+    for item in items {
+        description.push_str(&format!("{}. {}", item.position, item.title));
+        if !item.presenter.is_empty() {
+            description.push_str(&format!(" ({})", item.presenter));
+        }
+        description.push('\n');
+    }
+    description.push_str(&format!("\n{url}\n"));
+    let location = [m.place.as_str(), m.virtual_url.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    Event {
+        uid: format!("meeting-{}@{host}", m.id),
+        sequence: u32::try_from(m.sequence).unwrap_or(0),
+        status: Status::Confirmed,
+        start: m.starts_at.0,
+        end: m.ends_at.0,
+        summary: format!("{} / {}", m.title_es, m.title_en),
+        description,
+        location,
+        url: Some(url),
+        organizer,
+        attendees,
+        dtstamp: Utc::now(),
+    }
+}
+
+/// Sends the convocation (or a revision, or the cancellation) to every member of the body as a
+/// queued message with its invitation; one message per member and revision.
+async fn send(
+    state: &AppState,
+    tx: &mut SqliteConnection,
+    m: &MeetingRow,
+    method: Method,
+    what_es: &str,
+    what_en: &str,
+) -> AppResult<usize> {
+    let body = m.body().ok_or(AppError::NotFound)?;
+    let members = members(tx, body, m.starts_at.0.date_naive()).await?;
+    let items = agenda(&state.db, m.id).await?;
+    let organizer = Person {
+        name: "Minga".into(),
+        email: state.settings.mail_from_address(),
+    };
+    let attendees: Vec<Person> = members
+        .iter()
+        .filter(|(_, _, e)| !e.is_empty())
+        .map(|(_, n, e)| Person {
+            name: n.clone(),
+            email: e.clone(),
+        })
+        .collect();
+    let mut event = invitation(state, m, &items, organizer, attendees);
+    if method == Method::Cancel {
+        event.status = Status::Cancelled;
+    }
+    let ics_text = ics::to_ics(&Calendar {
+        method,
+        events: vec![event],
+    });
+    let agenda_text: String = items
+        .iter()
+        .map(|i| format!("  {}. {}\n", i.position, i.title))
+        .collect();
+    let place = [m.place.as_str(), m.virtual_url.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let url = format!(
+        "{}/meetings/{}",
+        state.settings.public_url.trim_end_matches('/'),
+        m.id
+    );
+    let mut sent = 0;
+    for (_, name, email) in members.into_iter().filter(|(_, _, e)| !e.is_empty()) {
+        let queued = mail::queue(
+            tx,
+            &Message {
+                to_address: email,
+                to_name: name,
+                subject: format!("{what_es} / {what_en}: {} — {}", m.title_es, m.local_span()),
+                body_text: format!(
+                    "{what_es}: {}\n{}\n{place}\n\nOrden del día:\n{agenda_text}\nResponda su asistencia o designe representante: {url}\n\n\
+                     {what_en}: {}\n{}\n{place}\n\nAgenda:\n{agenda_text}\nAnswer your attendance or name a representative: {url}\n",
+                    m.title_es,
+                    m.local_span(),
+                    m.title_en,
+                    m.local_span(),
+                ),
+                ics: Some(ics_text.clone()),
+                topic: format!("meeting/{}/{}", m.id, m.sequence),
+            },
+        )
+        .await?;
+        if queued {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Convenes a drafted meeting: refused without an agenda or when the body's notice period can
+/// no longer be met; otherwise every member is sent the convocation with its invitation.
+pub async fn convene(state: &AppState, meeting_id: i64, actor: &Actor) -> AppResult<usize> {
+    let m = get(&state.db, meeting_id).await?;
+    if m.status != "draft" {
+        return Err(Invalid::one("", MeetingProblem::NotDraft).into());
+    }
+    if agenda(&state.db, meeting_id).await?.is_empty() {
+        return Err(Invalid::one("", MeetingProblem::NoAgenda).into());
+    }
+    let body = m.body().ok_or(AppError::NotFound)?;
+    rules::check_notice(
+        body,
+        Utc::now(),
+        m.starts_at.0,
+        m.tz(),
+        &state.settings.meetings,
+    )
+    .map_err(|r: NoticeRefusal| Invalid::one("", r))?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    sqlx::query("UPDATE meetings SET status = 'convened', convened_at = ? WHERE id = ? AND status = 'draft'")
+        .bind(Ts::now())
+        .bind(meeting_id)
+        .execute(&mut *tx)
+        .await?;
+    let m = {
+        let sql = format!("{MEETING_SELECT} WHERE id = ?");
+        let row: MeetingRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(meeting_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        row
+    };
+    let sent = send(
+        state,
+        &mut tx,
+        &m,
+        Method::Request,
+        "Convocatoria",
+        "Convocation",
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "meeting.convened",
+        "meeting",
+        meeting_id,
+        Some(json!({"status": "draft"})),
+        Some(json!({"status": "convened", "messages": sent})),
+    )
+    .await?;
+    tx.commit().await?;
+    state.mail_pending.notify_one();
+    Ok(sent)
+}
+
+/// Sends every member a revised invitation after a change to a convened meeting.
+pub async fn send_revision(state: &AppState, meeting_id: i64, actor: &Actor) -> AppResult<usize> {
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let changed = sqlx::query(
+        "UPDATE meetings SET sequence = sequence + 1 WHERE id = ? AND status = 'convened'",
+    )
+    .bind(meeting_id)
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(Invalid::one("", MeetingProblem::NotConvened).into());
+    }
+    let sql = format!("{MEETING_SELECT} WHERE id = ?");
+    let m: MeetingRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(meeting_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let sent = send(
+        state,
+        &mut tx,
+        &m,
+        Method::Request,
+        "Convocatoria actualizada",
+        "Updated convocation",
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "meeting.revised",
+        "meeting",
+        meeting_id,
+        None,
+        Some(json!({"sequence": m.sequence, "messages": sent})),
+    )
+    .await?;
+    tx.commit().await?;
+    state.mail_pending.notify_one();
+    Ok(sent)
+}
+
+/// Calls a meeting off; members already convened get the cancellation.
+pub async fn cancel(
+    state: &AppState,
+    meeting_id: i64,
+    reason: &str,
+    actor: &Actor,
+) -> AppResult<()> {
+    if reason.trim().is_empty() {
+        return Err(Invalid::one("reason", MeetingProblem::Required).into());
+    }
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let sql = format!("{MEETING_SELECT} WHERE id = ?");
+    let before: MeetingRow = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(meeting_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !matches!(before.status.as_str(), "draft" | "convened") {
+        return Err(Invalid::one("", MeetingProblem::NotConvened).into());
+    }
+    sqlx::query("UPDATE meetings SET status = 'cancelled', cancelled_at = ?, cancel_reason = ?, sequence = sequence + 1 WHERE id = ?")
+        .bind(Ts::now())
+        .bind(reason.trim())
+        .bind(meeting_id)
+        .execute(&mut *tx)
+        .await?;
+    if before.status == "convened" {
+        let m: MeetingRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(meeting_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        send(
+            state,
+            &mut tx,
+            &m,
+            Method::Cancel,
+            "Sesión cancelada",
+            "Meeting cancelled",
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        "meeting.cancelled",
+        "meeting",
+        meeting_id,
+        Some(json!({"status": before.status})),
+        Some(json!({"status": "cancelled", "reason": reason.trim()})),
+    )
+    .await?;
+    tx.commit().await?;
+    state.mail_pending.notify_one();
+    Ok(())
+}
+
+/// A member's answer to the convocation: in person, virtual, absent, or represented by another
+/// member of the body (a proxy).
+pub async fn answer(
+    state: &AppState,
+    meeting_id: i64,
+    person_id: i64,
+    answer: &str,
+    proxy: &str,
+    actor: &Actor,
+) -> AppResult<()> {
+    let m = get(&state.db, meeting_id).await?;
+    if m.status != "convened" || m.starts_at.0 <= Utc::now() {
+        return Err(Invalid::one("", MeetingProblem::NotConvened).into());
+    }
+    if !["in_person", "virtual", "absent", "proxy"].contains(&answer) {
+        return Err(Invalid::one("answer", MeetingProblem::AnswerInvalid).into());
+    }
+    let body = m.body().ok_or(AppError::NotFound)?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let members = members(&mut tx, body, m.starts_at.0.date_naive()).await?;
+    if !members.iter().any(|(id, _, _)| *id == person_id) {
+        return Err(Invalid::one("", MeetingProblem::NotAMember).into());
+    }
+    let proxy_id: Option<i64> = if answer == "proxy" {
+        let id = proxy
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|p| *p != person_id && members.iter().any(|(m, _, _)| m == p));
+        Some(id.ok_or_else(|| Invalid::one("proxy", MeetingProblem::ProxyNotAMember))?)
+    } else {
+        None
+    };
+    sqlx::query(
+        "INSERT INTO attendance (meeting_id, person_id, answer, answer_proxy, answered_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (meeting_id, person_id) DO UPDATE SET answer = excluded.answer, answer_proxy = excluded.answer_proxy, answered_at = excluded.answered_at",
+    )
+    .bind(meeting_id)
+    .bind(person_id)
+    .bind(answer)
+    .bind(proxy_id)
+    .bind(Ts::now())
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "meeting.answered",
+        "meeting",
+        meeting_id,
+        None,
+        Some(json!({"person": person_id, "answer": answer, "proxy": proxy_id})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct AnswerRow {
+    pub person_id: i64,
+    pub answer: Option<String>,
+    pub proxy_name: Option<String>,
+}
+
+pub async fn answers(db: &SqlitePool, meeting_id: i64) -> AppResult<Vec<AnswerRow>> {
+    Ok(sqlx::query_as(
+        "SELECT a.person_id, a.answer, p.full_name AS proxy_name FROM attendance a LEFT JOIN people p ON p.id = a.answer_proxy WHERE a.meeting_id = ?",
+    )
+    .bind(meeting_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The Advisory Council's meetings held or scheduled (not cancelled) in a year, by day.
+pub async fn advisory_days(db: &SqlitePool, year: i32) -> AppResult<Vec<NaiveDate>> {
+    let rows: Vec<Ts> = sqlx::query_scalar(
+        "SELECT starts_at FROM meetings WHERE body = 'advisory-council' AND status IN ('convened', 'held') AND starts_at >= ? AND starts_at < ?",
+    )
+    .bind(format!("{year}-01-01T00:00:00.000Z"))
+    .bind(format!("{}-01-01T00:00:00.000Z", year + 1))
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|t| t.0.date_naive()).collect())
+}

@@ -1,0 +1,279 @@
+//! Meetings over HTTP: the Executive Secretary schedules and convenes an Executive Council
+//! meeting (refused without an agenda or too late for the notice period), the convocation
+//! reaches every member through a real SMTP server with a valid invitation, members answer or
+//! name a representative, and revisions and cancellations send revised invitations.
+
+use crate::anchors::free_port;
+use crate::mail::{SmtpServer, mailer};
+use crate::support::*;
+use app::domain::roles::Role;
+use app::services::mail;
+use chrono::{Days, Utc};
+use reqwest::StatusCode;
+
+fn meeting_form(date: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("body", "executive-council".into()),
+        ("kind", "ordinary".into()),
+        ("title_es", "Sesión ordinaria de prueba".into()),
+        ("title_en", "Test ordinary meeting".into()),
+        ("date", date.into()),
+        ("start_time", "10:00".into()),
+        ("end_time", "12:00".into()),
+        ("timezone", "America/Mexico_City".into()),
+        ("place", "Sala de juntas, Ciudad de México".into()),
+        ("virtual_url", "https://meet.example/ce".into()),
+    ]
+}
+
+fn fields<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn the_secretary_convenes_every_member_by_mail_with_an_invitation() {
+    let smtp = SmtpServer::start(free_port()).await;
+    let app = TestApp::spawn().await;
+    let (secretary, _) = app.browser_as(Role::ExecutiveSecretary).await;
+    let (nodes_email, nodes) = app.account_with_role(Role::NodesCommission).await;
+    let (_, projects) = app.account_with_role(Role::ProjectsCommission).await;
+    let (member, _) = app.browser_as(Role::Member).await;
+    let far = (Utc::now().date_naive() + Days::new(30)).to_string();
+    let near = (Utc::now().date_naive() + Days::new(5)).to_string();
+
+    // only the body's secretary schedules its meetings; bad input is refused beside its field
+    let r = member
+        .submit("/account", "/meetings", &fields(&meeting_form(&far)))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let mut bad = meeting_form(&far);
+    bad[1].1 = "extraordinary".into();
+    bad[7].1 = "Mars/Olympus".into();
+    bad[8].1 = String::new();
+    bad[9].1 = String::new();
+    let r = secretary
+        .submit("/meetings/new", "/meetings", &fields(&bad))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&r.text().await.expect("body"));
+    for expected in [
+        "Zona horaria desconocida",
+        "Indique el lugar",
+        "expone sus objetivos",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+
+    // too late for 15 calendar days of notice: refused with the last day it could be sent
+    let r = secretary
+        .submit("/meetings/new", "/meetings", &fields(&meeting_form(&near)))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let late = location(&r);
+    let r = secretary
+        .submit(&late, &format!("{late}/convene"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.expect("body")).contains("Agregue al menos un punto"));
+    let r = secretary
+        .submit(
+            &late,
+            &format!("{late}/agenda"),
+            &[
+                ("title", "Informe"),
+                ("presenter", "Secretaría"),
+                ("motion", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = secretary
+        .submit(&late, &format!("{late}/convene"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.expect("body")).contains("a más tardar"));
+
+    // a draft is not public
+    assert_eq!(
+        app.browser().get(&late).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let r = secretary
+        .submit("/meetings/new", "/meetings", &fields(&meeting_form(&far)))
+        .await;
+    let page = location(&r);
+    let id: i64 = page.trim_start_matches("/meetings/").parse().expect("id");
+    for (title, motion) in [
+        (
+            "Aprobación del acta anterior",
+            "Aprobar el acta de la sesión anterior",
+        ),
+        ("Solicitudes de nodos", ""),
+    ] {
+        let r = secretary
+            .submit(
+                &page,
+                &format!("{page}/agenda"),
+                &[
+                    ("title", title),
+                    ("presenter", "Secretaría Ejecutiva"),
+                    ("motion", motion),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = member.submit(&page, &format!("{page}/convene"), &[]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = secretary
+        .submit(&page, &format!("{page}/convene"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // every member of the Executive Council gets one message with the invitation
+    let queued = mail::by_topic(&app.state.db, &format!("meeting/{id}/0"))
+        .await
+        .expect("outbox");
+    assert_eq!(
+        queued.len(),
+        3,
+        "the Secretary and the two commission members: {queued:?}"
+    );
+    let done = mail::deliver_due(&app.state, &mailer(&smtp.url()), Utc::now())
+        .await
+        .expect("deliver");
+    assert_eq!(done.sent, 3);
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 3);
+    for m in &messages {
+        let (ct, ics) = m.part("text/calendar").expect("an invitation part");
+        assert!(ct.to_ascii_lowercase().contains("method=request"), "{ct}");
+        assert!(
+            ics.starts_with("BEGIN:VCALENDAR\r\n") || ics.starts_with("BEGIN:VCALENDAR\n"),
+            "{ics}"
+        );
+        for line in [
+            "METHOD:REQUEST",
+            "BEGIN:VEVENT",
+            "SEQUENCE:0",
+            "END:VCALENDAR",
+        ] {
+            assert!(ics.contains(line), "{line}: {ics}");
+        }
+        assert!(ics.contains(&format!("UID:meeting-{id}@")), "{ics}");
+        // 10:00 in Mexico City (UTC−6) is 16:00 UTC
+        assert!(ics.contains("T160000Z"), "{ics}");
+        let (_, text) = m.part("text/plain").expect("text part");
+        assert!(
+            text.contains("Aprobación del acta anterior") && text.contains("Agenda:"),
+            "{text}"
+        );
+    }
+    let secretary_page = visible_text(&secretary.text(&page).await.1);
+    assert!(
+        secretary_page.contains("entregado"),
+        "each recipient's delivery state: {secretary_page}"
+    );
+
+    // a member names a representative from the page; someone outside the body may not answer
+    let nodes_b = app.browser();
+    assert_eq!(
+        nodes_b.login(&nodes_email, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let proxy = person_of(&app, projects).await.to_string();
+    let r = nodes_b
+        .submit(
+            &page,
+            &format!("{page}/answer"),
+            &[("answer", "proxy"), ("proxy", &proxy)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let public = visible_text(&app.browser().text(&page).await.1);
+    assert!(public.contains("Representada por"), "{public}");
+    let r = member
+        .submit(&page, &format!("{page}/answer"), &[("answer", "in_person")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let _ = nodes;
+
+    // the public calendar, the invitation and the feed
+    let list = visible_text(&app.browser().text("/meetings").await.1);
+    assert!(list.contains("Sesión ordinaria de prueba"), "{list}");
+    let r = app.browser().get(&format!("{page}/invite.ics")).await;
+    assert_eq!(r.headers()["content-type"], "text/calendar; charset=utf-8");
+    let feed = app
+        .browser()
+        .text("/meetings/calendar/executive-council.ics")
+        .await
+        .1;
+    assert!(
+        feed.contains("METHOD:PUBLISH") && feed.contains(&format!("UID:meeting-{id}@")),
+        "{feed}"
+    );
+
+    // a revision goes out with the next sequence; a cancellation with METHOD:CANCEL
+    let r = secretary
+        .submit(&page, &format!("{page}/revision"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = secretary
+        .submit(&page, &format!("{page}/cancel"), &[("reason", "")])
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a cancellation gives its reason"
+    );
+    let r = secretary
+        .submit(
+            &page,
+            &format!("{page}/cancel"),
+            &[("reason", "Falta de quórum previsto")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    mail::deliver_due(&app.state, &mailer(&smtp.url()), Utc::now())
+        .await
+        .expect("deliver");
+    let messages = smtp.messages();
+    assert_eq!(
+        messages.len(),
+        9,
+        "convocation, revision and cancellation to 3 members"
+    );
+    let icses: Vec<&str> = messages
+        .iter()
+        .filter_map(|m| m.part("text/calendar"))
+        .map(|(_, b)| b.as_str())
+        .collect();
+    assert_eq!(
+        icses
+            .iter()
+            .filter(|i| i.contains("SEQUENCE:1") && i.contains("METHOD:REQUEST"))
+            .count(),
+        3
+    );
+    assert_eq!(
+        icses
+            .iter()
+            .filter(|i| i.contains("SEQUENCE:2")
+                && i.contains("METHOD:CANCEL")
+                && i.contains("STATUS:CANCELLED"))
+            .count(),
+        3
+    );
+    let audit = app.audit_actions().await;
+    for action in [
+        "meeting.created",
+        "meeting.convened",
+        "meeting.answered",
+        "meeting.revised",
+        "meeting.cancelled",
+    ] {
+        assert!(audit.iter().any(|a| a.0 == action), "{action}");
+    }
+    app.stop().await;
+}
