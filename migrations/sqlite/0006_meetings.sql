@@ -19,6 +19,9 @@ CREATE TABLE meetings (
     convened_at    TEXT,
     cancelled_at   TEXT,
     cancel_reason  TEXT NOT NULL DEFAULT '',
+    -- when the secretary opened the session with quorum, and the quorum as established
+    opened_at      TEXT,
+    quorum_json    TEXT,
     created_by     INTEGER REFERENCES accounts (id),
     created_at     TEXT NOT NULL
 );

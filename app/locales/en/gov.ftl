@@ -179,3 +179,4 @@ gov_advisory_applications_link = Applications to the Advisory Council (for the E
 gov_vote_roll = Roll and how each vote was counted
 gov_vote_via = Delegated through
 gov_vote_not_counted = not counted
+gov_electorate_meeting = The seats present at the meeting (representatives vote for those they represent)

@@ -179,3 +179,4 @@ gov_advisory_applications_link = Solicitudes al Consejo Consultivo (para decisi�
 gov_vote_roll = Padrón y sentido de cada voto
 gov_vote_via = Por delegación en
 gov_vote_not_counted = no contado
+gov_electorate_meeting = Los lugares presentes en la sesión (las representaciones votan por quien representan)

@@ -108,6 +108,9 @@ pub enum Electorate {
     AdvisoryCouncil,
     /// The members and leaders of one collective, and the people who joined it individually.
     CollectiveMembers(i64),
+    /// The seats present at one meeting (in person, virtually or represented), as the
+    /// secretary recorded them: the caller computes it from the attendance.
+    Meeting(i64),
 }
 
 impl Electorate {
@@ -118,6 +121,7 @@ impl Electorate {
             Electorate::ExecutiveCouncil => "executive-council".to_string(),
             Electorate::AdvisoryCouncil => "advisory-council".to_string(),
             Electorate::CollectiveMembers(id) => format!("collective:{id}"),
+            Electorate::Meeting(id) => format!("meeting:{id}"),
         }
     }
 
@@ -125,7 +129,14 @@ impl Electorate {
         match s {
             "executive-council" => Some(Electorate::ExecutiveCouncil),
             "advisory-council" => Some(Electorate::AdvisoryCouncil),
-            _ => parse_collective_key(s).map(Electorate::CollectiveMembers),
+            _ => match s.strip_prefix("meeting:") {
+                Some(id) => id
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| n.to_string() == id)
+                    .map(Electorate::Meeting),
+                None => parse_collective_key(s).map(Electorate::CollectiveMembers),
+            },
         }
     }
 }
@@ -194,6 +205,8 @@ pub fn eligible(
             matches!(office.role, Role::Member | Role::CollectiveLeader)
                 && office.collective_id == Some(c)
         }
+        // a meeting's seats come from its attendance, not from offices
+        Electorate::Meeting(_) => false,
     };
     let by_office = offices
         .iter()

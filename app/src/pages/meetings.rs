@@ -358,6 +358,74 @@ pub async fn answer(
     after(&state, &ctx, id, r, "#answer").await
 }
 
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PresenceForm {
+    person: String,
+    presence: String,
+    proxy: String,
+}
+
+pub async fn record_presence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<PresenceForm>,
+) -> Result<Response, AppError> {
+    convener(&state, &ctx, id).await?;
+    let person: i64 = form.person.parse().map_err(|_| AppError::NotFound)?;
+    let r = meetings::record_presence(
+        &state,
+        id,
+        person,
+        &form.presence,
+        &form.proxy,
+        &ctx.actor(),
+    )
+    .await;
+    after(&state, &ctx, id, r, "#attendance").await
+}
+
+pub async fn open_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    _: CsrfForm<crate::web::NoFields>,
+) -> Result<Response, AppError> {
+    convener(&state, &ctx, id).await?;
+    let r = meetings::open_session(&state, id, &ctx.actor()).await;
+    after(&state, &ctx, id, r, "#quorum").await
+}
+
+pub async fn open_vote(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(i64, i64)>,
+    _: CsrfForm<crate::web::NoFields>,
+) -> Result<Response, AppError> {
+    convener(&state, &ctx, id).await?;
+    let r = meetings::open_vote(&state, id, item, &ctx.actor())
+        .await
+        .map(|_| ());
+    after(&state, &ctx, id, r, &format!("#item-{item}")).await
+}
+
+pub async fn record_votes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, vote)): Path<(i64, i64)>,
+    pairs: crate::web::CsrfPairs,
+) -> Result<Response, AppError> {
+    convener(&state, &ctx, id).await?;
+    let choices: Vec<(i64, String)> = pairs
+        .0
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("seat_")?.parse().ok()?, v.clone())))
+        .collect();
+    let r = meetings::record_votes(&state, id, vote, &choices, &ctx.actor()).await;
+    after(&state, &ctx, id, r, "#agenda").await
+}
+
 async fn render(
     state: &AppState,
     ctx: &Ctx,
@@ -383,6 +451,31 @@ async fn render(
     let members = meetings::members(&mut conn, body, m.starts_at.0.date_naive()).await?;
     drop(conn);
     let answers = meetings::answers(&state.db, id).await?;
+    let mut conn = state.db.acquire().await?;
+    let (seats, quorum) = meetings::quorum(state, &mut conn, &m).await?;
+    drop(conn);
+    let opened: Option<String> = sqlx::query_scalar("SELECT opened_at FROM meetings WHERE id = ?")
+        .bind(id)
+        .fetch_one(&state.db)
+        .await?;
+    let in_session = is_convener && m.status == "convened";
+    let mut votes_of = std::collections::HashMap::new();
+    for i in &items {
+        if let Some(v) = i.vote_id {
+            votes_of.insert(i.id, crate::services::votes::get(&state.db, v).await?);
+        }
+    }
+    let voting: Vec<(i64, String)> = seats
+        .iter()
+        .filter(|s| !matches!(s.attendance.presence, rules::Presence::Absent))
+        .map(|s| match &s.proxy_name {
+            Some(p) => (
+                s.person_id,
+                format!("{} ({} {p})", s.name, t.mtg_represented_by),
+            ),
+            None => (s.person_id, s.name.clone()),
+        })
+        .collect();
     let me = ctx.user.as_ref().map(|u| u.person_id);
     let is_member = me.is_some_and(|p| members.iter().any(|(id, _, _)| *id == p));
     let open_for_answers = m.status == "convened" && m.starts_at.0 > Utc::now();
@@ -396,16 +489,136 @@ async fn render(
     } else {
         Vec::new()
     };
+    let choice_options: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
+        .chain(
+            [
+                crate::domain::voting::Choice::Yes,
+                crate::domain::voting::Choice::No,
+                crate::domain::voting::Choice::Abstain,
+            ]
+            .into_iter()
+            .map(|c| {
+                (
+                    c.as_str().to_string(),
+                    crate::pages::votes::choice_name(c, t).to_string(),
+                )
+            }),
+        )
+        .collect();
     let item_rows = items
         .iter()
-        .map(|i| view! {
-            <li>
-                <strong>{i.title.clone()}</strong>
-                {(!i.presenter.is_empty()).then(|| format!(" — {}: {}", t.mtg_presenter, i.presenter))}
-                {(!i.motion.is_empty()).then(|| view! { <p class="meta">{t.mtg_motion}": "{i.motion.clone()}</p> })}
-            </li>
+        .map(|i| {
+            let vote = votes_of.get(&i.id);
+            let controls = if i.motion.is_empty() {
+                None
+            } else {
+                match vote {
+                    None => in_session.then(|| view! {
+                        <form method="post" action=format!("/meetings/{}/agenda/{}/vote", m.id, i.id) class="inline-form">
+                            <CsrfInput ctx=ctx.clone()/>
+                            <button type="submit" class="button button-secondary">{t.mtg_put_to_vote}</button>
+                        </form>
+                    }.into_any()),
+                    Some(v) if v.status == "open" && in_session => Some(view! {
+                        <form method="post" action=format!("/meetings/{}/votes/{}", m.id, v.id)>
+                            <CsrfInput ctx=ctx.clone()/>
+                            <fieldset>
+                                <legend>{t.mtg_record_votes}</legend>
+                                {voting.iter().map(|(pid, label)| {
+                                    let name = format!("seat_{pid}");
+                                    let id_attr = format!("seat-{}-{pid}", v.id);
+                                    let options = choice_options.clone().into_iter().map(|(val, text)| view! { <option value=val>{text}</option> }).collect_view();
+                                    view! {
+                                        <div class="field">
+                                            <label for=id_attr.clone()>{label.clone()}</label>
+                                            <select id=id_attr name=name>{options}</select>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                            <button type="submit" class="button">{t.mtg_close_vote}</button>
+                        </form>
+                    }.into_any()),
+                    Some(v) => Some(view! {
+                        <p><a href=format!("/votes/{}", v.id)>{if v.status == "closed" { t.mtg_vote_result } else { t.mtg_vote_open }}</a></p>
+                    }.into_any()),
+                }
+            };
+            view! {
+                <li id=format!("item-{}", i.id)>
+                    <strong>{i.title.clone()}</strong>
+                    {(!i.presenter.is_empty()).then(|| format!(" — {}: {}", t.mtg_presenter, i.presenter))}
+                    {(!i.motion.is_empty()).then(|| view! { <p class="meta">{t.mtg_motion}": "{i.motion.clone()}</p> })}
+                    {controls}
+                </li>
+            }
         })
         .collect_view();
+    let presence_options = vec![
+        ("absent".to_string(), t.mtg_answer_absent.to_string()),
+        ("in_person".to_string(), t.mtg_answer_in_person.to_string()),
+        ("virtual".to_string(), t.mtg_answer_virtual.to_string()),
+        (
+            "represented".to_string(),
+            t.mtg_presence_represented.to_string(),
+        ),
+    ];
+    let proxy_options: Vec<(String, String)> = std::iter::once((String::new(), "—".to_string()))
+        .chain(
+            seats
+                .iter()
+                .map(|s| (s.person_id.to_string(), s.name.clone())),
+        )
+        .collect();
+    let attendance_rows = seats
+        .iter()
+        .map(|s| {
+            let (current, proxy) = match s.attendance.presence {
+                rules::Presence::InPerson => ("in_person", String::new()),
+                rules::Presence::Virtual => ("virtual", String::new()),
+                rules::Presence::Represented { by } => ("represented", by.to_string()),
+                rules::Presence::Absent => ("absent", String::new()),
+            };
+            let seat = if s.attendance.seat == rules::Seat::Secretary { t.mtg_seat_secretary } else { t.mtg_seat_member };
+            let (pid_presence, pid_proxy) = (format!("presence-{}", s.person_id), format!("proxy-{}", s.person_id));
+            let options = presence_options.clone().into_iter().map(|(v, l)| { let sel = v == current; view! { <option value=v selected=sel>{l}</option> } }).collect_view();
+            let proxies = proxy_options.clone().into_iter().filter(|(v, _)| *v != s.person_id.to_string()).map(|(v, l)| { let sel = v == proxy; view! { <option value=v selected=sel>{l}</option> } }).collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{s.name.clone()}</th>
+                    <td>{seat}</td>
+                    <td>
+                        <form method="post" action=format!("/meetings/{}/attendance", m.id) class="inline-form">
+                            <CsrfInput ctx=ctx.clone()/>
+                            <input type="hidden" name="person" value=s.person_id.to_string()/>
+                            <label for=pid_presence.clone() class="visually-hidden">{t.mtg_answer}</label>
+                            <select id=pid_presence name="presence">{options}</select>
+                            <label for=pid_proxy.clone()>{t.mtg_represented_by}</label>
+                            <select id=pid_proxy name="proxy">{proxies}</select>
+                            <button type="submit" class="button button-secondary">{t.mtg_record}</button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let quorum_text = if quorum.met {
+        fill(
+            t.mtg_quorum_met,
+            &[
+                ("present", &quorum.members_present),
+                ("required", &quorum.members_required),
+            ],
+        )
+    } else {
+        fill(
+            t.mtg_quorum_not_met,
+            &[
+                ("present", &quorum.members_present),
+                ("required", &quorum.members_required),
+            ],
+        )
+    };
     let member_rows = members
         .iter()
         .map(|(pid, name, _)| {
@@ -502,6 +715,27 @@ async fn render(
                             <TextArea label=t.mtg_motion name="motion" error=errors.get("motion")/>
                             <button type="submit" class="button button-secondary">{t.mtg_add_item}</button>
                         </form>
+                    </section>
+                })}
+                {in_session.then(|| view! {
+                    <section aria-labelledby="attendance">
+                        <h2 id="attendance">{t.mtg_attendance}</h2>
+                        <div class="table-scroll" role="region" aria-labelledby="attendance" tabindex="0">
+                            <table>
+                                <thead><tr><th scope="col">{t.gov_col_person}</th><th scope="col">{t.gov_col_seat}</th><th scope="col">{t.mtg_answer}</th></tr></thead>
+                                <tbody>{attendance_rows}</tbody>
+                            </table>
+                        </div>
+                        <div id="quorum" class="notice-box" role="status">
+                            <p><strong>{quorum_text}</strong></p>
+                            {opened.clone().map(|o| view! { <p>{t.mtg_session_opened}" "{o}</p> })}
+                        </div>
+                        {opened.is_none().then(|| view! {
+                            <form method="post" action=format!("/meetings/{}/open", m.id)>
+                                <CsrfInput ctx=ctx.clone()/>
+                                <button type="submit" class="button">{t.mtg_open_session}</button>
+                            </form>
+                        })}
                     </section>
                 })}
                 {(is_convener && m.status == "draft").then(|| view! {

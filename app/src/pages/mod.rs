@@ -114,6 +114,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/meetings/{id}/revision", post(meetings::revise))
         .route("/meetings/{id}/cancel", post(meetings::cancel))
         .route("/meetings/{id}/answer", post(meetings::answer))
+        .route("/meetings/{id}/attendance", post(meetings::record_presence))
+        .route("/meetings/{id}/open", post(meetings::open_session))
+        .route(
+            "/meetings/{id}/agenda/{item}/vote",
+            post(meetings::open_vote),
+        )
+        .route("/meetings/{id}/votes/{vote}", post(meetings::record_votes))
         .route("/meetings/{id}/invite.ics", get(meetings::invite_ics))
         .route("/meetings/calendar/{file}", get(meetings::feed))
         .route("/votes", get(votes::list))

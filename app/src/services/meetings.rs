@@ -37,6 +37,7 @@ pub enum MeetingProblem {
     AnswerInvalid,
     NotAMember,
     ProxyNotAMember,
+    NoMotion,
 }
 
 impl Reason for MeetingProblem {
@@ -59,6 +60,7 @@ impl Reason for MeetingProblem {
             MeetingProblem::AnswerInvalid => "answer_invalid",
             MeetingProblem::NotAMember => "not_a_member",
             MeetingProblem::ProxyNotAMember => "proxy_not_a_member",
+            MeetingProblem::NoMotion => "no_motion",
         }
     }
 
@@ -81,6 +83,7 @@ impl Reason for MeetingProblem {
             MeetingProblem::AnswerInvalid => t.mtg_problem_answer_invalid.into(),
             MeetingProblem::NotAMember => t.mtg_problem_not_a_member.into(),
             MeetingProblem::ProxyNotAMember => t.mtg_problem_proxy_not_a_member.into(),
+            MeetingProblem::NoMotion => t.mtg_problem_no_motion.into(),
         }
     }
 }
@@ -819,4 +822,366 @@ pub async fn advisory_days(db: &SqlitePool, year: i32) -> AppResult<Vec<NaiveDat
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|t| t.0.date_naive()).collect())
+}
+
+/// What the secretary recorded for a seat: (person, presence, proxy, proxy's name).
+type Recorded = (i64, Option<String>, Option<i64>, Option<String>);
+
+/// A seat at the meeting: who, their name, and what the secretary recorded.
+#[derive(Clone, Debug)]
+pub struct SeatAt {
+    pub person_id: i64,
+    pub name: String,
+    pub attendance: rules::Attendance,
+    pub proxy_name: Option<String>,
+}
+
+/// The seats of a meeting with what was recorded (absent until recorded). The Executive
+/// Secretary holds the chair's seat at both councils' meetings; a collective's meeting has member
+/// seats only.
+pub async fn seats(conn: &mut SqliteConnection, m: &MeetingRow) -> AppResult<Vec<SeatAt>> {
+    let body = m.body().ok_or(AppError::NotFound)?;
+    let day = m.starts_at.0.date_naive();
+    let mut people = members(conn, body, day).await?;
+    let secretaries: Vec<i64> = if matches!(body, Body::Collective(_)) {
+        Vec::new()
+    } else {
+        let ids: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT p.id, p.full_name, p.email FROM offices o JOIN people p ON p.id = o.person_id
+             WHERE o.role = 'executive_secretary' AND o.revoked_at IS NULL AND o.starts_on <= ?1 AND (o.ends_on IS NULL OR o.ends_on >= ?1)",
+        )
+        .bind(day)
+        .fetch_all(&mut *conn)
+        .await?;
+        for s in &ids {
+            if !people.iter().any(|p| p.0 == s.0) {
+                people.insert(0, s.clone());
+            }
+        }
+        ids.into_iter().map(|s| s.0).collect()
+    };
+    let recorded: Vec<Recorded> = sqlx::query_as(
+        "SELECT a.person_id, a.presence, a.proxy_id, p.full_name FROM attendance a LEFT JOIN people p ON p.id = a.proxy_id WHERE a.meeting_id = ?",
+    )
+    .bind(m.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(people
+        .into_iter()
+        .map(|(pid, name, _)| {
+            let r = recorded.iter().find(|r| r.0 == pid);
+            let presence = match (r.and_then(|r| r.1.as_deref()), r.and_then(|r| r.2)) {
+                (Some("in_person"), _) => rules::Presence::InPerson,
+                (Some("virtual"), _) => rules::Presence::Virtual,
+                (Some("represented"), Some(by)) => rules::Presence::Represented { by },
+                _ => rules::Presence::Absent,
+            };
+            let seat = if secretaries.contains(&pid) {
+                rules::Seat::Secretary
+            } else {
+                rules::Seat::Member
+            };
+            SeatAt {
+                person_id: pid,
+                name,
+                attendance: rules::Attendance {
+                    person: pid,
+                    seat,
+                    presence,
+                },
+                proxy_name: r.and_then(|r| r.3.clone()),
+            }
+        })
+        .collect())
+}
+
+/// The quorum as it stands, by the body's rule (a collective's meeting: members only).
+pub async fn quorum(
+    state: &AppState,
+    conn: &mut SqliteConnection,
+    m: &MeetingRow,
+) -> AppResult<(Vec<SeatAt>, rules::Quorum)> {
+    let seats = seats(conn, m).await?;
+    let kind = MeetingKind::parse(&m.kind).unwrap_or(MeetingKind::Ordinary);
+    let attendance: Vec<rules::Attendance> = seats.iter().map(|s| s.attendance).collect();
+    let mut q = rules::quorum(kind, &attendance, &state.settings.meetings);
+    if matches!(m.body(), Some(Body::Collective(_))) {
+        q.missing_secretary = false;
+        q.met = q.members_present >= q.members_required;
+    }
+    Ok((seats, q))
+}
+
+/// The seats that vote at a meeting (present in person, virtually or represented).
+pub async fn voting_seats(
+    conn: &mut SqliteConnection,
+    meeting_id: i64,
+) -> AppResult<std::collections::BTreeSet<i64>> {
+    let sql = format!("{MEETING_SELECT} WHERE id = ?");
+    let m: MeetingRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(meeting_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let attendance: Vec<rules::Attendance> = seats(conn, &m)
+        .await?
+        .iter()
+        .map(|s| s.attendance)
+        .collect();
+    Ok(rules::voting_seats(&attendance))
+}
+
+/// The secretary records how a seat attends: in person, virtually, represented by someone
+/// (a proxy the rules accept), or absent.
+pub async fn record_presence(
+    state: &AppState,
+    meeting_id: i64,
+    person_id: i64,
+    presence: &str,
+    proxy: &str,
+    actor: &Actor,
+) -> AppResult<()> {
+    let m = get(&state.db, meeting_id).await?;
+    if m.status != "convened" {
+        return Err(Invalid::one("", MeetingProblem::NotConvened).into());
+    }
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let seats = seats(&mut tx, &m).await?;
+    if !seats.iter().any(|s| s.person_id == person_id) {
+        return Err(Invalid::one("", MeetingProblem::NotAMember).into());
+    }
+    let proxy_id = match presence {
+        "in_person" | "virtual" | "absent" => None,
+        "represented" => {
+            let by = proxy
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| Invalid::one("proxy", MeetingProblem::ProxyNotAMember))?;
+            // the rules see the attendance without this seat's previous record
+            let others: Vec<rules::Attendance> = seats
+                .iter()
+                .map(|s| {
+                    if s.person_id == person_id {
+                        rules::Attendance {
+                            presence: rules::Presence::Absent,
+                            ..s.attendance
+                        }
+                    } else {
+                        s.attendance
+                    }
+                })
+                .collect();
+            rules::check_proxy(person_id, by, &others).map_err(|r| Invalid::one("proxy", r))?;
+            Some(by)
+        }
+        _ => return Err(Invalid::one("presence", MeetingProblem::AnswerInvalid).into()),
+    };
+    sqlx::query(
+        "INSERT INTO attendance (meeting_id, person_id, presence, proxy_id, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (meeting_id, person_id) DO UPDATE SET presence = excluded.presence, proxy_id = excluded.proxy_id,
+             recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+    )
+    .bind(meeting_id)
+    .bind(person_id)
+    .bind(presence)
+    .bind(proxy_id)
+    .bind(actor.account_id)
+    .bind(Ts::now())
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "meeting.attendance",
+        "meeting",
+        meeting_id,
+        None,
+        Some(json!({"person": person_id, "presence": presence, "proxy": proxy_id})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Why there is no quorum, naming who is missing.
+#[derive(Debug)]
+struct NoQuorum {
+    problems: Vec<rules::QuorumProblem>,
+    absent: Vec<String>,
+}
+
+impl Reason for NoQuorum {
+    fn code(&self) -> &'static str {
+        "no_quorum"
+    }
+    fn message(&self, t: &'static Tr) -> String {
+        let mut parts: Vec<String> = self.problems.iter().map(|p| p.message(t)).collect();
+        if !self.absent.is_empty() {
+            parts.push(fill(
+                t.mtg_absent_list,
+                &[("names", &self.absent.join(", "))],
+            ));
+        }
+        parts.join(" ")
+    }
+}
+
+/// The quorum now, or the refusal that says what and who is missing.
+async fn require_quorum(
+    state: &AppState,
+    conn: &mut SqliteConnection,
+    m: &MeetingRow,
+) -> AppResult<(Vec<SeatAt>, rules::Quorum)> {
+    let (seats, q) = quorum(state, conn, m).await?;
+    if !q.met {
+        let absent = q
+            .absent
+            .iter()
+            .filter_map(|id| {
+                seats
+                    .iter()
+                    .find(|s| s.person_id == *id)
+                    .map(|s| s.name.clone())
+            })
+            .collect();
+        let mut problems = q.problems();
+        if matches!(m.body(), Some(Body::Collective(_))) {
+            problems.retain(|p| !matches!(p, rules::QuorumProblem::MissingSecretary));
+        }
+        return Err(Invalid::one("", NoQuorum { problems, absent }).into());
+    }
+    Ok((seats, q))
+}
+
+/// Opens the session once there is quorum: the quorum established is a decision of record.
+pub async fn open_session(state: &AppState, meeting_id: i64, actor: &Actor) -> AppResult<()> {
+    let m = get(&state.db, meeting_id).await?;
+    if m.status != "convened" {
+        return Err(Invalid::one("", MeetingProblem::NotConvened).into());
+    }
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let (seats, q) = require_quorum(state, &mut tx, &m).await?;
+    let attendance: Vec<_> = seats
+        .iter()
+        .map(|s| json!({"person": {"id": s.person_id, "name": s.name}, "attendance": s.attendance, "proxy": s.proxy_name}))
+        .collect();
+    let quorum = json!({"quorum": q, "attendance": attendance});
+    sqlx::query(
+        "UPDATE meetings SET opened_at = COALESCE(opened_at, ?), quorum_json = ? WHERE id = ?",
+    )
+    .bind(Ts::now())
+    .bind(quorum.to_string())
+    .bind(meeting_id)
+    .execute(&mut *tx)
+    .await?;
+    super::evidence::decisions::record(
+        &mut tx,
+        &super::evidence::decisions::Decision {
+            event: "quorum-established",
+            body: match m.body() {
+                Some(Body::ExecutiveCouncil) => "executive-council",
+                Some(Body::AdvisoryCouncil) => "advisory-council",
+                _ => "collectives",
+            },
+            reference: format!("meeting/{meeting_id}/quorum/{}", Utc::now().timestamp()),
+            title_es: format!("Quórum establecido: {}", m.title_es),
+            title_en: format!("Quorum established: {}", m.title_en),
+            data: json!({"meeting": {"id": m.id, "title_es": m.title_es, "kind": m.kind, "starts_at": m.starts_at.to_db()},
+                         "quorum": quorum, "recorded_by": actor.label}),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "meeting.opened",
+        "meeting",
+        meeting_id,
+        None,
+        Some(json!({"members_present": q.members_present})),
+    )
+    .await?;
+    tx.commit().await?;
+    state.decisions_pending.notify_one();
+    Ok(())
+}
+
+/// Puts an agenda item's motion to the vote of the seats present: refused without quorum,
+/// saying who is missing. Recorded vote, simple majority, the chair breaks a tie.
+pub async fn open_vote(
+    state: &AppState,
+    meeting_id: i64,
+    item_id: i64,
+    actor: &Actor,
+) -> AppResult<i64> {
+    let m = get(&state.db, meeting_id).await?;
+    if m.status != "convened" {
+        return Err(Invalid::one("", MeetingProblem::NotConvened).into());
+    }
+    let item = agenda(&state.db, meeting_id)
+        .await?
+        .into_iter()
+        .find(|i| i.id == item_id)
+        .ok_or(AppError::NotFound)?;
+    if item.motion.is_empty() {
+        return Err(Invalid::one("", MeetingProblem::NoMotion).into());
+    }
+    if let Some(v) = item.vote_id {
+        return Ok(v);
+    }
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let (seats, _) = require_quorum(state, &mut tx, &m).await?;
+    let chair = seats
+        .iter()
+        .find(|s| s.attendance.seat == rules::Seat::Secretary)
+        .map(|s| s.person_id);
+    let vote = super::votes::open(
+        &mut tx,
+        &super::votes::NewVote {
+            subject: "motion",
+            subject_id: Some(item_id),
+            electorate: Electorate::Meeting(meeting_id),
+            scope: None,
+            question_es: format!("{} — {}", m.title_es, item.motion),
+            question_en: format!("{} — {}", m.title_en, item.motion),
+            majority: crate::domain::voting::Majority::Simple,
+            tie: crate::domain::voting::TieRule::ChairDecides,
+            chair,
+            secret: false,
+            eligibility_on: Utc::now().date_naive(),
+            closes_at: Utc::now() + chrono::Duration::days(1),
+        },
+        actor,
+    )
+    .await?;
+    sqlx::query("UPDATE agenda_items SET vote_id = ? WHERE id = ?")
+        .bind(vote)
+        .bind(item_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(vote)
+}
+
+/// The secretary records each seat's vote on a motion (a proxy's vote for their principal) and
+/// closes it: the result is frozen and registered as a decision.
+pub async fn record_votes(
+    state: &AppState,
+    meeting_id: i64,
+    vote_id: i64,
+    choices: &[(i64, String)],
+    actor: &Actor,
+) -> AppResult<()> {
+    let linked: Option<i64> =
+        sqlx::query_scalar("SELECT vote_id FROM agenda_items WHERE meeting_id = ? AND vote_id = ?")
+            .bind(meeting_id)
+            .bind(vote_id)
+            .fetch_optional(&state.db)
+            .await?;
+    linked.ok_or(AppError::NotFound)?;
+    for (person, choice) in choices.iter().filter(|(_, c)| !c.is_empty()) {
+        super::votes::cast(state, vote_id, *person, choice, actor).await?;
+    }
+    super::votes::close(state, vote_id, actor).await?;
+    Ok(())
 }

@@ -220,6 +220,10 @@ pub async fn eligible(
     electorate: Electorate,
     day: NaiveDate,
 ) -> AppResult<BTreeSet<i64>> {
+    if let Electorate::Meeting(id) = electorate {
+        // boxed: a meeting's seats are computed from its body's electorate in turn
+        return Box::pin(super::meetings::voting_seats(conn, id)).await;
+    }
     let facts: Vec<OfficeFact> = sqlx::query_as(
         "SELECT id, person_id, role, collective_id, starts_on, ends_on, revoked_at FROM offices WHERE starts_on <= ?",
     )
@@ -378,12 +382,23 @@ pub async fn ballot_of(db: &SqlitePool, vote_id: i64, person_id: i64) -> AppResu
 }
 
 /// The body a vote's electorate is, as decisions name it.
-fn body_of(electorate: Electorate) -> &'static str {
-    match electorate {
+async fn body_of(conn: &mut SqliteConnection, electorate: Electorate) -> AppResult<&'static str> {
+    Ok(match electorate {
         Electorate::ExecutiveCouncil => "executive-council",
         Electorate::AdvisoryCouncil => "advisory-council",
         Electorate::CollectiveMembers(_) => "collectives",
-    }
+        Electorate::Meeting(id) => {
+            let body: Option<String> = sqlx::query_scalar("SELECT body FROM meetings WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            match body.as_deref() {
+                Some("executive-council") => "executive-council",
+                Some("advisory-council") => "advisory-council",
+                _ => "collectives",
+            }
+        }
+    })
 }
 
 /// Closes a vote: the tally is frozen, registered as a decision, and what the vote decides is
@@ -431,11 +446,12 @@ pub async fn close(state: &AppState, vote_id: i64, actor: &Actor) -> AppResult<T
     } else {
         ("rechazada", "rejected")
     };
+    let body = body_of(&mut tx, electorate).await?;
     decisions::record(
         &mut tx,
         &Decision {
             event: "vote-result",
-            body: body_of(electorate),
+            body,
             reference: format!("vote/{vote_id}"),
             title_es: format!("Votación {word_es}: {}", vote.question_es),
             title_en: format!("Vote {word_en}: {}", vote.question_en),

@@ -277,3 +277,169 @@ async fn the_secretary_convenes_every_member_by_mail_with_an_invitation() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn votes_wait_for_quorum_and_a_proxy_counts_for_the_seat_it_carries() {
+    let app = TestApp::spawn_with(|s| s.meetings.quorum_ordinary_members = 2).await;
+    let (secretary, secretary_account) = app.account_with_role(Role::ExecutiveSecretary).await;
+    let secretary_b = app.browser();
+    assert_eq!(
+        secretary_b.login(&secretary, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (nodes_email, nodes) = app.account_with_role(Role::NodesCommission).await;
+    let (_, projects) = app.account_with_role(Role::ProjectsCommission).await;
+    let far = (Utc::now().date_naive() + Days::new(30)).to_string();
+    let r = secretary_b
+        .submit("/meetings/new", "/meetings", &fields(&meeting_form(&far)))
+        .await;
+    let page = location(&r);
+    let id: i64 = page.trim_start_matches("/meetings/").parse().expect("id");
+    secretary_b
+        .submit(
+            &page,
+            &format!("{page}/agenda"),
+            &[
+                ("title", "Proyecto de trazabilidad"),
+                ("presenter", ""),
+                ("motion", "Admitir el proyecto"),
+            ],
+        )
+        .await;
+    let r = secretary_b
+        .submit(&page, &format!("{page}/convene"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let item: i64 = sqlx::query_scalar("SELECT id FROM agenda_items WHERE meeting_id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("item");
+    let (sec, nod, pro) = (
+        person_of(&app, secretary_account).await.to_string(),
+        person_of(&app, nodes).await.to_string(),
+        person_of(&app, projects).await.to_string(),
+    );
+    let attend = format!("{page}/attendance");
+    // only the secretary records attendance
+    let nodes_b = app.browser();
+    nodes_b.login(&nodes_email, PASSWORD).await;
+    let r = nodes_b
+        .submit(
+            &page,
+            &attend,
+            &[("person", &nod), ("presence", "in_person"), ("proxy", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // the Secretary alone: no quorum, and the refusal names who is missing
+    let r = secretary_b
+        .submit(
+            &page,
+            &attend,
+            &[("person", &sec), ("presence", "in_person"), ("proxy", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for action in [format!("{page}/open"), format!("{page}/agenda/{item}/vote")] {
+        let r = secretary_b.submit(&page, &action, &[]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{action}");
+        let text = visible_text(&r.text().await.expect("body"));
+        assert!(
+            text.contains("Faltan 2 miembros") || text.contains("Faltan 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Persona nodes_commission")
+                && text.contains("Persona projects_commission"),
+            "{text}"
+        );
+    }
+    // a proxy may not represent themselves
+    let r = secretary_b
+        .submit(
+            &page,
+            &attend,
+            &[
+                ("person", &pro),
+                ("presence", "represented"),
+                ("proxy", &pro),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // the nodes member attends and carries the projects member's seat: quorum
+    secretary_b
+        .submit(
+            &page,
+            &attend,
+            &[("person", &nod), ("presence", "virtual"), ("proxy", "")],
+        )
+        .await;
+    let r = secretary_b
+        .submit(
+            &page,
+            &attend,
+            &[
+                ("person", &pro),
+                ("presence", "represented"),
+                ("proxy", &nod),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let text = visible_text(&secretary_b.text(&page).await.1);
+    assert!(text.contains("Hay quórum: 2 de 2"), "{text}");
+    let r = secretary_b
+        .submit(&page, &format!("{page}/open"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let quorum_ref: String =
+        sqlx::query_scalar("SELECT ref FROM decisions WHERE event = 'quorum-established'")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("quorum decision");
+    evidence_of(&app, &quorum_ref).await;
+
+    // the motion is voted seat by seat, the proxy voting for the seat it carries
+    let r = secretary_b
+        .submit(&page, &format!("{page}/agenda/{item}/vote"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let vote: i64 = sqlx::query_scalar("SELECT vote_id FROM agenda_items WHERE id = ?")
+        .bind(item)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("vote");
+    let (k1, k2, k3) = (
+        format!("seat_{sec}"),
+        format!("seat_{nod}"),
+        format!("seat_{pro}"),
+    );
+    let r = secretary_b
+        .submit(
+            &page,
+            &format!("{page}/votes/{vote}"),
+            &[(&k1, "yes"), (&k2, "yes"), (&k3, "no")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let result: String = sqlx::query_scalar("SELECT result_json FROM votes WHERE id = ?")
+        .bind(vote)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("result");
+    let result: serde_json::Value = serde_json::from_str(&result).expect("json");
+    assert_eq!(result["outcome"], "approved");
+    assert_eq!(result["yes"]["direct"], 2);
+    assert_eq!(result["no"]["direct"], 1);
+    assert_eq!(
+        result["eligible"], 3,
+        "one vote per seat, the represented one included"
+    );
+    let evidence = evidence_of(&app, &format!("vote/{vote}")).await;
+    let text = visible_text(&app.browser().text(&format!("/v/{evidence}")).await.1);
+    assert!(text.contains("governance.vote-result"), "{text}");
+    app.stop().await;
+}
