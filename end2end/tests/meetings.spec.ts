@@ -1,0 +1,72 @@
+// The Executive Secretary schedules and convenes an ordinary meeting of the Executive Council,
+// records attendance short of quorum (the session and the vote are refused, naming who is
+// missing), adds a proxy to reach quorum, opens the session and has a motion voted seat by seat.
+// With JavaScript on and off.
+import { expect, test, type Page } from '@playwright/test';
+
+const password = 'e2e administrator password';
+
+async function attend(page: Page, name: string, presence: string, proxy?: string) {
+  const row = page.getByRole('row', { name: new RegExp(`^${name}`) }).first();
+  await row.getByRole('combobox').first().selectOption(presence);
+  if (proxy) await row.getByLabel('representado por').selectOption({ label: proxy });
+  await row.getByRole('button', { name: 'Registrar' }).click();
+}
+
+test('the secretary convenes, quorum is reached with a proxy, and a motion is voted', async ({ page }, info) => {
+  test.skip(info.project.name === 'phone-no-js', 'runs in the desktop projects');
+  const date = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+
+  await page.goto('/login');
+  await page.getByLabel('Correo electrónico').fill('secretaria@minga.example');
+  await page.getByLabel('Contraseña').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('navigation', { name: 'Navegación principal' }).getByRole('link', { name: 'Sesiones' }).click();
+  await page.getByRole('link', { name: 'Programar una sesión' }).click();
+  await page.getByLabel('Órgano').selectOption({ label: 'Consejo Ejecutivo' });
+  await page.getByLabel('Tipo de sesión').selectOption('ordinary');
+  await page.getByLabel('Título (español)').fill(`Sesión ordinaria ${info.project.name}`);
+  await page.getByLabel('Título (inglés)').fill(`Ordinary meeting ${info.project.name}`);
+  await page.getByLabel('Fecha').fill(date);
+  await page.getByLabel('Hora de inicio').fill('10:00');
+  await page.getByLabel('Hora de término').fill('12:00');
+  await page.getByLabel('Lugar', { exact: true }).fill('Sala del Consejo');
+  await page.getByRole('button', { name: 'Guardar borrador' }).click();
+
+  await page.getByLabel('Punto', { exact: true }).fill('Admisión del proyecto de trazabilidad');
+  await page.getByLabel('Presenta').fill('Carlos Pérez');
+  await page.getByLabel('Propuesta a votación (opcional)').fill('Admitir el proyecto en fase de prueba de concepto');
+  await page.getByRole('button', { name: 'Agregar punto al orden del día' }).click();
+  await page.getByRole('button', { name: 'Enviar la convocatoria' }).click();
+  await expect(page.locator('#status')).toHaveText('convocada');
+  await expect(page.getByRole('heading', { name: 'Entrega de la convocatoria' })).toBeVisible();
+
+  // five of the nine seats: no quorum, and the refusal says who is missing
+  for (const name of ['Ana Martínez', 'Carlos Pérez', 'Jorge Castillo', 'Gabriela Ríos', 'Héctor Morales']) {
+    await attend(page, name, 'in_person');
+  }
+  await expect(page.locator('#quorum')).toContainText('Sin quórum: 4 de 6');
+  await page.getByRole('button', { name: 'Someter a votación' }).click();
+  await expect(page.getByRole('alert')).toContainText('Faltan 2 miembros');
+  await expect(page.getByRole('alert')).toContainText('Daniela Cruz');
+
+  // one more attends virtually and another is represented by a member present
+  await attend(page, 'Sergio Vega', 'virtual');
+  await attend(page, 'Patricia Luna', 'represented', 'Jorge Castillo');
+  await expect(page.locator('#quorum')).toContainText('Hay quórum: 6 de 6');
+  await page.getByRole('button', { name: 'Abrir la sesión (establecer el quórum)' }).click();
+  await expect(page.locator('#quorum')).toContainText('Sesión abierta con quórum');
+
+  // the motion is voted seat by seat; the proxy votes for the seat it carries
+  await page.getByRole('button', { name: 'Someter a votación' }).click();
+  const ballots = page.getByRole('group', { name: 'Sentido del voto de cada lugar presente' });
+  for (const name of ['Ana Martínez', 'Carlos Pérez', 'Jorge Castillo', 'Gabriela Ríos', 'Sergio Vega']) {
+    await ballots.getByLabel(name, { exact: true }).selectOption('yes');
+  }
+  await ballots.getByLabel('Héctor Morales', { exact: true }).selectOption('no');
+  await ballots.getByLabel(/Patricia Luna/).selectOption('abstain');
+  await page.getByRole('button', { name: 'Registrar los votos y cerrar la votación' }).click();
+  await page.getByRole('link', { name: 'Ver el resultado de la votación' }).click();
+  await expect(page.locator('#result')).toContainText('Aprobado');
+  await expect(page.getByText('Votos contados: 7 de 7.')).toBeVisible();
+});
