@@ -51,10 +51,22 @@ fn status_name(status: &str, t: &'static Tr) -> &'static str {
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let t = ctx.t();
     let now = Utc::now();
-    let all = meetings::list(&state.db, true, None).await?;
+    let all = meetings::list(&state.db, false, None).await?;
     let mut upcoming = Vec::new();
     let mut past = Vec::new();
     for m in &all {
+        // a draft is listed only to who convenes its body
+        if m.status == "draft" {
+            let mine = match (&ctx.user, m.body()) {
+                (Some(u), Some(b)) => {
+                    meetings::may_convene(&state.db, b, u.person_id, &u.roles).await?
+                }
+                _ => false,
+            };
+            if !mine {
+                continue;
+            }
+        }
         let body = body_name(&state, m.body(), &ctx).await?;
         let item = view! {
             <li>

@@ -93,10 +93,17 @@ async fn the_secretary_convenes_every_member_by_mail_with_an_invitation() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(visible_text(&r.text().await.expect("body")).contains("a más tardar"));
 
-    // a draft is not public
+    // a draft is not public; its secretary finds it in the calendar
     assert_eq!(
         app.browser().get(&late).await.status(),
         StatusCode::NOT_FOUND
+    );
+    let public = visible_text(&app.browser().text("/meetings").await.1);
+    assert!(!public.contains("Sesión ordinaria de prueba"), "{public}");
+    let own = visible_text(&secretary.text("/meetings").await.1);
+    assert!(
+        own.contains("Sesión ordinaria de prueba") && own.contains("borrador"),
+        "{own}"
     );
 
     let r = secretary
