@@ -1,5 +1,6 @@
 //! The shared pieces of every page: the layout, form fields with their errors, notices.
 
+pub mod charts;
 mod form;
 mod governance;
 mod layout;

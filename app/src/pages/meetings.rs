@@ -105,7 +105,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             <Layout ctx=ctx.clone() title=t.mtg_title>
                 <h1>{t.mtg_title}</h1>
                 <p>{t.mtg_intro}</p>
-                {can_schedule.then(|| view! { <p><a class="button" href="/meetings/new">{t.mtg_new}</a></p> })}
+                {can_schedule.then(|| view! { <p><a class="button" href="/meetings/new">{t.mtg_new}</a>" "<a href="/meetings/dashboard">{t.mtg_dashboard}</a></p> })}
                 {warning.map(|w| view! { <div class="notice-box" role="status"><p>{w}</p></div> })}
                 <h2>{t.mtg_upcoming}</h2>
                 {upcoming.is_empty().then(|| view! { <p>{t.mtg_none}</p> })}
@@ -117,6 +117,91 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <li><a href="/meetings/calendar/executive-council.ics">{t.body_executive_council}" (iCalendar)"</a></li>
                     <li><a href="/meetings/calendar/advisory-council.ics">{t.body_advisory_council}" (iCalendar)"</a></li>
                 </ul>
+            </Layout>
+        },
+    ))
+}
+
+/// The secretary's dashboard: the next meetings of the bodies they convene and the attendance
+/// of each member over the year, as a chart and as a table.
+pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx
+        .require_role(&[
+            crate::domain::roles::Role::ExecutiveSecretary,
+            crate::domain::roles::Role::CollectiveLeader,
+        ])?
+        .clone();
+    let t = ctx.t();
+    let now = Utc::now();
+    let mut bodies = Vec::new();
+    if user.has(crate::domain::roles::Role::ExecutiveSecretary) {
+        bodies.push(Body::ExecutiveCouncil);
+        bodies.push(Body::AdvisoryCouncil);
+    }
+    for (id, _, _) in network::collective_choices(&state.db).await? {
+        if meetings::may_convene(&state.db, Body::Collective(id), user.person_id, &user.roles)
+            .await?
+        {
+            bodies.push(Body::Collective(id));
+        }
+    }
+    let mut next = Vec::new();
+    for m in meetings::list(&state.db, false, None).await? {
+        if m.ends_at.0 >= now
+            && m.status != "cancelled"
+            && m.body().is_some_and(|b| bodies.contains(&b))
+        {
+            let body = body_name(&state, m.body(), &ctx).await?;
+            next.push(view! {
+                <li><a href=format!("/meetings/{}", m.id)>{ctx.lang.pick(&m.title_es, &m.title_en)}</a>" — "{body}" · "{m.local_span()}" · "{status_name(&m.status, t)}</li>
+            });
+        }
+    }
+    let year = chrono::Datelike::year(&now.date_naive());
+    let mut sections = Vec::new();
+    for body in bodies {
+        let mut conn = state.db.acquire().await?;
+        let rows = meetings::attendance_year(&mut conn, body, year).await?;
+        drop(conn);
+        if rows.is_empty() {
+            continue;
+        }
+        let name = body_name(&state, Some(body), &ctx).await?;
+        let caption = fill(t.mtg_attendance_year, &[("body", &name), ("year", &year)]);
+        let svg = crate::components::charts::attendance_svg(&rows, &caption, 720);
+        let table = rows
+            .iter()
+            .map(|(n, a, total)| view! { <tr><th scope="row">{n.clone()}</th><td>{*a}</td><td>{*total}</td></tr> })
+            .collect_view();
+        let id = format!("att-{}", body.key().replace(':', "-"));
+        let (id1, id2) = (id.clone(), id.clone());
+        sections.push(view! {
+            <section aria-labelledby=id1>
+                <h2 id=id2>{caption.clone()}</h2>
+                <figure class="chart">
+                    <div aria-hidden="true" inner_html=svg></div>
+                    <figcaption>{t.mtg_attendance_chart_caption}</figcaption>
+                </figure>
+                <div class="table-scroll" role="region" aria-labelledby=id tabindex="0">
+                    <table>
+                        <thead><tr><th scope="col">{t.gov_col_person}</th><th scope="col">{t.mtg_attended}</th><th scope="col">{t.mtg_held}</th></tr></thead>
+                        <tbody>{table}</tbody>
+                    </table>
+                </div>
+            </section>
+        });
+    }
+    Ok(page(
+        StatusCode::OK,
+        view! {
+            <Layout ctx=ctx.clone() title=t.mtg_dashboard>
+                <p><a href="/meetings">{t.mtg_title}</a></p>
+                <h1>{t.mtg_dashboard}</h1>
+                <p>{t.mtg_dashboard_intro}</p>
+                <h2>{t.mtg_next}</h2>
+                {next.is_empty().then(|| view! { <p>{t.mtg_none}</p> })}
+                <ul>{next}</ul>
+                {sections}
             </Layout>
         },
     ))

@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/calls/{id}/election", post(calls::elect))
         .route("/meetings", get(meetings::list).post(meetings::create))
         .route("/meetings/new", get(meetings::new))
+        .route("/meetings/dashboard", get(meetings::dashboard))
         .route("/meetings/{id}", get(meetings::show))
         .route("/meetings/{id}/agenda", post(meetings::add_item))
         .route("/meetings/{id}/convene", post(meetings::convene))

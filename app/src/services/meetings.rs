@@ -1185,3 +1185,42 @@ pub async fn record_votes(
     super::votes::close(state, vote_id, actor).await?;
     Ok(())
 }
+
+/// Attendance per member of a body over a year: (name, sessions attended — in person, virtually
+/// or through a representative — and sessions held, i.e. opened with quorum).
+pub async fn attendance_year(
+    conn: &mut SqliteConnection,
+    body: Body,
+    year: i32,
+) -> AppResult<Vec<(String, u32, u32)>> {
+    let (from, to) = (
+        format!("{year}-01-01T00:00:00.000Z"),
+        format!("{}-01-01T00:00:00.000Z", year + 1),
+    );
+    let held: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM meetings WHERE body = ? AND opened_at IS NOT NULL AND status <> 'cancelled' AND starts_at >= ? AND starts_at < ?",
+    )
+    .bind(body.key())
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total = u32::try_from(held.len()).unwrap_or(u32::MAX);
+    let today = Utc::now().date_naive();
+    let mut out = Vec::new();
+    for (pid, name, _) in members(conn, body, today).await? {
+        let attended: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM attendance a JOIN meetings m ON m.id = a.meeting_id
+             WHERE a.person_id = ? AND a.presence IN ('in_person', 'virtual', 'represented')
+               AND m.body = ? AND m.opened_at IS NOT NULL AND m.status <> 'cancelled' AND m.starts_at >= ? AND m.starts_at < ?",
+        )
+        .bind(pid)
+        .bind(body.key())
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(&mut *conn)
+        .await?;
+        out.push((name, u32::try_from(attended).unwrap_or(0), total));
+    }
+    Ok(out)
+}

@@ -445,6 +445,22 @@ async fn votes_wait_for_quorum_and_a_proxy_counts_for_the_seat_it_carries() {
         result["eligible"], 3,
         "one vote per seat, the represented one included"
     );
+    // the secretary's dashboard charts the year's attendance (the table has the figures)
+    let (status, html) = secretary_b.text("/meetings/dashboard").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<svg") && html.contains("Persona nodes_commission"),
+        "{html}"
+    );
+    let text = visible_text(&html);
+    assert!(
+        text.contains("Sesión ordinaria de prueba"),
+        "next meetings: {text}"
+    );
+    assert_eq!(
+        nodes_b.get("/meetings/dashboard").await.status(),
+        StatusCode::FORBIDDEN
+    );
     let evidence = evidence_of(&app, &format!("vote/{vote}")).await;
     let text = visible_text(&app.browser().text(&format!("/v/{evidence}")).await.1);
     assert!(text.contains("governance.vote-result"), "{text}");

@@ -1,0 +1,101 @@
+//! Charts drawn on the server as SVG with plotters, embedded in the page with the same figures
+//! in a table beside them (a chart alone says nothing to a screen reader).
+
+use plotters::prelude::*;
+
+/// A horizontal bar per person: meetings attended out of the meetings held. Returns the SVG
+/// document, `width` pixels wide.
+pub fn attendance_svg(rows: &[(String, u32, u32)], caption: &str, width: u32) -> String {
+    let height = 60 + 28 * u32::try_from(rows.len().max(1)).unwrap_or(1);
+    let max = rows.iter().map(|r| r.2).max().unwrap_or(1).max(1);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        // drawing into a string cannot fail; a chart that could not be drawn is left blank
+        let _ = draw(&root, rows, caption, max);
+        let _ = root.present();
+    }
+    svg
+}
+
+fn draw(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    rows: &[(String, u32, u32)],
+    caption: &str,
+    max: u32,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<std::io::Error>| e.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let n = rows.len().max(1);
+    let label_width = rows
+        .iter()
+        .map(|r| r.0.chars().count())
+        .max()
+        .unwrap_or(8)
+        .min(32);
+    let mut chart = ChartBuilder::on(root)
+        .caption(caption, ("sans-serif", 16))
+        .margin(8)
+        .x_label_area_size(24)
+        .y_label_area_size(u32::try_from(label_width * 8 + 12).unwrap_or(200))
+        .build_cartesian_2d(0u32..max, 0u32..u32::try_from(n).unwrap_or(1))
+        .map_err(e)?;
+    let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_labels(usize::try_from(max.min(12)).unwrap_or(12))
+        .y_labels(n)
+        .y_label_formatter(&|y| {
+            let i = usize::try_from(*y).unwrap_or(usize::MAX);
+            names
+                .get(n.saturating_sub(1).saturating_sub(i))
+                .cloned()
+                .unwrap_or_default()
+        })
+        .draw()
+        .map_err(e)?;
+    let brand = RGBColor(0x0b, 0x5d, 0x4b);
+    let tint = RGBColor(0xe3, 0xf1, 0xed);
+    chart
+        .draw_series(
+            rows.iter()
+                .enumerate()
+                .flat_map(|(i, (_, attended, total))| {
+                    let y = u32::try_from(n - 1 - i).unwrap_or(0);
+                    [
+                        Rectangle::new([(0, y), (*total, y + 1)], tint.filled()),
+                        Rectangle::new([(0, y), (*attended, y + 1)], brand.filled()),
+                    ]
+                }),
+        )
+        .map_err(e)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chart_names_each_person_and_draws_their_bars() {
+        let svg = attendance_svg(
+            &[
+                ("Ana Martínez".into(), 3, 4),
+                ("Jorge Castillo".into(), 1, 4),
+            ],
+            "Asistencia 2026",
+            640,
+        );
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains("Ana Martínez") && svg.contains("Jorge Castillo"));
+        assert!(svg.contains("Asistencia 2026"));
+        assert!(svg.matches("<rect").count() >= 4, "{svg}");
+    }
+
+    #[test]
+    fn an_empty_year_still_draws() {
+        let svg = attendance_svg(&[], "Asistencia", 320);
+        assert!(svg.starts_with("<svg"));
+    }
+}
