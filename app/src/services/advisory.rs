@@ -397,14 +397,7 @@ async fn tell_secretaries(
         .bind(person_id)
         .fetch_one(&mut *conn)
         .await?;
-    let secretaries: Vec<(String, String)> = sqlx::query_as(
-        "SELECT DISTINCT p.email, p.full_name FROM offices o JOIN people p ON p.id = o.person_id
-         WHERE o.role = 'executive_secretary' AND o.starts_on <= ?1 AND (o.ends_on IS NULL OR o.ends_on >= ?1)
-           AND (o.revoked_at IS NULL OR o.revoked_at > ?1) AND p.email <> ''",
-    )
-    .bind(today)
-    .fetch_all(&mut *conn)
-    .await?;
+    let secretaries = super::seats::executive_secretaries(conn, today).await?;
     let url = format!(
         "{}/advisory/applications/{id}",
         state.settings.public_url.trim_end_matches('/')
@@ -420,7 +413,7 @@ async fn tell_secretaries(
             "an application to the Advisory Council",
         )
     };
-    for (email, name) in secretaries {
+    for (_, name, email) in secretaries.into_iter().filter(|s| !s.2.is_empty()) {
         mail::queue(
             conn,
             &Message {

@@ -164,18 +164,12 @@ pub async fn submit(
         Some(json!({"name_es": form.name_es.trim(), "sector": form.sector})),
     )
     .await?;
-    let secretaries: Vec<(String, String)> = sqlx::query_as(
-        "SELECT p.email, p.full_name FROM offices o JOIN people p ON p.id = o.person_id
-         WHERE o.role = 'executive_secretary' AND o.revoked_at IS NULL AND o.starts_on <= ?1 AND (o.ends_on IS NULL OR o.ends_on >= ?1) AND p.email <> ''",
-    )
-    .bind(Utc::now().date_naive())
-    .fetch_all(&mut *tx)
-    .await?;
+    let secretaries = super::seats::executive_secretaries(&mut tx, Utc::now().date_naive()).await?;
     let url = format!(
         "{}/collectives/requests",
         state.settings.public_url.trim_end_matches('/')
     );
-    for (email, name) in secretaries {
+    for (_, name, email) in secretaries.into_iter().filter(|s| !s.2.is_empty()) {
         mail::queue(
             &mut tx,
             &Message {

@@ -351,7 +351,8 @@ const MEETING_SELECT: &str =
     "SELECT id, body, kind, title_es, title_en, starts_at, ends_at, timezone, place, virtual_url,
         requested_by, objectives, status, sequence, convened_at, cancel_reason FROM meetings";
 
-pub async fn get(db: &SqlitePool, id: i64) -> AppResult<MeetingRow> {
+/// One meeting, from the pool or inside a transaction.
+pub async fn get<'e>(db: impl sqlx::SqliteExecutor<'e>, id: i64) -> AppResult<MeetingRow> {
     let sql = format!("{MEETING_SELECT} WHERE id = ?");
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
@@ -609,14 +610,7 @@ pub async fn convene(state: &AppState, meeting_id: i64, actor: &Actor) -> AppRes
         .bind(meeting_id)
         .execute(&mut *tx)
         .await?;
-    let m = {
-        let sql = format!("{MEETING_SELECT} WHERE id = ?");
-        let row: MeetingRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(meeting_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        row
-    };
+    let m = get(&mut *tx, meeting_id).await?;
     let sent = send(
         state,
         &mut tx,
@@ -653,11 +647,7 @@ pub async fn send_revision(state: &AppState, meeting_id: i64, actor: &Actor) -> 
     if changed.rows_affected() == 0 {
         return Err(Invalid::one("", MeetingProblem::NotConvened).into());
     }
-    let sql = format!("{MEETING_SELECT} WHERE id = ?");
-    let m: MeetingRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(meeting_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let m = get(&mut *tx, meeting_id).await?;
     let sent = send(
         state,
         &mut tx,
@@ -693,12 +683,7 @@ pub async fn cancel(
         return Err(Invalid::one("reason", MeetingProblem::Required).into());
     }
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let sql = format!("{MEETING_SELECT} WHERE id = ?");
-    let before: MeetingRow = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(meeting_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let before = get(&mut *tx, meeting_id).await?;
     if !matches!(before.status.as_str(), "draft" | "convened") {
         return Err(Invalid::one("", MeetingProblem::NotConvened).into());
     }
@@ -709,10 +694,7 @@ pub async fn cancel(
         .execute(&mut *tx)
         .await?;
     if before.status == "convened" {
-        let m: MeetingRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(meeting_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let m = get(&mut *tx, meeting_id).await?;
         send(
             state,
             &mut tx,
@@ -846,13 +828,7 @@ pub async fn seats(conn: &mut SqliteConnection, m: &MeetingRow) -> AppResult<Vec
     let secretaries: Vec<i64> = if matches!(body, Body::Collective(_)) {
         Vec::new()
     } else {
-        let ids: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT p.id, p.full_name, p.email FROM offices o JOIN people p ON p.id = o.person_id
-             WHERE o.role = 'executive_secretary' AND o.revoked_at IS NULL AND o.starts_on <= ?1 AND (o.ends_on IS NULL OR o.ends_on >= ?1)",
-        )
-        .bind(day)
-        .fetch_all(&mut *conn)
-        .await?;
+        let ids = super::seats::executive_secretaries(conn, day).await?;
         for s in &ids {
             if !people.iter().any(|p| p.0 == s.0) {
                 people.insert(0, s.clone());
@@ -917,12 +893,7 @@ pub async fn voting_seats(
     conn: &mut SqliteConnection,
     meeting_id: i64,
 ) -> AppResult<std::collections::BTreeSet<i64>> {
-    let sql = format!("{MEETING_SELECT} WHERE id = ?");
-    let m: MeetingRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(meeting_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = get(&mut *conn, meeting_id).await?;
     let attendance: Vec<rules::Attendance> = seats(conn, &m)
         .await?
         .iter()

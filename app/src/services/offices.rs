@@ -167,9 +167,9 @@ pub async fn grant(
     Ok(id)
 }
 
-/// The decision (and its data so far) for a change to a seat, `None` for other roles.
+/// The decision (and its data so far) revoking a seat, `None` for other roles (appointments
+/// are recorded by `seats::appoint`).
 async fn seat_decision(
-    event: &'static str,
     office_id: i64,
     person_id: i64,
     role: Role,
@@ -196,17 +196,12 @@ async fn seat_decision(
         crate::i18n::role_name(role, crate::i18n::Lang::Es.tr()),
         crate::i18n::role_name(role, crate::i18n::Lang::En.tr()),
     );
-    let (title_es, title_en) = match (event, &collective) {
-        ("office-granted", Some((_, ces, cen))) => (
-            format!("{person}: {es} ({ces})"),
-            format!("{person}: {en} ({cen})"),
-        ),
-        ("office-granted", None) => (format!("{person}: {es}"), format!("{person}: {en}")),
-        (_, Some((_, ces, cen))) => (
+    let (title_es, title_en) = match &collective {
+        Some((_, ces, cen)) => (
             format!("{person} deja el cargo: {es} ({ces})"),
             format!("{person} leaves office: {en} ({cen})"),
         ),
-        (_, None) => (
+        None => (
             format!("{person} deja el cargo: {es}"),
             format!("{person} leaves office: {en}"),
         ),
@@ -218,9 +213,9 @@ async fn seat_decision(
         "collective": collective.as_ref().map(|(slug, es, _)| json!({"id": collective_id, "slug": slug, "name": es})),
     });
     let decision = Decision {
-        event,
+        event: "office-revoked",
         body: "administration",
-        reference: format!("{event}/{office_id}"),
+        reference: format!("office-revoked/{office_id}"),
         title_es,
         title_en,
         data: json!({}),
@@ -268,15 +263,8 @@ pub async fn revoke(
     )
     .await?;
     let role = Role::parse(&row.role).ok_or(AppError::NotFound)?;
-    if let Some((decision, mut data)) = seat_decision(
-        "office-revoked",
-        office_id,
-        row.person_id,
-        role,
-        row.collective_id,
-        &mut tx,
-    )
-    .await?
+    if let Some((decision, mut data)) =
+        seat_decision(office_id, row.person_id, role, row.collective_id, &mut tx).await?
     {
         data["reason"] = json!(reason.trim());
         data["recorded_by"] = json!(actor.label);

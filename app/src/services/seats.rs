@@ -569,3 +569,19 @@ pub async fn history(db: &SqlitePool, collective_id: i64) -> AppResult<Vec<SeatH
         .fetch_all(db)
         .await?)
 }
+
+/// The Executive Secretaries on `day`: (person id, name, e-mail). They are told of what the
+/// Executive Council must decide, and chair the councils' meetings.
+pub async fn executive_secretaries(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+) -> AppResult<Vec<(i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT p.id, p.full_name, p.email FROM offices o JOIN people p ON p.id = o.person_id
+         WHERE o.role = 'executive_secretary' AND o.revoked_at IS NULL AND o.starts_on <= ?1 AND (o.ends_on IS NULL OR o.ends_on >= ?1)
+         ORDER BY p.id",
+    )
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await?)
+}
