@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod pdf;
 pub mod services;
 pub mod settings;
 pub mod state;

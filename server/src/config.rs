@@ -330,6 +330,15 @@ pub struct SettingsArgs {
         global = true
     )]
     pub quorum_extraordinary: u32,
+    /// Days circulated minutes stay open for comments before the body's rule approves them
+    /// (when no member objects to the text as it stands).
+    #[arg(
+        long,
+        env = "MINGA_MINUTES_COMMENT_DAYS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub minutes_comment_days: u32,
     /// How often the terms calendar runs (notices, ended terms, votes past their deadline).
     #[arg(long, env = "MINGA_CALENDAR_INTERVAL", default_value = "10m", value_parser = parse_duration, global = true)]
     pub calendar_interval: chrono::Duration,
@@ -518,6 +527,7 @@ impl SettingsArgs {
             advisory_min_meetings: self.advisory_min_meetings,
             quorum_ordinary_members: self.quorum_ordinary,
             quorum_extraordinary_members: self.quorum_extraordinary,
+            minutes_comment_days: self.minutes_comment_days,
         };
         s.calendar_interval = self
             .calendar_interval

@@ -139,6 +139,9 @@ pub struct MeetingSettings {
     pub quorum_ordinary_members: u32,
     /// Quorum of an extraordinary meeting: the Executive Secretary plus this many members.
     pub quorum_extraordinary_members: u32,
+    /// Circulated minutes are approved by the body's rule once this many days pass with no
+    /// objection to the text as it stands (the seed is silent; a setting).
+    pub minutes_comment_days: u32,
 }
 
 impl Default for MeetingSettings {
@@ -151,6 +154,7 @@ impl Default for MeetingSettings {
             advisory_min_meetings: 3,
             quorum_ordinary_members: 6,
             quorum_extraordinary_members: 4,
+            minutes_comment_days: 5,
         }
     }
 }
@@ -1329,6 +1333,7 @@ mod tests {
         let s = MeetingSettings {
             quorum_ordinary_members: 2,
             quorum_extraordinary_members: 1,
+            minutes_comment_days: 5,
             ..MeetingSettings::default()
         };
         let list = meeting(Virtual, &[InPerson, Absent]);

@@ -5,7 +5,9 @@
 //! (in person, virtual, absent, or a representative); `/meetings/{id}/invite.ics` and
 //! `/meetings/calendar/{body}.ics`: iCalendar.
 
-use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout, SelectField};
+use crate::components::{
+    CsrfInput, ErrorSummary, Field, FormErrors, Layout, SelectField, VerifiedBadge,
+};
 use crate::domain::ics::{self, Calendar, Method};
 use crate::domain::meetings::{self as rules, Body};
 use crate::i18n::{Tr, datetime, fill};
@@ -24,7 +26,11 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 /// The name of a body, in the visitor's language.
-async fn body_name(state: &AppState, body: Option<Body>, ctx: &Ctx) -> Result<String, AppError> {
+pub(crate) async fn body_name(
+    state: &AppState,
+    body: Option<Body>,
+    ctx: &Ctx,
+) -> Result<String, AppError> {
     let t = ctx.t();
     Ok(match body {
         Some(Body::ExecutiveCouncil) => t.body_executive_council.to_string(),
@@ -39,7 +45,24 @@ async fn body_name(state: &AppState, body: Option<Body>, ctx: &Ctx) -> Result<St
     })
 }
 
-fn status_name(status: &str, t: &'static Tr) -> &'static str {
+/// Whether the visitor convenes the meetings of `body`.
+pub(crate) async fn convenes(state: &AppState, ctx: &Ctx, body: Body) -> Result<bool, AppError> {
+    Ok(match &ctx.user {
+        Some(u) => meetings::may_convene(&state.db, body, u.person_id, &u.roles).await?,
+        None => false,
+    })
+}
+
+/// A queued message's delivery state.
+pub(crate) fn mail_state(status: &str, t: &'static Tr) -> &'static str {
+    match status {
+        "sent" => t.mtg_mail_sent,
+        "failed" => t.mtg_mail_failed,
+        _ => t.mtg_mail_queued,
+    }
+}
+
+pub(crate) fn status_name(status: &str, t: &'static Tr) -> &'static str {
     match status {
         "convened" => t.mtg_status_convened,
         "cancelled" => t.mtg_status_cancelled,
@@ -52,6 +75,13 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let t = ctx.t();
     let now = Utc::now();
     let all = meetings::list(&state.db, false, None).await?;
+    let approved: std::collections::HashMap<i64, Option<String>> = sqlx::query_as::<_, (i64, Option<String>)>(
+        "SELECT n.meeting_id, d.evidence_id FROM minutes n LEFT JOIN decisions d ON d.id = n.decision_id WHERE n.status = 'approved'",
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .collect();
     let mut upcoming = Vec::new();
     let mut past = Vec::new();
     for m in &all {
@@ -68,10 +98,17 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             }
         }
         let body = body_name(&state, m.body(), &ctx).await?;
+        let minutes = approved.get(&m.id).map(|evidence| {
+            view! {
+                " · "<a href=format!("/meetings/{}/minutes", m.id)>{t.min_approved}</a>" "
+                <VerifiedBadge evidence_id=evidence.clone() t=t/>
+            }
+        });
         let item = view! {
             <li>
                 <a href=format!("/meetings/{}", m.id)>{ctx.lang.pick(&m.title_es, &m.title_en)}</a>
                 " — "{body}" · "{m.local_span()}" · "{status_name(&m.status, t)}
+                {minutes}
             </li>
         };
         if m.ends_at.0 >= now {
@@ -157,6 +194,36 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
             });
         }
     }
+    let keys: Vec<String> = bodies.iter().map(|b| b.key()).collect();
+    let mut pending = Vec::new();
+    for (m, status) in crate::services::minutes::pending(&state.db, &keys).await? {
+        let body = body_name(&state, m.body(), &ctx).await?;
+        pending.push(view! {
+            <li>
+                <a href=format!("/meetings/{}/minutes", m.id)>{ctx.lang.pick(&m.title_es, &m.title_en)}</a>
+                " — "{body}" · "{m.local_span()}" · "
+                <strong>{crate::pages::minutes::minutes_status(status.as_deref(), t)}</strong>
+            </li>
+        });
+    }
+    let today = now.date_naive();
+    let agreements = crate::services::minutes::open_agreements(&state.db, &keys).await?;
+    let agreement_rows = agreements
+        .iter()
+        .map(|a| {
+            let overdue = a.overdue(today);
+            view! {
+                <tr class=overdue.then_some("overdue")>
+                    <td><a href=format!("/agreements/{}", a.id)>{a.text.clone()}</a></td>
+                    <td>{a.owner_name.clone()}</td>
+                    <td>{a.due_on.to_string()}</td>
+                    <td>{if overdue { t.min_agreement_overdue } else { t.min_agreement_open }}</td>
+                    <td><a href=format!("/meetings/{}/minutes", a.meeting_id)>{ctx.lang.pick(&a.title_es, &a.title_en)}</a></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let has_agreements = !agreements.is_empty();
     let year = chrono::Datelike::year(&now.date_naive());
     let mut sections = Vec::new();
     for body in bodies {
@@ -201,6 +268,25 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
                 <h2>{t.mtg_next}</h2>
                 {next.is_empty().then(|| view! { <p>{t.mtg_none}</p> })}
                 <ul>{next}</ul>
+                <h2 id="pending-minutes">{t.min_pending}</h2>
+                {pending.is_empty().then(|| view! { <p>{t.min_none_pending}</p> })}
+                <ul>{pending}</ul>
+                <h2 id="open-agreements">{t.min_open_agreements}</h2>
+                {(!has_agreements).then(|| view! { <p>{t.min_none_open}</p> })}
+                {has_agreements.then(|| view! {
+                    <div class="table-scroll" role="region" aria-labelledby="open-agreements" tabindex="0">
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{t.min_agreement}</th>
+                                <th scope="col">{t.min_owner}</th>
+                                <th scope="col">{t.min_due}</th>
+                                <th scope="col">{t.min_agreement_status}</th>
+                                <th scope="col">{t.min_meeting}</th>
+                            </tr></thead>
+                            <tbody>{agreement_rows}</tbody>
+                        </table>
+                    </div>
+                })}
                 {sections}
             </Layout>
         },
@@ -338,7 +424,7 @@ pub struct ItemForm {
 }
 
 /// The meeting, if the user convenes its body's meetings.
-async fn convener(state: &AppState, ctx: &Ctx, id: i64) -> Result<MeetingRow, AppError> {
+pub(crate) async fn convener(state: &AppState, ctx: &Ctx, id: i64) -> Result<MeetingRow, AppError> {
     let user = ctx.require_user()?;
     let m = meetings::get(&state.db, id).await?;
     let body = m.body().ok_or(AppError::NotFound)?;
@@ -523,6 +609,18 @@ pub async fn record_votes(
     after(&state, &ctx, id, r, "#agenda").await
 }
 
+/// The meeting page again, with a refused form's errors.
+pub(crate) async fn render_refused(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    refused: crate::pages::Refused,
+) -> Result<Response, AppError> {
+    render(state, ctx, id, refused.errors.clone(), refused.status)
+        .await
+        .map(|r| refused.finish(r))
+}
+
 async fn render(
     state: &AppState,
     ctx: &Ctx,
@@ -534,10 +632,7 @@ async fn render(
     let t = ctx.t();
     let m = meetings::get(&state.db, id).await?;
     let body = m.body().ok_or(AppError::NotFound)?;
-    let is_convener = match &ctx.user {
-        Some(u) => meetings::may_convene(&state.db, body, u.person_id, &u.roles).await?,
-        None => false,
-    };
+    let is_convener = convenes(state, &ctx, body).await?;
     // a draft is seen by who convenes it only
     if m.status == "draft" && !is_convener {
         return Err(AppError::NotFound);
@@ -739,11 +834,7 @@ async fn render(
     let delivery_rows = delivery
         .iter()
         .map(|d| {
-            let state_text = match d.status.as_str() {
-                "sent" => t.mtg_mail_sent,
-                "failed" => t.mtg_mail_failed,
-                _ => t.mtg_mail_queued,
-            };
+            let state_text = mail_state(&d.status, t);
             view! {
                 <tr>
                     <th scope="row">{d.to_address.clone()}</th>
@@ -775,6 +866,45 @@ async fn render(
         .find(|a| Some(a.person_id) == me)
         .and_then(|a| a.answer.clone())
         .unwrap_or_default();
+    let minutes_row = crate::services::minutes::get(&state.db, id).await?;
+    let minutes_approved = minutes_row.as_ref().is_some_and(|r| r.status == "approved");
+    let minutes_evidence = match &minutes_row {
+        Some(r) if minutes_approved => {
+            crate::services::minutes::evidence_of(&state.db, r.decision_id).await?
+        }
+        _ => None,
+    };
+    let minutes_visible = minutes_approved
+        || (opened.is_some()
+            && (is_convener
+                || (is_member
+                    && minutes_row
+                        .as_ref()
+                        .is_some_and(|r| r.status == "circulated"))));
+    let minutes_status =
+        crate::pages::minutes::minutes_status(minutes_row.as_ref().map(|r| r.status.as_str()), t);
+    let approvable: Vec<(String, String)> =
+        if is_convener && matches!(m.status.as_str(), "draft" | "convened") {
+            std::iter::once((String::new(), "—".to_string()))
+                .chain(
+                    crate::services::minutes::approvable_at(&state.db, &m)
+                        .await?
+                        .into_iter()
+                        .map(|e| {
+                            (
+                                e.id.to_string(),
+                                format!(
+                                    "{} — {}",
+                                    ctx.lang.pick(&e.title_es, &e.title_en),
+                                    e.local_span()
+                                ),
+                            )
+                        }),
+                )
+                .collect()
+        } else {
+            Vec::new()
+        };
     let title = ctx.lang.pick(&m.title_es, &m.title_en);
     let kind = if m.kind == "extraordinary" {
         t.mtg_kind_extraordinary
@@ -799,6 +929,12 @@ async fn render(
                     <dt>{t.col_state}</dt><dd id="status">{status_name(&m.status, t)}{(!m.cancel_reason.is_empty()).then(|| format!(" — {}", m.cancel_reason))}</dd>
                 </dl>
                 {(m.status != "draft").then(|| view! { <p><a href=format!("/meetings/{}/invite.ics", m.id)>{t.mtg_ics}</a></p> })}
+                {minutes_visible.then(|| view! {
+                    <p id="minutes-link">
+                        <a href=format!("/meetings/{}/minutes", m.id)>{t.min_link}</a>" — "{minutes_status}
+                        {minutes_approved.then(|| view! { " "<VerifiedBadge evidence_id=minutes_evidence.clone() t=t/> })}
+                    </p>
+                })}
                 <h2 id="agenda">{t.mtg_agenda}</h2>
                 {items.is_empty().then(|| view! { <p>{t.mtg_agenda_empty}</p> })}
                 <ol>{item_rows}</ol>
@@ -812,6 +948,16 @@ async fn render(
                             <TextArea label=t.mtg_motion name="motion" error=errors.get("motion")/>
                             <button type="submit" class="button button-secondary">{t.mtg_add_item}</button>
                         </form>
+                        {(approvable.len() > 1).then(|| view! {
+                            <form method="post" action=format!("/meetings/{}/agenda/minutes", m.id)>
+                                <CsrfInput ctx=ctx.clone()/>
+                                <fieldset>
+                                    <legend>{t.min_put_to_vote}</legend>
+                                    <SelectField label=t.min_of name="of" options=approvable.clone() error=errors.get("of")/>
+                                </fieldset>
+                                <button type="submit" class="button button-secondary">{t.min_add_item}</button>
+                            </form>
+                        })}
                     </section>
                 })}
                 {in_session.then(|| view! {

@@ -16,6 +16,7 @@ pub mod integrity;
 pub mod lang;
 pub mod login;
 pub mod meetings;
+pub mod minutes;
 pub mod nominations;
 pub mod register;
 pub mod reports;
@@ -123,6 +124,28 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/meetings/{id}/votes/{vote}", post(meetings::record_votes))
         .route("/meetings/{id}/invite.ics", get(meetings::invite_ics))
+        .route(
+            "/meetings/{id}/agenda/minutes",
+            post(minutes::add_approval_item),
+        )
+        .route(
+            "/meetings/{id}/minutes",
+            get(minutes::show).post(minutes::save),
+        )
+        .route("/meetings/{id}/minutes/circulate", post(minutes::circulate))
+        .route("/meetings/{id}/minutes/comments", post(minutes::comment))
+        .route("/meetings/{id}/minutes/approve", post(minutes::approve))
+        .route(
+            "/meetings/{id}/minutes/agreements",
+            post(minutes::add_agreement),
+        )
+        .route(
+            "/meetings/{id}/minutes/agreements/{agreement}/remove",
+            post(minutes::remove_agreement),
+        )
+        .route("/meetings/{id}/minutes.pdf", get(minutes::pdf))
+        .route("/agreements/{id}", get(minutes::agreement))
+        .route("/agreements/{id}/close", post(minutes::close_agreement))
         .route("/meetings/calendar/{file}", get(meetings::feed))
         .route("/votes", get(votes::list))
         .route("/votes/{id}", get(votes::show))

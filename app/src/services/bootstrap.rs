@@ -791,6 +791,8 @@ async fn load_governance_demo(state: &AppState, actor: &Actor) -> AppResult<()> 
     )
     .await?;
 
+    past_meeting_demo(state, actor).await?;
+
     // the next ordinary meeting of the Executive Council, convened with its agenda
     let meeting = super::meetings::create(
         state,
@@ -827,5 +829,145 @@ async fn load_governance_demo(state: &AppState, actor: &Actor) -> AppResult<()> 
         super::meetings::add_item(state, meeting, title, presenter, motion, actor).await?;
     }
     super::meetings::convene(state, meeting, actor).await?;
+    Ok(())
+}
+
+/// The last ordinary meeting of the Executive Council, three weeks ago: convened in time (its
+/// history is written directly: the notice period cannot be met for a past day), held with
+/// quorum, a motion voted, and its minutes drafted, circulated, approved by the body's rule and
+/// registered (evidence `governance.minutes-approved`), with two agreements, one overdue.
+async fn past_meeting_demo(state: &AppState, actor: &Actor) -> AppResult<()> {
+    use super::meetings;
+    let today = Utc::now().date_naive();
+    let held_on = today - chrono::Days::new(21);
+    let id = meetings::create(
+        state,
+        &meetings::MeetingForm {
+            body: "executive-council".into(),
+            kind: "ordinary".into(),
+            title_es: "Sesión ordinaria del Consejo Ejecutivo (anterior)".into(),
+            title_en: "Ordinary meeting of the Executive Council (previous)".into(),
+            date: held_on.to_string(),
+            start_time: "10:00".into(),
+            end_time: "12:00".into(),
+            timezone: "America/Mexico_City".into(),
+            place: "Unidad de Gobierno Digital, Ciudad de México".into(),
+            virtual_url: "https://reuniones.example/consejo-ejecutivo".into(),
+            ..Default::default()
+        },
+        actor,
+    )
+    .await?;
+    let mut vote_item = 0;
+    for (title, presenter, motion) in [
+        ("Lista de asistencia y quórum", "Secretaría Ejecutiva", ""),
+        ("Informe de la Secretaría Ejecutiva", "Ana Martínez", ""),
+        (
+            "Calendario de sesiones ordinarias",
+            "Secretaría Ejecutiva",
+            "Aprobar el calendario de sesiones ordinarias del año",
+        ),
+    ] {
+        let item = meetings::add_item(state, id, title, presenter, motion, actor).await?;
+        if !motion.is_empty() {
+            vote_item = item;
+        }
+    }
+    let convened_at = Ts((held_on - chrono::Days::new(20))
+        .and_hms_opt(16, 0, 0)
+        .ok_or_else(|| AppError::internal("demo date"))?
+        .and_utc());
+    sqlx::query("UPDATE meetings SET status = 'convened', convened_at = ? WHERE id = ?")
+        .bind(convened_at)
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    let m = meetings::get(&state.db, id).await?;
+    let mut conn = state.db.acquire().await?;
+    let seats = meetings::seats(&mut conn, &m).await?;
+    drop(conn);
+    // everyone in person but the last seat, absent
+    let mut present = Vec::new();
+    for (n, s) in seats.iter().enumerate() {
+        let presence = if n + 1 == seats.len() {
+            "absent"
+        } else {
+            "in_person"
+        };
+        meetings::record_presence(state, id, s.person_id, presence, "", actor).await?;
+        if presence != "absent" {
+            present.push((s.person_id, "yes".to_string()));
+        }
+    }
+    meetings::open_session(state, id, actor).await?;
+    let vote = meetings::open_vote(state, id, vote_item, actor).await?;
+    meetings::record_votes(state, id, vote, &present, actor).await?;
+    let body = "Consejo Ejecutivo";
+    let mut text = super::minutes::draft_for(state, &m, crate::i18n::Lang::Es, body).await?;
+    text = text.replacen(
+        "Deliberación: \n",
+        "Deliberación: se pasó lista y se verificó el quórum.\n",
+        1,
+    );
+    text = text.replacen(
+        "Deliberación: \n",
+        "Deliberación: la Secretaría informó del avance de la red y de los nodos en operación.\n",
+        1,
+    );
+    text = text.replacen(
+        "Deliberación: \n",
+        "Deliberación: se revisaron las fechas propuestas y no hubo observaciones.\n",
+        1,
+    );
+    super::minutes::save(state, id, &text, actor).await?;
+    let owner = |email: &'static str| async move {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM people WHERE email = ?")
+            .bind(email)
+            .fetch_one(&state.db)
+            .await
+    };
+    for (what, email, due) in [
+        (
+            "Publicar el calendario de sesiones en el portal",
+            "secretaria@minga.example",
+            today + chrono::Days::new(14),
+        ),
+        (
+            "Entregar el informe de disponibilidad de los nodos del trimestre",
+            "comision.nodos@minga.example",
+            today - chrono::Days::new(3),
+        ),
+    ] {
+        super::minutes::add_agreement(
+            state,
+            id,
+            &super::minutes::AgreementForm {
+                agreement: what.into(),
+                owner: owner(email).await?.to_string(),
+                due_on: due.to_string(),
+            },
+            actor,
+        )
+        .await?;
+    }
+    super::minutes::circulate(state, id, actor).await?;
+    // circulated the day after the meeting: the comment period has passed without objection
+    sqlx::query("UPDATE minutes SET circulated_at = ? WHERE meeting_id = ?")
+        .bind(Ts((held_on + chrono::Days::new(1))
+            .and_hms_opt(18, 0, 0)
+            .ok_or_else(|| AppError::internal("demo date"))?
+            .and_utc()))
+        .bind(id)
+        .execute(&state.db)
+        .await?;
+    if tokio::fs::try_exists(&state.settings.report_font)
+        .await
+        .unwrap_or(false)
+    {
+        super::minutes::approve(state, id, actor).await?;
+    } else {
+        tracing::warn!(font = %state.settings.report_font.display(),
+            "the PDF font is missing (MINGA_REPORT_FONT): the demo minutes stay circulated, not approved");
+    }
     Ok(())
 }

@@ -620,6 +620,22 @@ pub async fn convene(state: &AppState, meeting_id: i64, actor: &Actor) -> AppRes
         "Convocation",
     )
     .await?;
+    super::evidence::decisions::record(
+        &mut tx,
+        &super::evidence::decisions::Decision {
+            event: "meeting-convened",
+            body: super::minutes::decision_body(m.body()),
+            reference: format!("meeting/{meeting_id}/convened"),
+            title_es: format!("Sesión convocada: {}", m.title_es),
+            title_en: format!("Meeting convened: {}", m.title_en),
+            data: json!({"meeting": {"id": m.id, "body": m.body, "kind": m.kind, "title_es": m.title_es, "title_en": m.title_en,
+                                     "starts_at": m.starts_at.to_db(), "ends_at": m.ends_at.to_db(), "timezone": m.timezone,
+                                     "place": m.place, "virtual_url": m.virtual_url, "requested_by": m.requested_by, "objectives": m.objectives},
+                         "agenda": agenda(&state.db, meeting_id).await?.iter().map(|i| json!({"position": i.position, "title": i.title, "motion": i.motion})).collect::<Vec<_>>(),
+                         "members_convened": sent, "convened_by": actor.label}),
+        },
+    )
+    .await?;
     audit::record(
         &mut tx,
         actor,
@@ -632,6 +648,7 @@ pub async fn convene(state: &AppState, meeting_id: i64, actor: &Actor) -> AppRes
     .await?;
     tx.commit().await?;
     state.mail_pending.notify_one();
+    state.decisions_pending.notify_one();
     Ok(sent)
 }
 
@@ -1049,11 +1066,7 @@ pub async fn open_session(state: &AppState, meeting_id: i64, actor: &Actor) -> A
         &mut tx,
         &super::evidence::decisions::Decision {
             event: "quorum-established",
-            body: match m.body() {
-                Some(Body::ExecutiveCouncil) => "executive-council",
-                Some(Body::AdvisoryCouncil) => "advisory-council",
-                _ => "collectives",
-            },
+            body: super::minutes::decision_body(m.body()),
             reference: format!("meeting/{meeting_id}/quorum/{}", Utc::now().timestamp()),
             title_es: format!("Quórum establecido: {}", m.title_es),
             title_en: format!("Quorum established: {}", m.title_en),
@@ -1153,8 +1166,12 @@ pub async fn record_votes(
     for (person, choice) in choices.iter().filter(|(_, c)| !c.is_empty()) {
         super::votes::cast(state, vote_id, *person, choice, actor).await?;
     }
-    super::votes::close(state, vote_id, actor).await?;
-    Ok(())
+    let tally = super::votes::close(state, vote_id, actor).await?;
+    let item: i64 = sqlx::query_scalar("SELECT id FROM agenda_items WHERE vote_id = ?")
+        .bind(vote_id)
+        .fetch_one(&state.db)
+        .await?;
+    super::minutes::after_vote(state, item, &tally, actor).await
 }
 
 /// Attendance per member of a body over a year: (name, sessions attended — in person, virtually

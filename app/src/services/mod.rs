@@ -14,6 +14,7 @@ pub mod institutions;
 pub mod mail;
 pub mod meetings;
 pub mod memberships;
+pub mod minutes;
 pub mod network;
 pub mod nominations;
 pub mod offices;

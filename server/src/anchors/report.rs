@@ -6,20 +6,12 @@
 
 use app::AppState;
 use app::domain::evidence::Hash;
+use app::pdf::Writer;
 use app::services::anchors::{self, AnchorRow, ReportJob, SealedEntry};
 use app::services::evidence::{self, DocumentUpload, Submission};
-use krilla::Document;
-use krilla::geom::Point;
-use krilla::metadata::{DateTime, Metadata};
-use krilla::page::PageSettings;
-use krilla::text::{Font, TextDirection};
 use serde_json::json;
 
 pub const KIND: &str = "evidence.batch-report";
-
-const PAGE_W: f32 = 595.0;
-const PAGE_H: f32 = 842.0;
-const MARGIN: f32 = 42.0;
 
 /// Makes and registers the report of every round whose anchors are all done.
 pub async fn publish_pending(state: &AppState, font: &[u8]) -> app::error::AppResult<usize> {
@@ -72,57 +64,12 @@ pub async fn publish_pending(state: &AppState, font: &[u8]) -> app::error::AppRe
     Ok(made)
 }
 
-/// Lines of text laid out top to bottom over as many A4 pages as they need.
-struct Writer {
-    pages: Vec<Vec<(f32, f32, String)>>,
-    y: f32,
-}
-
-impl Writer {
-    fn new() -> Writer {
-        Writer {
-            pages: vec![Vec::new()],
-            y: MARGIN,
-        }
-    }
-
-    fn line(&mut self, size: f32, text: impl Into<String>) {
-        let height = size * 1.45;
-        if self.y + height > PAGE_H - MARGIN {
-            self.pages.push(Vec::new());
-            self.y = MARGIN;
-        }
-        self.y += height;
-        if let Some(page) = self.pages.last_mut() {
-            page.push((size, self.y, text.into()));
-        }
-    }
-
-    /// Wraps `text` at `width` characters (the report's lines are hashes and short fields).
-    fn wrapped(&mut self, size: f32, text: &str, width: usize) {
-        for raw in text.lines() {
-            let chars: Vec<char> = raw.chars().collect();
-            if chars.is_empty() {
-                self.line(size, "");
-            }
-            for chunk in chars.chunks(width.max(1)) {
-                self.line(size, chunk.iter().collect::<String>());
-            }
-        }
-    }
-
-    fn gap(&mut self) {
-        self.y += 6.0;
-    }
-}
-
 pub fn render(
     job: &ReportJob,
     entries: &[SealedEntry],
     sealed: &[AnchorRow],
     font: &[u8],
 ) -> Result<Vec<u8>, String> {
-    let font = Font::new(font.to_vec().into(), 0).ok_or("the report font cannot be read")?;
     let mut w = Writer::new();
     w.line(
         15.0,
@@ -224,54 +171,11 @@ pub fn render(
         110,
     );
 
-    let mut document = Document::new();
-    let created = job.created_at.0;
-    use chrono::{Datelike, Timelike};
-    document.set_metadata(
-        Metadata::new()
-            .title(format!("Informe de lote {} · Minga", job.round_id))
-            .language("es".into())
-            .creator("Minga".into())
-            .creation_date(
-                DateTime::new(u16::try_from(created.year()).unwrap_or(2026))
-                    .month(u8::try_from(created.month()).unwrap_or(1))
-                    .day(u8::try_from(created.day()).unwrap_or(1))
-                    .hour(u8::try_from(created.hour()).unwrap_or(0))
-                    .minute(u8::try_from(created.minute()).unwrap_or(0))
-                    .second(u8::try_from(created.second()).unwrap_or(0)),
-            ),
-    );
-    let total = w.pages.len();
-    for (n, lines) in w.pages.iter().enumerate() {
-        let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or("page size")?;
-        let mut page = document.start_page_with(settings);
-        let mut surface = page.surface();
-        for (size, y, text) in lines {
-            surface.draw_text(
-                Point::from_xy(MARGIN, *y),
-                font.clone(),
-                *size,
-                text,
-                false,
-                TextDirection::Auto,
-            );
-        }
-        surface.draw_text(
-            Point::from_xy(MARGIN, PAGE_H - MARGIN / 2.0),
-            font.clone(),
-            7.0,
-            &format!(
-                "Minga · ronda {} · página {} de {total}",
-                job.round_id,
-                n + 1
-            ),
-            false,
-            TextDirection::Auto,
-        );
-        surface.finish();
-        page.finish();
-    }
-    document
-        .finish()
-        .map_err(|e| format!("writing the PDF: {e:?}"))
+    w.finish(
+        font,
+        &format!("Informe de lote {} · Minga", job.round_id),
+        "es",
+        job.created_at.0,
+        |n, total| format!("Minga · ronda {} · página {n} de {total}", job.round_id),
+    )
 }

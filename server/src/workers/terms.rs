@@ -1,8 +1,9 @@
 //! The terms calendar: announces the terms about to end (mail queued in the outbox), registers
-//! the end of every term as a decision, and closes the votes whose deadline has passed.
+//! the end of every term as a decision, closes the votes whose deadline has passed, and mails
+//! the owner of each agreement that has fallen overdue.
 
 use app::AppState;
-use app::services::{seats, votes};
+use app::services::{minutes, seats, votes};
 use tokio::sync::watch;
 
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
@@ -21,6 +22,13 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             Ok(n) if n > 0 => tracing::info!(closed = n, "votes closed at their deadline"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "closing due votes failed; will retry"),
+        }
+        match minutes::mail_overdue(&state).await {
+            Ok(n) if n > 0 => {
+                tracing::info!(mailed = n, "overdue agreements mailed to their owners")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "mailing overdue agreements failed; will retry"),
         }
         if !super::pause(state.settings.calendar_interval, &mut shutdown).await {
             return;

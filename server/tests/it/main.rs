@@ -8,6 +8,7 @@ mod evidence;
 mod governance;
 mod mail;
 mod meetings;
+mod minutes;
 mod nominations;
 mod ops;
 mod roles;

@@ -11,7 +11,7 @@ use app::services::mail;
 use chrono::{Days, Utc};
 use reqwest::StatusCode;
 
-fn meeting_form(date: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn meeting_form(date: &str) -> Vec<(&'static str, String)> {
     vec![
         ("body", "executive-council".into()),
         ("kind", "ordinary".into()),
@@ -26,7 +26,7 @@ fn meeting_form(date: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn fields<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+pub(crate) fn fields<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     v.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 

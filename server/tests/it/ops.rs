@@ -199,6 +199,33 @@ async fn the_home_page_presents_the_demo_network() {
     assert!(calls.contains("Colectivo del Sector Público"), "{calls}");
     let votes = visible_text(&app.browser().text("/votes").await.1);
     assert!(votes.contains("¿Renovar a Mariana López"), "{votes}");
+    // one past meeting with approved minutes (registered with their PDF) and one upcoming
+    let minutes_ref = "SELECT ref FROM decisions WHERE event = 'minutes-approved'";
+    let reference: String = sqlx::query_scalar(minutes_ref)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("the demo's approved minutes");
+    let evidence = evidence_of(&app, &reference).await;
+    let document: Option<Vec<u8>> = sqlx::query_scalar(
+        "SELECT document_hash FROM evidences WHERE id = ? AND kind = 'governance.minutes-approved'",
+    )
+    .bind(&evidence)
+    .fetch_one(&app.state.db)
+    .await
+    .expect("evidence");
+    assert!(document.is_some(), "the PDF is the evidence's document");
+    let meetings = app.browser().text("/meetings").await.1;
+    assert!(
+        meetings.contains(&format!("href=\"/v/{evidence}\"")),
+        "{meetings}"
+    );
+    let text = visible_text(&meetings);
+    assert!(
+        text.contains("Sesión ordinaria del Consejo Ejecutivo (anterior)")
+            && text.contains("Acta aprobada")
+            && text.contains("Sesión ordinaria del Consejo Ejecutivo — Consejo Ejecutivo"),
+        "{text}"
+    );
     let lider = app.browser();
     assert_eq!(
         lider

@@ -52,6 +52,30 @@ pub async fn record(conn: &mut SqliteConnection, d: &Decision) -> AppResult<i64>
     Ok(id)
 }
 
+/// Attaches a stored document (see [`super::documents::store`]) to a decision recorded in the
+/// same transaction: the publisher registers it as the evidence's document.
+pub async fn attach_document(
+    conn: &mut SqliteConnection,
+    decision_id: i64,
+    sha256: &str,
+    filename: &str,
+    media_type: &str,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE decisions SET document_sha256 = ?, document_name = ?, document_type = ? WHERE id = ?",
+    )
+    .bind(sha256)
+    .bind(filename)
+    .bind(media_type)
+    .bind(decision_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The document a decision carries: (sha256, filename, media type).
+type Attached = (i64, String, String, String);
+
 #[derive(Clone, Debug, FromRow)]
 pub struct DecisionRow {
     pub id: i64,
@@ -77,6 +101,13 @@ pub async fn publish_pending(state: &AppState) -> AppResult<usize> {
     if pending.is_empty() {
         return Ok(0);
     }
+    let attached: Vec<Attached> = sqlx::query_as(
+        "SELECT id, document_sha256, COALESCE(document_name, ''), COALESCE(document_type, '')
+         FROM decisions WHERE evidence_id IS NULL AND document_sha256 IS NOT NULL AND id <= ?",
+    )
+    .bind(pending.last().map_or(0, |d| d.id))
+    .fetch_all(&state.db)
+    .await?;
     let mut kinds = Vec::new();
     let mut subs = Vec::with_capacity(pending.len());
     for d in &pending {
@@ -89,7 +120,26 @@ pub async fn publish_pending(state: &AppState) -> AppResult<usize> {
             reference: d.reference.clone(),
             data: serde_json::from_str(&d.data_json).map_err(crate::AppError::internal)?,
             items: Vec::new(),
-            document: None,
+            document: match attached.iter().find(|a| a.0 == d.id) {
+                Some((_, sha, filename, media_type)) => {
+                    let hash = crate::domain::evidence::Hash::from_hex(sha)
+                        .ok_or_else(|| crate::AppError::internal("a decision's document hash"))?;
+                    let bytes = super::documents::read(&state.settings.documents_dir(), &hash)
+                        .await?
+                        .ok_or_else(|| {
+                            crate::AppError::internal(format!(
+                                "decision {}: document {sha} is missing",
+                                d.id
+                            ))
+                        })?;
+                    Some(super::DocumentUpload {
+                        bytes,
+                        media_type: media_type.clone(),
+                        filename: filename.clone(),
+                    })
+                }
+                None => None,
+            },
         });
     }
     let registered = super::submit(state, "portal", &kinds, subs, false).await?;
