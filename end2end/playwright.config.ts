@@ -58,6 +58,8 @@ export default defineConfig({
       MINGA_LISTEN: `127.0.0.1:${port}`,
       MINGA_ADMIN_PASSWORD: adminPassword,
       MINGA_LOG: 'warn',
+      // circulated minutes are approved by the body's rule at once (the default waits 5 days)
+      MINGA_MINUTES_COMMENT_DAYS: '0',
     },
   },
 });

@@ -12,6 +12,10 @@ const pages = [
   '/councils/nominations',
   '/calls',
   '/meetings',
+  // the demo's past meeting, its approved minutes and an agreement
+  '/meetings/1',
+  '/meetings/1/minutes',
+  '/agreements/1',
   '/votes',
   '/decisions',
   '/reports',

@@ -1,7 +1,10 @@
 // The Executive Secretary schedules and convenes an ordinary meeting of the Executive Council,
 // records attendance short of quorum (the session and the vote are refused, naming who is
-// missing), adds a proxy to reach quorum, opens the session and has a motion voted seat by seat.
-// With JavaScript on and off.
+// missing), adds a proxy to reach quorum, opens the session and has a motion voted seat by seat;
+// then drafts the minutes (prefilled with the result), adds an agreement, circulates and approves
+// them, and a visitor finds them on the public calendar with their verified badge. With
+// JavaScript on and off.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
 const password = 'e2e administrator password';
@@ -13,7 +16,7 @@ async function attend(page: Page, name: string, presence: string, proxy?: string
   await row.getByRole('button', { name: 'Registrar' }).click();
 }
 
-test('the secretary convenes, quorum is reached with a proxy, and a motion is voted', async ({ page }, info) => {
+test('the secretary convenes, quorum is reached with a proxy, a motion is voted, and the minutes are approved and published', async ({ page }, info) => {
   test.skip(info.project.name === 'phone-no-js', 'runs in the desktop projects');
   const date = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
 
@@ -32,6 +35,7 @@ test('the secretary convenes, quorum is reached with a proxy, and a motion is vo
   await page.getByLabel('Hora de término').fill('12:00');
   await page.getByLabel('Lugar', { exact: true }).fill('Sala del Consejo');
   await page.getByRole('button', { name: 'Guardar borrador' }).click();
+  const meetingUrl = page.url();
 
   await page.getByLabel('Punto', { exact: true }).fill('Admisión del proyecto de trazabilidad');
   await page.getByLabel('Presenta').fill('Carlos Pérez');
@@ -69,4 +73,58 @@ test('the secretary convenes, quorum is reached with a proxy, and a motion is vo
   await page.getByRole('link', { name: 'Ver el resultado de la votación' }).click();
   await expect(page.locator('#result')).toContainText('Aprobado');
   await expect(page.getByText('Votos contados: 7 de 7.')).toBeVisible();
+
+  // the minutes: prefilled with the attendance and the result, completed, with one agreement
+  await page.goto(meetingUrl);
+  await page.getByRole('link', { name: 'Acta de la sesión' }).click();
+  const text = page.getByLabel('Texto del acta');
+  await expect(text).toHaveValue(/Representados: Patricia Luna, representado por Jorge Castillo/);
+  await expect(text).toHaveValue(/Votación: aprobada — a favor 5, en contra 1, abstenciones 1\./);
+  const draft = await text.inputValue();
+  await text.fill(draft.replace('Deliberación: ', 'Deliberación: la comisión de proyectos expuso la propuesta.'));
+  await page.getByRole('button', { name: 'Guardar el borrador' }).click();
+  await expect(page.getByText('Revisión 1')).toBeVisible();
+  // no owner chosen: refused beside the field, what was typed is kept
+  await page.getByLabel('Acuerdo', { exact: true }).fill('Publicar la ficha del proyecto');
+  await page.getByLabel('Fecha límite').fill(date);
+  await page.getByRole('button', { name: 'Añadir acuerdo' }).click();
+  await expect(page.getByRole('alert')).toContainText('Elija como responsable');
+  await expect(page.getByLabel('Acuerdo', { exact: true })).toHaveValue('Publicar la ficha del proyecto');
+  await expect(page.getByLabel('Fecha límite')).toHaveValue(date);
+  await page.getByLabel('Responsable').selectOption({ label: 'Carlos Pérez' });
+  await page.getByRole('button', { name: 'Añadir acuerdo' }).click();
+  await expect(page.getByRole('cell', { name: 'Publicar la ficha del proyecto' })).toBeVisible();
+  if (info.project.use.javaScriptEnabled !== false) {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  }
+
+  // circulated to the members, then approved by the body's rule (no objection in the period)
+  await page.getByRole('button', { name: 'Circular a los integrantes' }).click();
+  await expect(page.getByText(/Circulada: comentarios hasta/)).toBeVisible();
+  await page.getByRole('button', { name: 'Registrar la aprobación' }).click();
+  await expect(page.getByRole('heading', { name: 'Acta aprobada' })).toBeVisible();
+  const minutesUrl = page.url().replace(/#.*$/, '');
+
+  // a visitor finds them on the public calendar with their verified badge and the PDF
+  await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+  await page.context().clearCookies();
+  await page.goto('/meetings');
+  const row = page.getByRole('listitem').filter({ hasText: `Sesión ordinaria ${info.project.name}` });
+  await expect(async () => {
+    await page.reload();
+    await expect(row.getByRole('link', { name: /Decisión verificable/ })).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await row.getByRole('link', { name: 'Acta aprobada' }).click();
+  expect(page.url()).toBe(minutesUrl);
+  await expect(page.getByText('la comisión de proyectos expuso la propuesta.', { exact: false })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Carlos Pérez' })).toBeVisible();
+  const pdf = await page.request.get(`${minutesUrl}.pdf`);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  await page.getByRole('link', { name: /Decisión verificable/ }).click();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator('.verdict-label').first()).toHaveText(/Verificada/, { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await expect(page.getByText('governance.minutes-approved').first()).toBeVisible();
 });

@@ -60,6 +60,12 @@ min_none_pending = No minutes pending.
 min_open_agreements = Open agreements
 min_none_open = No open agreements.
 
+event_meeting_convened = Meeting convened
+event_quorum_established = Quorum established
+event_minutes_approved = Minutes approved
+event_agreement_opened = Agreement opened
+event_agreement_closed = Agreement closed
+
 min_problem_not_held = The meeting was not opened with quorum: there are no minutes to draft.
 min_problem_approved = The minutes are approved and are not changed.
 min_problem_not_saved = Save the draft minutes first.

@@ -60,6 +60,12 @@ min_none_pending = No hay actas pendientes.
 min_open_agreements = Acuerdos abiertos
 min_none_open = No hay acuerdos abiertos.
 
+event_meeting_convened = Sesión convocada
+event_quorum_established = Quórum establecido
+event_minutes_approved = Acta aprobada
+event_agreement_opened = Acuerdo abierto
+event_agreement_closed = Acuerdo cerrado
+
 min_problem_not_held = La sesión no se ha abierto con quórum: no hay acta que redactar.
 min_problem_approved = El acta ya está aprobada y no se modifica.
 min_problem_not_saved = Guarde primero el borrador del acta.

@@ -78,6 +78,11 @@ pub fn event_name(event: &str, t: &'static Tr) -> String {
         "vote-result" => t.event_vote_result,
         "office-granted" => t.event_office_granted,
         "office-revoked" => t.event_office_revoked,
+        "meeting-convened" => t.event_meeting_convened,
+        "quorum-established" => t.event_quorum_established,
+        "minutes-approved" => t.event_minutes_approved,
+        "agreement-opened" => t.event_agreement_opened,
+        "agreement-closed" => t.event_agreement_closed,
         other => return other.to_string(),
     }
     .to_string()

@@ -346,7 +346,7 @@ async fn render(
                     <td>{a.owner_name.clone()}</td>
                     <td>{a.due_on.to_string()}</td>
                     <td>{agreement_status(a, t)}</td>
-                    <td>{remove}</td>
+                    {editable.then(|| view! { <td>{remove}</td> })}
                 </tr>
             }
         })
@@ -419,7 +419,7 @@ async fn render(
                                 <th scope="col">{t.min_owner}</th>
                                 <th scope="col">{t.min_due}</th>
                                 <th scope="col">{t.min_agreement_status}</th>
-                                <th scope="col"><span class="visually-hidden">{t.min_actions}</span></th>
+                                {editable.then(|| view! { <th scope="col"><span class="visually-hidden">{t.min_actions}</span></th> })}
                             </tr></thead>
                             <tbody>{agreement_rows}</tbody>
                         </table>

@@ -900,6 +900,12 @@ async fn past_meeting_demo(state: &AppState, actor: &Actor) -> AppResult<()> {
         }
     }
     meetings::open_session(state, id, actor).await?;
+    // opened on the meeting's day, five minutes after its start
+    sqlx::query("UPDATE meetings SET opened_at = ? WHERE id = ?")
+        .bind(Ts(m.starts_at.0 + chrono::Duration::minutes(5)))
+        .bind(id)
+        .execute(&state.db)
+        .await?;
     let vote = meetings::open_vote(state, id, vote_item, actor).await?;
     meetings::record_votes(state, id, vote, &present, actor).await?;
     let body = "Consejo Ejecutivo";

@@ -803,8 +803,16 @@ async fn freeze(
                 state.settings.report_font.display()
             ))
         })?;
-    let pdf =
-        render_pdf(&m, &minutes, &proposed, &statement, now, &font).map_err(AppError::internal)?;
+    let pdf = render_pdf(
+        &m,
+        &minutes,
+        &proposed,
+        &statement,
+        now,
+        &state.settings.public_url,
+        &font,
+    )
+    .map_err(AppError::internal)?;
     let hash = super::evidence::documents::store(&state.settings.documents_dir(), &pdf).await?;
     let (how, vote_id) = match &approval {
         Approval::Rule => ("rule", None),
@@ -946,6 +954,7 @@ pub fn render_pdf(
     agreements: &[&AgreementRow],
     statement: &(String, String),
     approved_at: DateTime<Utc>,
+    public_url: &str,
     font: &[u8],
 ) -> Result<Vec<u8>, String> {
     let mut w = crate::pdf::Writer::new();
@@ -983,9 +992,12 @@ pub fn render_pdf(
     w.paragraphs(9.0, &statement.0, 95);
     w.paragraphs(9.0, &statement.1, 95);
     w.gap();
+    let verify = format!("{}/v", public_url.trim_end_matches('/'));
     w.paragraphs(
         7.5,
-        "Este documento está registrado como evidencia en el registro de Minga: su huella SHA-256 se comprueba en /v. This document is registered as an evidence in the Minga log: its SHA-256 fingerprint can be checked at /v.",
+        &format!(
+            "Este documento está registrado como evidencia en el registro de Minga: su huella SHA-256 se comprueba en {verify}. This document is registered as an evidence in the Minga log: its SHA-256 fingerprint can be checked at {verify}."
+        ),
         110,
     );
     w.finish(
