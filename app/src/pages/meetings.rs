@@ -697,6 +697,9 @@ async fn render(
             }),
         )
         .collect();
+    let documents = meetings::attachments(&state.db, id).await?;
+    let may_read_documents = is_convener || is_member;
+    let may_attach = is_convener && matches!(m.status.as_str(), "draft" | "convened");
     let item_rows = items
         .iter()
         .map(|i| {
@@ -736,11 +739,36 @@ async fn render(
                     }.into_any()),
                 }
             };
+            let docs: Vec<&meetings::Attachment> = documents.iter().filter(|a| a.item_id == i.id).collect();
+            let doc_list = (may_read_documents && !docs.is_empty()).then(|| view! {
+                <ul class="attachments" aria-label=t.mtg_attachments>
+                    {docs.iter().map(|a| view! {
+                        <li>
+                            <a href=format!("/meetings/{}/attachments/{}", m.id, a.id)>{a.filename.clone()}</a>
+                            " ("{format_size(a.size)}") · SHA-256 "<code class="hash">{a.sha256.clone()}</code>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            });
+            let doc_count = (!may_read_documents && !docs.is_empty())
+                .then(|| view! { <p class="meta">{fill(t.mtg_attachments_members, &[("count", &docs.len())])}</p> });
+            let input_id = format!("attachment-{}", i.id);
+            let upload = may_attach.then(|| view! {
+                <form method="post" action=format!("/meetings/{}/agenda/{}/attachments", m.id, i.id) enctype="multipart/form-data" class="inline-form">
+                    <CsrfInput ctx=ctx.clone()/>
+                    <label for=input_id.clone()>{t.mtg_attach}</label>
+                    <input type="file" id=input_id name="attachment" required/>
+                    <button type="submit" class="button button-secondary">{t.mtg_attach_submit}</button>
+                </form>
+            });
             view! {
                 <li id=format!("item-{}", i.id)>
                     <strong>{i.title.clone()}</strong>
                     {(!i.presenter.is_empty()).then(|| format!(" — {}: {}", t.mtg_presenter, i.presenter))}
                     {(!i.motion.is_empty()).then(|| view! { <p class="meta">{t.mtg_motion}": "{i.motion.clone()}</p> })}
+                    {doc_list}
+                    {doc_count}
+                    {upload}
                     {controls}
                 </li>
             }
@@ -1045,6 +1073,82 @@ async fn render(
             </Layout>
         },
     ))
+}
+
+/// "1.2 MB", "340 KB", "12 B".
+fn format_size(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{} KB", b / 1024),
+        b => format!("{b} B"),
+    }
+}
+
+/// Attaches a document to an agenda item (a multipart form: the token, then the file).
+pub async fn attach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(i64, i64)>,
+    mp: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    convener(&state, &ctx, id).await?;
+    let parts = crate::web::read_uploads(&ctx, mp, meetings::MAX_ATTACHMENT_BYTES as u64).await?;
+    let file = parts.iter().find_map(|p| match p {
+        crate::web::Upload::File {
+            name,
+            filename,
+            content_type,
+            bytes,
+        } if name == "attachment" => {
+            Some((filename.as_str(), content_type.as_str(), bytes.as_slice()))
+        }
+        _ => None,
+    });
+    let r = meetings::attach(&state, id, item, file, &ctx.actor())
+        .await
+        .map(|_| ());
+    after(&state, &ctx, id, r, &format!("#item-{item}")).await
+}
+
+/// An agenda item's document, for the body's members and its secretary.
+pub async fn attachment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, attachment)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user()?;
+    let m = meetings::get(&state.db, id).await?;
+    let body = m.body().ok_or(AppError::NotFound)?;
+    let member = {
+        let mut conn = state.db.acquire().await?;
+        crate::services::minutes::is_member(&mut conn, &m, user.person_id).await?
+    };
+    if !(member || convenes(&state, &ctx, body).await?) {
+        return Err(AppError::Forbidden);
+    }
+    let (a, bytes) = meetings::attachment(&state, id, attachment).await?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (CONTENT_TYPE, a.media_type.clone()),
+        (
+            axum::http::header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"{}\"",
+                a.filename.replace(|c: char| !c.is_ascii() || c == '"', "_")
+            ),
+        ),
+        (CACHE_CONTROL, "private, no-store".to_string()),
+        (
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            "nosniff".to_string(),
+        ),
+    ] {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
+    }
+    Ok(response)
 }
 
 fn calendar_response(text: String, filename: &str) -> Response {

@@ -125,6 +125,16 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/meetings/{id}/votes/{vote}", post(meetings::record_votes))
         .route("/meetings/{id}/invite.ics", get(meetings::invite_ics))
         .route(
+            "/meetings/{id}/agenda/{item}/attachments",
+            post(meetings::attach).layer(axum::extract::DefaultBodyLimit::max(
+                crate::services::meetings::MAX_ATTACHMENT_BYTES + 128 * 1024,
+            )),
+        )
+        .route(
+            "/meetings/{id}/attachments/{attachment}",
+            get(meetings::attachment),
+        )
+        .route(
             "/meetings/{id}/agenda/minutes",
             post(minutes::add_approval_item),
         )

@@ -38,6 +38,8 @@ pub enum MeetingProblem {
     NotAMember,
     ProxyNotAMember,
     NoMotion,
+    FileRequired,
+    FileTooLarge { max_mb: usize },
 }
 
 impl Reason for MeetingProblem {
@@ -61,6 +63,8 @@ impl Reason for MeetingProblem {
             MeetingProblem::NotAMember => "not_a_member",
             MeetingProblem::ProxyNotAMember => "proxy_not_a_member",
             MeetingProblem::NoMotion => "no_motion",
+            MeetingProblem::FileRequired => "file_required",
+            MeetingProblem::FileTooLarge { .. } => "file_too_large",
         }
     }
 
@@ -84,6 +88,10 @@ impl Reason for MeetingProblem {
             MeetingProblem::NotAMember => t.mtg_problem_not_a_member.into(),
             MeetingProblem::ProxyNotAMember => t.mtg_problem_proxy_not_a_member.into(),
             MeetingProblem::NoMotion => t.mtg_problem_no_motion.into(),
+            MeetingProblem::FileRequired => t.mtg_problem_file_required.into(),
+            MeetingProblem::FileTooLarge { max_mb } => {
+                fill(t.mtg_problem_file_too_large, &[("max", max_mb)])
+            }
         }
     }
 }
@@ -444,6 +452,130 @@ pub async fn add_item(
     Ok(id)
 }
 
+/// The largest document attached to an agenda item.
+pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
+
+/// A document attached to an agenda item, stored by its SHA-256.
+#[derive(Clone, Debug, FromRow)]
+pub struct Attachment {
+    pub id: i64,
+    pub item_id: i64,
+    pub sha256: String,
+    pub filename: String,
+    pub media_type: String,
+    pub size: i64,
+}
+
+/// The documents attached to a meeting's agenda, by item and order of attachment.
+pub async fn attachments(db: &SqlitePool, meeting_id: i64) -> AppResult<Vec<Attachment>> {
+    Ok(sqlx::query_as(
+        "SELECT t.id, t.item_id, t.sha256, t.filename, t.media_type, t.size FROM agenda_attachments t
+         JOIN agenda_items i ON i.id = t.item_id WHERE i.meeting_id = ? ORDER BY i.position, t.id",
+    )
+    .bind(meeting_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// A file name safe to show and to offer for download: no path, no control characters, at most
+/// 120 characters.
+pub fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "documento".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Attaches a document to an agenda item of a meeting not yet held or cancelled (a convened
+/// meeting's members get it with the next revision sent).
+pub async fn attach(
+    state: &AppState,
+    meeting_id: i64,
+    item_id: i64,
+    file: Option<(&str, &str, &[u8])>,
+    actor: &Actor,
+) -> AppResult<i64> {
+    let Some((filename, media_type, bytes)) = file.filter(|f| !f.2.is_empty()) else {
+        return Err(Invalid::one("attachment", MeetingProblem::FileRequired).into());
+    };
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(Invalid::one(
+            "attachment",
+            MeetingProblem::FileTooLarge {
+                max_mb: MAX_ATTACHMENT_BYTES / (1024 * 1024),
+            },
+        )
+        .into());
+    }
+    let meeting = get(&state.db, meeting_id).await?;
+    if !matches!(meeting.status.as_str(), "draft" | "convened") {
+        return Err(Invalid::one("", MeetingProblem::NotDraft).into());
+    }
+    if !agenda(&state.db, meeting_id)
+        .await?
+        .iter()
+        .any(|i| i.id == item_id)
+    {
+        return Err(AppError::NotFound);
+    }
+    let media_type = if media_type.is_empty() || media_type.len() > 127 {
+        "application/octet-stream"
+    } else {
+        media_type
+    };
+    let filename = clean_filename(filename);
+    let hash = super::evidence::documents::store(&state.settings.documents_dir(), bytes).await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO agenda_attachments (item_id, sha256, filename, media_type, size) VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(item_id)
+    .bind(hash.hex())
+    .bind(&filename)
+    .bind(media_type)
+    .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "meeting.attachment-added",
+        "meeting",
+        meeting_id,
+        None,
+        Some(json!({"item": item_id, "attachment": id, "filename": filename, "sha256": hash.hex(), "size": bytes.len()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// An attached document's row and bytes.
+pub async fn attachment(
+    state: &AppState,
+    meeting_id: i64,
+    attachment_id: i64,
+) -> AppResult<(Attachment, Vec<u8>)> {
+    let a = attachments(&state.db, meeting_id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == attachment_id)
+        .ok_or(AppError::NotFound)?;
+    let hash = crate::domain::evidence::Hash::from_hex(&a.sha256).ok_or(AppError::NotFound)?;
+    let bytes = super::evidence::documents::read(&state.settings.documents_dir(), &hash)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((a, bytes))
+}
+
 /// The event of a meeting at its current revision (for a feed or a download: no attendees).
 pub async fn event(state: &AppState, m: &MeetingRow, attendees: Vec<Person>) -> AppResult<Event> {
     let items = agenda(&state.db, m.id).await?;
@@ -543,9 +675,22 @@ async fn send(
         method,
         events: vec![event],
     });
+    let documents = attachments(&state.db, m.id).await?;
     let agenda_text: String = items
         .iter()
-        .map(|i| format!("  {}. {}\n", i.position, i.title))
+        .map(|i| {
+            let mut line = format!("  {}. {}\n", i.position, i.title);
+            for a in documents.iter().filter(|a| a.item_id == i.id) {
+                line.push_str(&format!(
+                    "     [{}] {}/meetings/{}/attachments/{}\n",
+                    a.filename,
+                    state.settings.public_url.trim_end_matches('/'),
+                    m.id,
+                    a.id
+                ));
+            }
+            line
+        })
         .collect();
     let place = [m.place.as_str(), m.virtual_url.as_str()]
         .into_iter()

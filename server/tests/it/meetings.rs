@@ -466,3 +466,106 @@ async fn votes_wait_for_quorum_and_a_proxy_counts_for_the_seat_it_carries() {
     assert!(text.contains("governance.vote-result"), "{text}");
     app.stop().await;
 }
+
+/// Posts a document to an agenda item as a browser does (multipart, the CSRF token first).
+async fn attach(b: &Browser, page: &str, item: i64, name: &str, bytes: &[u8]) -> reqwest::Response {
+    let token = b.csrf(page).await;
+    let file = reqwest::multipart::Part::bytes(bytes.to_vec())
+        .file_name(name.to_string())
+        .mime_str("application/pdf")
+        .expect("mime");
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", token)
+        .part("attachment", file);
+    b.client
+        .post(format!("{}{page}/agenda/{item}/attachments", b.base))
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST")
+}
+
+#[tokio::test]
+async fn agenda_documents_reach_the_members_and_stay_with_them() {
+    let smtp = SmtpServer::start(free_port()).await;
+    let app = TestApp::spawn().await;
+    let (secretary, _) = app.browser_as(Role::ExecutiveSecretary).await;
+    let (nodes_email, _) = app.account_with_role(Role::NodesCommission).await;
+    let nodes = login_as(&app, &nodes_email).await;
+    let (outsider, _) = app.browser_as(Role::Member).await;
+    let far = (Utc::now().date_naive() + Days::new(30)).to_string();
+    let r = secretary
+        .submit("/meetings/new", "/meetings", &fields(&meeting_form(&far)))
+        .await;
+    let page = location(&r);
+    secretary
+        .submit(
+            &page,
+            &format!("{page}/agenda"),
+            &[("title", "Presupuesto"), ("presenter", ""), ("motion", "")],
+        )
+        .await;
+    let item: i64 = sqlx::query_scalar("SELECT id FROM agenda_items ORDER BY id DESC")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("item");
+    let pdf = b"%PDF-1.4\n% presupuesto 2027\n%%EOF\n";
+
+    // an empty file input is refused; only the secretary attaches
+    let r = attach(&secretary, &page, item, "", b"").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.expect("body")).contains("Elija el documento"));
+    let r = attach(&nodes, &page, item, "x.pdf", pdf).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = attach(&secretary, &page, item, "../Presupuesto 2027.pdf", pdf).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (id, filename): (i64, String) =
+        sqlx::query_as("SELECT id, filename FROM agenda_attachments WHERE item_id = ?")
+            .bind(item)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("attachment");
+    assert_eq!(filename, "Presupuesto 2027.pdf", "no path is kept");
+    let link = format!("{page}/attachments/{id}");
+
+    // convened: the convocation lists it with its link
+    let r = secretary
+        .submit(&page, &format!("{page}/convene"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    mail::deliver_due(&app.state, &mailer(&smtp.url()), Utc::now())
+        .await
+        .expect("deliver");
+    assert!(
+        smtp.messages().iter().all(|m| m
+            .part("text/plain")
+            .is_some_and(|(_, b)| b.contains("[Presupuesto 2027.pdf]") && b.contains(&link))),
+        "every convocation lists the document"
+    );
+
+    // a member downloads it; the public sees that it exists, not what it says
+    let r = nodes.get(&link).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("attachment")
+    );
+    assert_eq!(r.bytes().await.expect("bytes").as_ref(), pdf);
+    assert_eq!(outsider.get(&link).await.status(), StatusCode::FORBIDDEN);
+    assert_ne!(app.browser().get(&link).await.status(), StatusCode::OK);
+    let public = visible_text(&app.browser().text(&page).await.1);
+    assert!(
+        public.contains("Documentos de apoyo para los integrantes del órgano: 1"),
+        "{public}"
+    );
+    assert!(!public.contains("Presupuesto 2027.pdf"));
+    let member_view = visible_text(&nodes.text(&page).await.1);
+    assert!(
+        member_view.contains("Presupuesto 2027.pdf"),
+        "{member_view}"
+    );
+    app.stop().await;
+}
