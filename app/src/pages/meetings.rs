@@ -134,6 +134,14 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             ],
         )
     });
+    let collective_feeds = network::collective_choices(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id, es, en)| {
+            let href = format!("/meetings/calendar/{}.ics", Body::Collective(id).key());
+            view! { <li><a href=href>{ctx.lang.pick(&es, &en)}" (iCalendar)"</a></li> }
+        })
+        .collect_view();
     let can_schedule = ctx.is(crate::domain::roles::Role::ExecutiveSecretary)
         || ctx.is(crate::domain::roles::Role::CollectiveLeader);
     Ok(page(
@@ -153,6 +161,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 <ul>
                     <li><a href="/meetings/calendar/executive-council.ics">{t.body_executive_council}" (iCalendar)"</a></li>
                     <li><a href="/meetings/calendar/advisory-council.ics">{t.body_advisory_council}" (iCalendar)"</a></li>
+                    {collective_feeds}
                 </ul>
             </Layout>
         },

@@ -219,6 +219,16 @@ async fn the_home_page_presents_the_demo_network() {
         meetings.contains(&format!("href=\"/v/{evidence}\"")),
         "{meetings}"
     );
+    // an iCalendar feed per body, the collectives' too
+    let feed = meetings
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.starts_with("/meetings/calendar/collective:"))
+        .expect("a collective's feed")
+        .to_string();
+    let r = app.browser().get(&feed).await;
+    assert_eq!(r.headers()["content-type"], "text/calendar; charset=utf-8");
+    assert!(r.text().await.expect("ics").contains("BEGIN:VCALENDAR"));
     let text = visible_text(&meetings);
     assert!(
         text.contains("Sesión ordinaria del Consejo Ejecutivo (anterior)")
