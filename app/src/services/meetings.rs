@@ -258,17 +258,17 @@ pub async fn members(
     body: Body,
     day: NaiveDate,
 ) -> AppResult<Vec<(i64, String, String)>> {
-    let ids = super::votes::eligible(conn, electorate(body), day).await?;
-    let mut out = Vec::new();
-    for id in ids {
-        let (name, email): (String, String) =
-            sqlx::query_as("SELECT full_name, email FROM people WHERE id = ?")
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await?;
-        out.push((id, name, email));
-    }
-    out.sort_by(|a, b| a.1.cmp(&b.1));
+    let ids: Vec<i64> = super::votes::eligible(conn, electorate(body), day)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, full_name, email FROM people WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(&ids).map_err(AppError::internal)?)
+    .fetch_all(&mut *conn)
+    .await?;
+    out.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     Ok(out)
 }
 
@@ -1316,6 +1316,7 @@ pub async fn record_votes(
         .bind(vote_id)
         .fetch_one(&state.db)
         .await?;
+    // minutes put to this vote and approved are frozen at once
     super::minutes::after_vote(state, item, &tally, actor).await
 }
 

@@ -511,7 +511,22 @@ pub async fn close_due(state: &AppState) -> AppResult<usize> {
     let mut closed = 0;
     for id in due {
         match close(state, id, &actor).await {
-            Ok(_) => closed += 1,
+            Ok(tally) => {
+                closed += 1;
+                // a meeting's motion that approved minutes freezes them, as if closed at the table
+                let item: Option<i64> = sqlx::query_scalar(
+                    "SELECT subject_id FROM votes WHERE id = ? AND subject = 'motion'",
+                )
+                .bind(id)
+                .fetch_optional(&state.db)
+                .await?
+                .flatten();
+                if let Some(item) = item
+                    && let Err(e) = super::minutes::after_vote(state, item, &tally, &actor).await
+                {
+                    tracing::warn!(vote = id, error = %e, "approving the minutes the vote approved");
+                }
+            }
             // a renewal the seat rules refuse closes nothing; it stays for a person to see
             Err(e) => tracing::warn!(vote = id, error = %e, "closing a vote"),
         }

@@ -608,3 +608,82 @@ async fn the_secretarys_minutes_routes_are_refused_to_every_other_role_and_to_vi
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_approving_vote_closed_at_its_deadline_freezes_the_minutes_too() {
+    let app = TestApp::spawn_with(|s| s.meetings.quorum_ordinary_members = 2).await;
+    let (secretary_email, secretary_account) =
+        app.account_with_role(Role::ExecutiveSecretary).await;
+    let secretary = login_as(&app, &secretary_email).await;
+    let (_, nodes) = app.account_with_role(Role::NodesCommission).await;
+    let (_, projects) = app.account_with_role(Role::ProjectsCommission).await;
+    let seats = vec![
+        person_of(&app, secretary_account).await,
+        person_of(&app, nodes).await,
+        person_of(&app, projects).await,
+    ];
+    let seat_ids: Vec<String> = seats.iter().map(i64::to_string).collect();
+    let today = Utc::now().date_naive();
+    let (page, first, _) = hold(
+        &app,
+        &secretary,
+        &(today + Days::new(30)).to_string(),
+        &seat_ids,
+        None,
+    )
+    .await;
+    let m = format!("{page}/minutes");
+    for (action, fields) in [
+        (m.clone(), vec![("text", "ACTA\nSin acuerdos.")]),
+        (format!("{m}/circulate"), vec![]),
+    ] {
+        let r = secretary.submit(&m, &action, &fields).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{action}");
+    }
+    let (next_page, _, item) = hold(
+        &app,
+        &secretary,
+        &(today + Days::new(40)).to_string(),
+        &seat_ids,
+        Some(first),
+    )
+    .await;
+    let r = secretary
+        .submit(&next_page, &format!("{next_page}/agenda/{item}/vote"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let vote: i64 = sqlx::query_scalar("SELECT vote_id FROM agenda_items WHERE id = ?")
+        .bind(item)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("vote");
+    let actor = app::services::audit::Actor::system("test");
+    for person in &seats {
+        app::services::votes::cast(&app.state, vote, *person, "yes", &actor)
+            .await
+            .expect("ballot");
+    }
+    // nobody closed it at the table: the calendar closes it at its deadline
+    sqlx::query("UPDATE votes SET closes_at = ? WHERE id = ?")
+        .bind(app::db::Ts(Utc::now() - chrono::Duration::minutes(1)))
+        .bind(vote)
+        .execute(&app.state.db)
+        .await
+        .expect("deadline passes");
+    assert_eq!(
+        app::services::votes::close_due(&app.state)
+            .await
+            .expect("close"),
+        1
+    );
+    let row = minutes::get(&app.state.db, first)
+        .await
+        .expect("db")
+        .expect("minutes");
+    assert_eq!(
+        (row.status.as_str(), row.approved_how.as_deref()),
+        ("approved", Some("vote"))
+    );
+    evidence_of(&app, &format!("meeting/{first}/minutes")).await;
+    app.stop().await;
+}
