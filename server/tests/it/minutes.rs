@@ -105,22 +105,44 @@ async fn vote(app: &TestApp, secretary: &Browser, page: &str, item: i64, seats: 
     );
 }
 
+/// A small Executive Council: the Secretary (logged in) and the holders of a nodes and a
+/// projects seat; `seats` are their people's ids, the Secretary's first.
+struct Council {
+    secretary: Browser,
+    nodes_email: String,
+    projects_email: String,
+    seats: Vec<String>,
+}
+
+async fn council(app: &TestApp) -> Council {
+    let (secretary_email, secretary_account) =
+        app.account_with_role(Role::ExecutiveSecretary).await;
+    let (nodes_email, nodes) = app.account_with_role(Role::NodesCommission).await;
+    let (projects_email, projects) = app.account_with_role(Role::ProjectsCommission).await;
+    let mut seats = Vec::new();
+    for account in [secretary_account, nodes, projects] {
+        seats.push(person_of(app, account).await.to_string());
+    }
+    Council {
+        secretary: login_as(app, &secretary_email).await,
+        nodes_email,
+        projects_email,
+        seats,
+    }
+}
+
 #[tokio::test]
 async fn minutes_are_drafted_circulated_approved_frozen_and_registered_with_their_pdf() {
     let smtp = SmtpServer::start(free_port()).await;
     let app = TestApp::spawn_with(|s| s.meetings.quorum_ordinary_members = 2).await;
-    let (secretary_email, secretary_account) =
-        app.account_with_role(Role::ExecutiveSecretary).await;
-    let secretary = login_as(&app, &secretary_email).await;
-    let (nodes_email, nodes) = app.account_with_role(Role::NodesCommission).await;
+    let Council {
+        secretary,
+        nodes_email,
+        seats,
+        ..
+    } = council(&app).await;
     let nodes_b = login_as(&app, &nodes_email).await;
-    let (_, projects) = app.account_with_role(Role::ProjectsCommission).await;
     let (outsider, outsider_account) = app.browser_as(Role::Member).await;
-    let seats = vec![
-        person_of(&app, secretary_account).await.to_string(),
-        person_of(&app, nodes).await.to_string(),
-        person_of(&app, projects).await.to_string(),
-    ];
     let today = Utc::now().date_naive();
     let first_day = (today + Days::new(30)).to_string();
     let (page, first, item) = hold(&app, &secretary, &first_day, &seats, None).await;
@@ -512,11 +534,12 @@ async fn the_secretarys_minutes_routes_are_refused_to_every_other_role_and_to_vi
         s.meetings.minutes_comment_days = 0;
     })
     .await;
-    let (secretary_email, secretary_account) =
-        app.account_with_role(Role::ExecutiveSecretary).await;
-    let secretary = login_as(&app, &secretary_email).await;
-    let (nodes_email, nodes) = app.account_with_role(Role::NodesCommission).await;
-    let (projects_email, projects) = app.account_with_role(Role::ProjectsCommission).await;
+    let Council {
+        secretary,
+        nodes_email,
+        projects_email,
+        seats,
+    } = council(&app).await;
     // one browser per role (the commissions' seats are taken: their holders log in)
     let as_role = |role: Role| {
         let (app, nodes_email, projects_email) =
@@ -529,11 +552,6 @@ async fn the_secretarys_minutes_routes_are_refused_to_every_other_role_and_to_vi
             }
         }
     };
-    let seats = vec![
-        person_of(&app, secretary_account).await.to_string(),
-        person_of(&app, nodes).await.to_string(),
-        person_of(&app, projects).await.to_string(),
-    ];
     let day = (Utc::now().date_naive() + Days::new(30)).to_string();
     let (page, id, _) = hold(&app, &secretary, &day, &seats, None).await;
     let later = (Utc::now().date_naive() + Days::new(40)).to_string();
@@ -612,17 +630,11 @@ async fn the_secretarys_minutes_routes_are_refused_to_every_other_role_and_to_vi
 #[tokio::test]
 async fn an_approving_vote_closed_at_its_deadline_freezes_the_minutes_too() {
     let app = TestApp::spawn_with(|s| s.meetings.quorum_ordinary_members = 2).await;
-    let (secretary_email, secretary_account) =
-        app.account_with_role(Role::ExecutiveSecretary).await;
-    let secretary = login_as(&app, &secretary_email).await;
-    let (_, nodes) = app.account_with_role(Role::NodesCommission).await;
-    let (_, projects) = app.account_with_role(Role::ProjectsCommission).await;
-    let seats = vec![
-        person_of(&app, secretary_account).await,
-        person_of(&app, nodes).await,
-        person_of(&app, projects).await,
-    ];
-    let seat_ids: Vec<String> = seats.iter().map(i64::to_string).collect();
+    let Council {
+        secretary,
+        seats: seat_ids,
+        ..
+    } = council(&app).await;
     let today = Utc::now().date_naive();
     let (page, first, _) = hold(
         &app,
@@ -658,8 +670,9 @@ async fn an_approving_vote_closed_at_its_deadline_freezes_the_minutes_too() {
         .await
         .expect("vote");
     let actor = app::services::audit::Actor::system("test");
-    for person in &seats {
-        app::services::votes::cast(&app.state, vote, *person, "yes", &actor)
+    for person in &seat_ids {
+        let person: i64 = person.parse().expect("id");
+        app::services::votes::cast(&app.state, vote, person, "yes", &actor)
             .await
             .expect("ballot");
     }
