@@ -55,6 +55,7 @@ min_link = Minutes of the meeting
 min_put_to_vote = Put circulated minutes to the vote
 min_of = Minutes of the meeting
 min_add_item = Add to the agenda
+min_yours = Agreements you own
 min_pending = Pending minutes
 min_none_pending = No minutes pending.
 min_open_agreements = Open agreements

@@ -55,6 +55,7 @@ min_link = Acta de la sesión
 min_put_to_vote = Poner a votación un acta circulada
 min_of = Acta de la sesión
 min_add_item = Añadir al orden del día
+min_yours = Acuerdos a su cargo
 min_pending = Actas pendientes
 min_none_pending = No hay actas pendientes.
 min_open_agreements = Acuerdos abiertos

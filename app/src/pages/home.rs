@@ -134,11 +134,38 @@ pub async fn get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
             </section>
         }
     });
+    // the agreements the visitor owns, overdue ones marked
+    let mine = match &ctx.user {
+        Some(u) => crate::services::minutes::owned_by(&state.db, u.person_id).await?,
+        None => Vec::new(),
+    };
+    let today = chrono::Utc::now().date_naive();
+    let agreements_section = (!mine.is_empty()).then(|| {
+        let items = mine
+            .iter()
+            .map(|a| {
+                let state_text = crate::pages::minutes::agreement_status(a, t);
+                view! {
+                    <li class=a.overdue(today).then_some("overdue")>
+                        <a href=format!("/agreements/{}", a.id)>{a.text.clone()}</a>
+                        " — "{t.min_due}" "{a.due_on.to_string()}" · "{state_text}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="agreements-title" class="notice-box">
+                <h2 id="agreements-title">{t.min_yours}</h2>
+                <ul>{items}</ul>
+            </section>
+        }
+    });
     Ok(page(
         StatusCode::OK,
         view! {
             <Layout ctx=ctx.clone() title=t.home_title>
                 {terms_section}
+                {agreements_section}
                 <section class="hero" aria-labelledby="home-title">
                     <h1 id="home-title">{t.home_heading}</h1>
                     <p class="lead">{t.home_lead}</p>

@@ -365,7 +365,8 @@ async fn render(
         .iter()
         .map(|d| view! { <li>{d.to_address.clone()}" — "{mail_state(&d.status, t)}</li> })
         .collect_view();
-    let has_comments = !comments.is_empty();
+    // the members' comments on the drafts stay with the body (and its secretary)
+    let has_comments = !comments.is_empty() && (is_convener || is_member);
     let has_agreements = !agreements.is_empty();
     let circulated = row.as_ref().is_some_and(|r| r.status == "circulated");
     let saved = row.is_some();

@@ -1072,6 +1072,17 @@ pub async fn open_agreements(db: &SqlitePool, bodies: &[String]) -> AppResult<Ve
         .collect())
 }
 
+/// The open agreements a person owns, the earliest due first.
+pub async fn owned_by(db: &SqlitePool, person_id: i64) -> AppResult<Vec<AgreementRow>> {
+    let sql = format!(
+        "{AGREEMENT_SELECT} WHERE a.status = 'open' AND a.owner_id = ? ORDER BY a.due_on, a.id LIMIT 100"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(person_id)
+        .fetch_all(db)
+        .await?)
+}
+
 /// The meetings of the given bodies held with quorum whose minutes are not approved yet:
 /// (meeting, minutes status or `None` when not drafted).
 pub async fn pending(

@@ -407,7 +407,13 @@ async fn minutes_are_drafted_circulated_approved_frozen_and_registered_with_thei
         public.1.contains(&format!("href=\"/v/{evidence}\"")),
         "verified badge"
     );
-    assert!(visible_text(&public.1).contains("fase de prueba de concepto"));
+    let public_text = visible_text(&public.1);
+    assert!(public_text.contains("fase de prueba de concepto"));
+    assert!(
+        !public_text.contains("Falta decir"),
+        "the members' comments stay with the body"
+    );
+    assert!(visible_text(&nodes_b.text(&minutes_page).await.1).contains("Falta decir"));
     let list = app.browser().text("/meetings").await.1;
     assert!(
         list.contains(&format!("href=\"/meetings/{first}/minutes\"")),
@@ -423,6 +429,11 @@ async fn minutes_are_drafted_circulated_approved_frozen_and_registered_with_thei
         .await
         .expect("agreement");
     evidence_of(&app, &format!("agreement/{agreement}/opened")).await;
+    let home = visible_text(&nodes_b.text("/").await.1);
+    assert!(
+        home.contains("Acuerdos a su cargo") && home.contains("Publicar la ficha del proyecto"),
+        "the owner sees it on the home page: {home}"
+    );
     assert_eq!(minutes::mail_overdue(&app.state).await.expect("overdue"), 1);
     assert_eq!(minutes::mail_overdue(&app.state).await.expect("overdue"), 0);
     mail::deliver_due(&app.state, &mailer(&smtp.url()), Utc::now())
@@ -475,6 +486,7 @@ async fn minutes_are_drafted_circulated_approved_frozen_and_registered_with_thei
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     evidence_of(&app, &format!("agreement/{agreement}/closed")).await;
+    assert!(!visible_text(&nodes_b.text("/").await.1).contains("Acuerdos a su cargo"));
     let closed = visible_text(&app.browser().text(&agreement_page).await.1);
     assert!(
         closed.contains("Cumplido") && closed.contains("Publicada en el portal."),
