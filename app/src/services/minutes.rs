@@ -519,8 +519,11 @@ pub async fn circulate(state: &AppState, meeting_id: i64, actor: &Actor) -> AppR
     let minutes = get(&mut *tx, meeting_id)
         .await?
         .ok_or_else(|| Invalid::one("", MinutesProblem::NotSaved))?;
-    if minutes.status == "approved" {
-        return Err(Invalid::one("", MinutesProblem::Approved).into());
+    match minutes.status.as_str() {
+        "approved" => return Err(Invalid::one("", MinutesProblem::Approved).into()),
+        // this revision is out already: its comment period is not restarted
+        "circulated" => return Ok(0),
+        _ => {}
     }
     let m = meetings::get(&mut *tx, meeting_id).await?;
     let body = m.body().ok_or(AppError::NotFound)?;
