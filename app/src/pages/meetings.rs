@@ -443,7 +443,8 @@ pub(crate) async fn convener(state: &AppState, ctx: &Ctx, id: i64) -> Result<Mee
     Ok(m)
 }
 
-async fn after(
+/// To the meeting's page (at `anchor`) after a change, or the page again with the refusal.
+pub(crate) async fn after(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
@@ -616,18 +617,6 @@ pub async fn record_votes(
         .collect();
     let r = meetings::record_votes(&state, id, vote, &choices, &ctx.actor()).await;
     after(&state, &ctx, id, r, "#agenda").await
-}
-
-/// The meeting page again, with a refused form's errors.
-pub(crate) async fn render_refused(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    refused: crate::pages::Refused,
-) -> Result<Response, AppError> {
-    render(state, ctx, id, refused.errors.clone(), refused.status)
-        .await
-        .map(|r| refused.finish(r))
 }
 
 async fn render(

@@ -244,13 +244,10 @@ pub async fn add_approval_item(
 ) -> Result<Response, AppError> {
     convener(&state, &ctx, id).await?;
     let of: i64 = form.of.trim().parse().unwrap_or_default();
-    match minutes::add_approval_item(&state, id, of, &ctx.actor()).await {
-        Ok(_) => Ok(redirect(&format!("/meetings/{id}#agenda"))),
-        Err(e) => {
-            let refused = refused_form(e, ctx.t())?;
-            crate::pages::meetings::render_refused(&state, &ctx, id, refused).await
-        }
-    }
+    let r = minutes::add_approval_item(&state, id, of, &ctx.actor())
+        .await
+        .map(|_| ());
+    crate::pages::meetings::after(&state, &ctx, id, r, "#agenda").await
 }
 
 async fn render(

@@ -355,7 +355,7 @@ impl MeetingRow {
     }
 }
 
-const MEETING_SELECT: &str =
+pub(crate) const MEETING_SELECT: &str =
     "SELECT id, body, kind, title_es, title_en, starts_at, ends_at, timezone, place, virtual_url,
         requested_by, objectives, status, sequence, convened_at, cancel_reason FROM meetings";
 

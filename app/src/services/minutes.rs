@@ -1092,41 +1092,46 @@ pub async fn pending(
     db: &SqlitePool,
     bodies: &[String],
 ) -> AppResult<Vec<(MeetingRow, Option<String>)>> {
-    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
-        "SELECT m.id, n.status FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
-         WHERE m.opened_at IS NOT NULL AND m.status <> 'cancelled' AND (n.status IS NULL OR n.status <> 'approved')
-         ORDER BY m.starts_at LIMIT 200",
-    )
-    .fetch_all(db)
-    .await?;
-    let mut out = Vec::new();
-    for (id, status) in rows {
-        let m = meetings::get(db, id).await?;
-        if bodies.contains(&m.body) {
-            out.push((m, status));
-        }
-    }
-    Ok(out)
+    let sql = format!(
+        "{} WHERE opened_at IS NOT NULL AND status <> 'cancelled'
+           AND id NOT IN (SELECT meeting_id FROM minutes WHERE status = 'approved')
+         ORDER BY starts_at LIMIT 200",
+        meetings::MEETING_SELECT
+    );
+    let held: Vec<MeetingRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(db)
+        .await?;
+    let statuses: std::collections::HashMap<i64, String> =
+        sqlx::query_as("SELECT meeting_id, status FROM minutes WHERE status <> 'approved'")
+            .fetch_all(db)
+            .await?
+            .into_iter()
+            .collect();
+    Ok(held
+        .into_iter()
+        .filter(|m| bodies.contains(&m.body))
+        .map(|m| {
+            let status = statuses.get(&m.id).cloned();
+            (m, status)
+        })
+        .collect())
 }
 
 /// The circulated minutes of the body's earlier meetings, which a later meeting may approve.
 pub async fn approvable_at(db: &SqlitePool, m: &MeetingRow) -> AppResult<Vec<MeetingRow>> {
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT m.id FROM meetings m JOIN minutes n ON n.meeting_id = m.id
-         WHERE m.body = ? AND m.starts_at < ? AND n.status = 'circulated'
-           AND NOT EXISTS (SELECT 1 FROM agenda_items a WHERE a.meeting_id = ? AND a.approves_minutes_of = m.id)
-         ORDER BY m.starts_at",
-    )
-    .bind(&m.body)
-    .bind(m.starts_at)
-    .bind(m.id)
-    .fetch_all(db)
-    .await?;
-    let mut out = Vec::new();
-    for id in ids {
-        out.push(meetings::get(db, id).await?);
-    }
-    Ok(out)
+    let sql = format!(
+        "{} WHERE body = ?1 AND starts_at < ?2
+           AND id IN (SELECT meeting_id FROM minutes WHERE status = 'circulated')
+           AND id NOT IN (SELECT approves_minutes_of FROM agenda_items WHERE meeting_id = ?3 AND approves_minutes_of IS NOT NULL)
+         ORDER BY starts_at",
+        meetings::MEETING_SELECT
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(&m.body)
+        .bind(m.starts_at)
+        .bind(m.id)
+        .fetch_all(db)
+        .await?)
 }
 
 /// Puts the approval of an earlier meeting's circulated minutes on the agenda, with its motion.

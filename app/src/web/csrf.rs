@@ -137,10 +137,39 @@ pub enum Part {
 /// file) carries a valid token. Files larger than `max_file` are refused.
 pub async fn read_multipart(
     ctx: &Ctx,
-    mut mp: axum::extract::Multipart,
+    mp: axum::extract::Multipart,
     max_file: u64,
 ) -> Result<Vec<Part>, AppError> {
     use sha2::Digest;
+    read_parts(
+        ctx,
+        mp,
+        max_file,
+        sha2::Sha256::new,
+        |hasher, chunk| hasher.update(chunk),
+        |name, value| Part::Text { name, value },
+        |name, filename, _, size, hasher| Part::File {
+            name,
+            filename,
+            size,
+            sha256: hasher.finalize().into(),
+        },
+    )
+    .await
+}
+
+/// The one loop behind [`read_multipart`] and [`read_uploads`]: the token first, text fields
+/// kept, each file streamed into a fresh `start()` through `take` (refused past `max_file`
+/// bytes), and every part made by `text` or `file` (name, file name, content type, size, sink).
+async fn read_parts<T, S>(
+    ctx: &Ctx,
+    mut mp: axum::extract::Multipart,
+    max_file: u64,
+    start: impl Fn() -> S,
+    take: impl Fn(&mut S, &[u8]),
+    text: impl Fn(String, String) -> T,
+    file: impl Fn(String, String, String, u64, S) -> T,
+) -> Result<Vec<T>, AppError> {
     let mut parts = Vec::new();
     let mut token_ok = false;
     while let Some(mut field) = mp
@@ -153,21 +182,17 @@ pub async fn read_multipart(
             if !token_ok {
                 return Err(AppError::Csrf);
             }
-            let mut hasher = sha2::Sha256::new();
+            let content_type = field.content_type().unwrap_or_default().to_string();
+            let mut sink = start();
             let mut size: u64 = 0;
             while let Some(chunk) = field.chunk().await.map_err(|_| AppError::PayloadTooLarge)? {
                 size += chunk.len() as u64;
                 if size > max_file {
                     return Err(AppError::PayloadTooLarge);
                 }
-                hasher.update(&chunk);
+                take(&mut sink, &chunk);
             }
-            parts.push(Part::File {
-                name,
-                filename,
-                size,
-                sha256: hasher.finalize().into(),
-            });
+            parts.push(file(name, filename, content_type, size, sink));
         } else {
             let value = field
                 .text()
@@ -179,7 +204,7 @@ pub async fn read_multipart(
                     return Err(AppError::Csrf);
                 }
             } else {
-                parts.push(Part::Text { name, value });
+                parts.push(text(name, value));
             }
         }
     }
@@ -208,54 +233,24 @@ pub enum Upload {
 /// it unless its `_csrf` field (which must come before any file) carries a valid token.
 pub async fn read_uploads(
     ctx: &Ctx,
-    mut mp: axum::extract::Multipart,
+    mp: axum::extract::Multipart,
     max_file: u64,
 ) -> Result<Vec<Upload>, AppError> {
-    let mut parts = Vec::new();
-    let mut token_ok = false;
-    while let Some(mut field) = mp
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("form: {e}")))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if let Some(filename) = field.file_name().map(str::to_string) {
-            if !token_ok {
-                return Err(AppError::Csrf);
-            }
-            let content_type = field.content_type().unwrap_or_default().to_string();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(|_| AppError::PayloadTooLarge)? {
-                if (bytes.len() + chunk.len()) as u64 > max_file {
-                    return Err(AppError::PayloadTooLarge);
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            parts.push(Upload::File {
-                name,
-                filename,
-                content_type,
-                bytes,
-            });
-        } else {
-            let value = field
-                .text()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("form: {e}")))?;
-            if name == CSRF_FIELD {
-                token_ok = ctx.csrf_ok(&value);
-                if !token_ok {
-                    return Err(AppError::Csrf);
-                }
-            } else {
-                parts.push(Upload::Text { name, value });
-            }
-        }
-    }
-    if !token_ok {
-        return Err(AppError::Csrf);
-    }
-    Ok(parts)
+    read_parts(
+        ctx,
+        mp,
+        max_file,
+        Vec::new,
+        |bytes, chunk| bytes.extend_from_slice(chunk),
+        |name, value| Upload::Text { name, value },
+        |name, filename, content_type, _, bytes| Upload::File {
+            name,
+            filename,
+            content_type,
+            bytes,
+        },
+    )
+    .await
 }
 
 #[cfg(test)]
