@@ -26,6 +26,8 @@ const chromium = {
   },
 };
 
+const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+
 export default defineConfig({
   testDir: './tests',
   fullyParallel: false,
@@ -42,9 +44,10 @@ export default defineConfig({
     { name: 'chromium-no-js', use: { ...chromium, javaScriptEnabled: false }, testIgnore: /a11y|phone/ },
     {
       name: 'phone-no-js',
-      use: { ...chromium, javaScriptEnabled: false, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true },
-      testMatch: /phone/,
+      use: { ...chromium, javaScriptEnabled: false, ...phone },
+      testMatch: /phone\.spec/,
     },
+    { name: 'phone', use: { ...chromium, ...phone }, testMatch: /phone-a11y/ },
   ],
   webServer: {
     command: `${binary} serve`,
@@ -60,6 +63,8 @@ export default defineConfig({
       MINGA_LOG: 'warn',
       // circulated minutes are approved by the body's rule at once (the default waits 5 days)
       MINGA_MINUTES_COMMENT_DAYS: '0',
+      // the meeting the tests hold is weeks ahead: its session may be recorded from 30 days before
+      MINGA_SESSION_DAYS_EARLY: '30',
     },
   },
 });

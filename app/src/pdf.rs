@@ -1,21 +1,33 @@
 //! Plain A4 PDF documents with real text in an embedded TrueType font (krilla): the batch
 //! reports of the anchoring rounds and the approved minutes of the meetings. Lines are laid out
-//! top to bottom over as many pages as they need, each page with a footer.
+//! top to bottom over as many pages as they need, each page with a footer. Every document is
+//! PDF/A-2b (archival), validated by krilla as it is written.
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
-use krilla::Document;
+use krilla::configure::{Archival, ConfigurationBuilder};
 use krilla::geom::Point;
 use krilla::metadata::{DateTime as PdfTime, Metadata};
 use krilla::page::PageSettings;
 use krilla::text::{Font, TextDirection};
+use krilla::{Document, SerializeSettings};
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
 const MARGIN: f32 = 42.0;
 
+/// A QR code placed on a page: its top-left corner, its side, its modules row by row.
+struct Qr {
+    x: f32,
+    y: f32,
+    side: f32,
+    modules: Vec<bool>,
+    width: usize,
+}
+
 /// Lines of text laid out top to bottom over as many A4 pages as they need.
 pub struct Writer {
     pages: Vec<Vec<(f32, f32, String)>>,
+    codes: Vec<Vec<Qr>>,
     y: f32,
 }
 
@@ -29,16 +41,43 @@ impl Writer {
     pub fn new() -> Writer {
         Writer {
             pages: vec![Vec::new()],
+            codes: vec![Vec::new()],
             y: MARGIN,
         }
+    }
+
+    /// A QR code of `text`, `side` points wide, below what came before (on a new page when it
+    /// does not fit), with its quiet zone left white.
+    pub fn qr(&mut self, text: &str, side: f32) -> Result<(), String> {
+        let (modules, width) = crate::components::qr::modules(text)?;
+        if self.y + side + 8.0 > PAGE_H - MARGIN {
+            self.new_page();
+        }
+        let y = self.y + 4.0;
+        if let Some(page) = self.codes.last_mut() {
+            page.push(Qr {
+                x: MARGIN,
+                y,
+                side,
+                modules,
+                width,
+            });
+        }
+        self.y = y + side + 4.0;
+        Ok(())
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.codes.push(Vec::new());
+        self.y = MARGIN;
     }
 
     /// One line of `size` points.
     pub fn line(&mut self, size: f32, text: impl Into<String>) {
         let height = size * 1.45;
         if self.y + height > PAGE_H - MARGIN {
-            self.pages.push(Vec::new());
-            self.y = MARGIN;
+            self.new_page();
         }
         self.y += height;
         if let Some(page) = self.pages.last_mut() {
@@ -83,7 +122,16 @@ impl Writer {
         footer: impl Fn(usize, usize) -> String,
     ) -> Result<Vec<u8>, String> {
         let font = Font::new(font.to_vec().into(), 0).ok_or("the PDF font cannot be read")?;
-        let mut document = Document::new();
+        // archival: PDF/A-2b (XMP metadata, every font embedded, no transparency or device
+        // colours); krilla refuses to finish a document that breaks it
+        let configuration = ConfigurationBuilder::new()
+            .with_archival_validator(Archival::A2_B)
+            .finish()
+            .map_err(|e| format!("PDF/A configuration: {e:?}"))?;
+        let mut document = Document::new_with(SerializeSettings {
+            configuration,
+            ..SerializeSettings::default()
+        });
         document.set_metadata(
             Metadata::new()
                 .title(title.to_string())
@@ -103,6 +151,28 @@ impl Writer {
             let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or("page size")?;
             let mut page = document.start_page_with(settings);
             let mut surface = page.surface();
+            for code in self.codes.get(n).into_iter().flatten() {
+                // every dark module a filled square, the quiet zone (4 modules) around left white
+                let module = code.side / (code.width + 8) as f32;
+                let mut path = krilla::geom::PathBuilder::new();
+                for (i, dark) in code.modules.iter().enumerate() {
+                    if *dark {
+                        let (col, row) = ((i % code.width) as f32, (i / code.width) as f32);
+                        if let Some(rect) = krilla::geom::Rect::from_xywh(
+                            code.x + (col + 4.0) * module,
+                            code.y + (row + 4.0) * module,
+                            module,
+                            module,
+                        ) {
+                            path.push_rect(rect);
+                        }
+                    }
+                }
+                if let Some(path) = path.finish() {
+                    surface.set_fill(Some(krilla::paint::Fill::default()));
+                    surface.draw_path(&path);
+                }
+            }
             for (size, y, text) in lines {
                 surface.draw_text(
                     Point::from_xy(MARGIN, *y),
@@ -181,7 +251,40 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap_words;
+    use super::{Writer, wrap_words};
+
+    /// The XMP packet of a PDF (PDF/A keeps it uncompressed, so a reader finds it as text).
+    fn xmp(pdf: &[u8]) -> String {
+        let text = String::from_utf8_lossy(pdf);
+        let start = text.find("<x:xmpmeta").expect("an XMP packet");
+        let end = text[start..].find("</x:xmpmeta>").expect("its end") + start;
+        text[start..end].to_string()
+    }
+
+    #[test]
+    fn documents_declare_pdf_a_2b_with_their_title_and_language() {
+        let font = std::fs::read(crate::settings::Settings::embedded("/tmp".into()).report_font)
+            .expect("DejaVu Sans (fonts-dejavu-core)");
+        let mut w = Writer::new();
+        w.line(12.0, "Acta de la sesión · Minutes");
+        w.qr("https://minga.example/v/abc", 90.0)
+            .expect("a QR code");
+        w.line(9.0, "Quórum verificado con siete miembros");
+        let created = chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        let pdf = w
+            .finish(&font, "Acta 1", "es", created, |p, n| format!("{p}/{n}"))
+            .expect("a valid PDF/A-2b");
+        let meta = xmp(&pdf);
+        assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{meta}");
+        assert!(
+            meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+            "{meta}"
+        );
+        assert!(meta.contains("Acta 1"), "{meta}");
+        assert!(pdf.starts_with(b"%PDF-1.7"), "PDF/A-2 is based on PDF 1.7");
+    }
 
     #[test]
     fn words_are_kept_whole_within_the_width() {

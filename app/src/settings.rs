@@ -30,6 +30,8 @@ pub struct Settings {
     pub password_min_length: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
     pub trust_proxy: bool,
+    /// Opens `/metrics` to whoever sends it as a bearer token; without it only loopback reads it.
+    pub metrics_token: Option<String>,
     /// Sizes a submission may have.
     pub evidence_limits: Limits,
     /// A new checkpoint is signed at most this often while entries arrive.
@@ -38,6 +40,9 @@ pub struct Settings {
     pub audit_interval: chrono::Duration,
     /// How often the latest checkpoint is anchored on every configured backend.
     pub anchor_interval: chrono::Duration,
+    /// When only the previous round's batch report is new, the round that seals it comes this
+    /// long after the last round (not every interval: see `services::anchors::RoundRule`).
+    pub anchor_idle_round: chrono::Duration,
     /// First wait after a backend fails; it doubles with every failure up to `anchor_retry_max`.
     pub anchor_retry: std::time::Duration,
     pub anchor_retry_max: std::time::Duration,
@@ -159,10 +164,12 @@ impl Settings {
             },
             password_min_length: 12,
             trust_proxy: false,
+            metrics_token: None,
             evidence_limits: Limits::default(),
             checkpoint_interval: std::time::Duration::from_secs(1),
             audit_interval: chrono::Duration::hours(1),
             anchor_interval: chrono::Duration::minutes(30),
+            anchor_idle_round: chrono::Duration::hours(24),
             anchor_retry: std::time::Duration::from_secs(5),
             anchor_retry_max: std::time::Duration::from_secs(600),
             eth: Vec::new(),

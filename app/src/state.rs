@@ -22,6 +22,11 @@ pub struct Inner {
     pub decisions_pending: Notify,
     /// Woken when mail was queued (after the commit), so the mail worker delivers it at once.
     pub mail_pending: Notify,
+    /// Woken when a vote closed, so that what a meeting's motion decided (minutes approved, a
+    /// leader elected) is carried out at once.
+    pub motions_pending: Notify,
+    /// What the verification page keeps between views (checkpoint, checks, QR images).
+    pub views: crate::services::evidence::views::ViewCache,
 }
 
 impl AppState {
@@ -33,6 +38,8 @@ impl AppState {
             log,
             decisions_pending: Notify::new(),
             mail_pending: Notify::new(),
+            motions_pending: Notify::new(),
+            views: Default::default(),
         }))
     }
 }

@@ -1,31 +1,10 @@
 // An axe scan of every public page, in both languages: no serious or critical violations.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-
-const pages = [
-  '/',
-  '/login',
-  '/register',
-  '/collectives',
-  '/collectives/academico',
-  '/councils',
-  '/councils/nominations',
-  '/calls',
-  '/meetings',
-  // the demo's past meeting, its approved minutes and an agreement
-  '/meetings/1',
-  '/meetings/1/minutes',
-  '/agreements/1',
-  '/votes',
-  '/decisions',
-  '/reports',
-  '/v',
-  '/integrity',
-  '/no-such-page',
-];
+import { publicPages } from './public-pages';
 
 for (const lang of ['es', 'en']) {
-  for (const path of pages) {
+  for (const path of publicPages) {
     test(`accessibility of ${path} (${lang})`, async ({ page }) => {
       await page.goto(`/lang/${lang}?next=${encodeURIComponent(path)}`);
       await expect(page.locator('html')).toHaveAttribute('lang', lang);

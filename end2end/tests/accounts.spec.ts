@@ -1,4 +1,4 @@
-// A person registers, logs out, logs in, switches to English and sees the home page.
+// A person registers, signs in, logs out, logs in again, switches to English and sees the home page.
 // Runs with JavaScript on and off: the forms post and redirect on their own.
 import { expect, test } from '@playwright/test';
 
@@ -27,8 +27,16 @@ test('a person registers, logs in, switches to English and sees the home page', 
   await page.getByLabel('Contraseña', { exact: true }).fill(password);
   await page.getByLabel('Repite la contraseña').fill(password);
   await page.getByRole('button', { name: 'Crear cuenta' }).click();
-  await expect(page).toHaveURL(/\/account\?ok=registered$/);
-  await expect(page.getByRole('status')).toContainText('Tu cuenta está lista');
+  // the same answer whether or not the address had an account: look in your mail, then sign in
+  await expect(page).toHaveURL(/\/register\/sent$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Revisa tu correo' })).toBeVisible();
+
+  await page.getByRole('main').getByRole('link', { name: 'Inicia sesión' }).click();
+  await page.getByLabel('Correo electrónico').fill(email);
+  await page.getByLabel('Contraseña').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Mi cuenta' })).toBeVisible();
   await expect(page.getByText('Solicitante')).toBeVisible();
 
   await page.getByRole('button', { name: 'Cerrar sesión' }).click();

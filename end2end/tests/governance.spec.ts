@@ -1,6 +1,7 @@
 // An administrator opens a call for a collective's leader, two members apply, the Executive
-// Secretary records the council's election, and the public page of the collective shows the new
-// leader with a verified decision that opens its verification page. With JavaScript on and off.
+// Secretary puts the election to the Executive Council at a meeting, the Council votes it seat by
+// seat, and the public page of the collective shows the new leader with a verified decision that
+// opens its verification page. With JavaScript on and off.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
@@ -76,14 +77,51 @@ test('a call is opened, two members apply, the council elects one and the public
     await logout(page);
   }
 
-  // the Executive Secretary records the council's election
+  // the Executive Secretary schedules a meeting of the Council after the call closes
   await login(page, 'secretaria@minga.example');
+  const date = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
+  await page.goto('/meetings/new');
+  await page.getByLabel('Órgano').selectOption({ label: 'Consejo Ejecutivo' });
+  await page.getByLabel('Tipo de sesión').selectOption('ordinary');
+  await page.getByLabel('Título (español)').fill(`Elección ${setup.slug}`);
+  await page.getByLabel('Título (inglés)').fill(`Election ${setup.slug}`);
+  await page.getByLabel('Fecha').fill(date);
+  await page.getByLabel('Hora de inicio').fill('10:00');
+  await page.getByLabel('Hora de término').fill('12:00');
+  await page.getByLabel('Lugar', { exact: true }).fill('Sala del Consejo');
+  await page.getByRole('button', { name: 'Guardar borrador' }).click();
+  const meetingId = new URL(page.url()).pathname.split('/').pop() ?? '';
+
+  // and puts the slate to its vote: a motion on the meeting's agenda, nothing elected yet
   await page.goto(callUrl);
   await page.getByRole('checkbox', { name: new RegExp(setup.elected[0]) }).check();
-  await page.getByLabel('Referencia del acta o la sesión').fill('Sesión ordinaria de prueba');
-  await page.getByLabel('Cerrar la convocatoria antes de su fecha límite').check();
-  await page.getByRole('button', { name: 'Registrar elección' }).click();
-  await expect(page.locator('#result')).toHaveText('resuelta');
+  await page.getByLabel('Sesión del Consejo Ejecutivo que la vota').selectOption(meetingId);
+  await page.getByRole('button', { name: 'Llevar a votación en la sesión' }).click();
+  await expect(page.locator('#agenda + ol > li').first()).toContainText('Elección de liderazgo');
+  await expect(page.locator('#agenda + ol > li').first()).toContainText(`Elegir a ${setup.elected[0]}`);
+
+  // the Council meets with quorum and votes it seat by seat
+  await page.getByRole('button', { name: 'Enviar la convocatoria' }).click();
+  await expect(page.locator('#status')).toHaveText('convocada');
+  const seats = ['Ana Martínez', 'Carlos Pérez', 'Jorge Castillo', 'Gabriela Ríos', 'Héctor Morales', 'Sergio Vega', 'Patricia Luna'];
+  for (const name of seats) {
+    const row = page.getByRole('row', { name: new RegExp(`^${name}`) }).first();
+    await row.getByRole('combobox').first().selectOption('in_person');
+    await row.getByRole('button', { name: 'Registrar' }).click();
+  }
+  await page.getByRole('button', { name: 'Abrir la sesión (establecer el quórum)' }).click();
+  await page.getByRole('button', { name: 'Someter a votación' }).click();
+  const ballots = page.getByRole('group', { name: 'Sentido del voto de cada lugar presente' });
+  for (const name of seats) await ballots.getByLabel(name, { exact: true }).selectOption('yes');
+  await page.getByRole('button', { name: 'Registrar los votos y cerrar la votación' }).click();
+
+  // the approved motion elects the slate: the call is decided
+  await page.goto(callUrl);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator('#result')).toHaveText('resuelta', { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await expect(page.locator('#election-motions')).toContainText('Aprobada: la planilla fue elegida');
   await expect(page.getByRole('row', { name: new RegExp(setup.elected[0]) })).toContainText('Electa');
   await expect(page.getByRole('row', { name: new RegExp(setup.other[0]) })).toContainText('No electa');
   await logout(page);

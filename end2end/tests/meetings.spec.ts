@@ -1,7 +1,7 @@
-// The Executive Secretary schedules and convenes an ordinary meeting of the Executive Council,
-// records attendance short of quorum (the session and the vote are refused, naming who is
-// missing), adds a proxy to reach quorum, opens the session and has a motion voted seat by seat;
-// then drafts the minutes (prefilled with the result), adds an agreement, circulates and approves
+// The Executive Secretary schedules an ordinary meeting of the Executive Council, edits the draft
+// (its place, the order of its agenda), convenes it, records attendance short of quorum (the session and the vote are refused, naming who is
+// missing), adds a proxy to reach quorum, opens the session, has a motion voted seat by seat and
+// closes the session (the meeting is held); then drafts the minutes (prefilled with the result), adds an agreement, circulates and approves
 // them, and a visitor finds them on the public calendar with their verified badge. With
 // JavaScript on and off.
 import AxeBuilder from '@axe-core/playwright';
@@ -41,6 +41,20 @@ test('the secretary convenes, quorum is reached with a proxy, a motion is voted,
   await page.getByLabel('Presenta').fill('Carlos Pérez');
   await page.getByLabel('Propuesta a votación (opcional)').fill('Admitir el proyecto en fase de prueba de concepto');
   await page.getByRole('button', { name: 'Agregar punto al orden del día' }).click();
+
+  // the draft is edited: its place, and an item added, moved up and taken off again
+  await page.getByRole('link', { name: 'Editar el borrador' }).click();
+  await page.getByLabel('Lugar', { exact: true }).fill('Sala de juntas del Consejo');
+  await page.getByRole('button', { name: 'Guardar los cambios' }).click();
+  await expect(page.getByText('Sala de juntas del Consejo')).toBeVisible();
+  await page.getByLabel('Punto', { exact: true }).fill('Asuntos generales');
+  await page.getByRole('button', { name: 'Agregar punto al orden del día' }).click();
+  await page.getByRole('group', { name: 'Acciones sobre el punto 2' }).getByRole('button', { name: 'Subir' }).click();
+  await expect(page.locator('#agenda + ol > li').first()).toContainText('Asuntos generales');
+  await page.getByRole('group', { name: 'Acciones sobre el punto 1' }).getByRole('button', { name: 'Quitar' }).click();
+  await expect(page.locator('#agenda + ol > li')).toHaveCount(1);
+  await expect(page.locator('#agenda + ol > li').first()).toContainText('Admisión del proyecto de trazabilidad');
+
   await page.getByRole('button', { name: 'Enviar la convocatoria' }).click();
   await expect(page.locator('#status')).toHaveText('convocada');
   await expect(page.getByRole('heading', { name: 'Entrega de la convocatoria' })).toBeVisible();
@@ -74,8 +88,14 @@ test('the secretary convenes, quorum is reached with a proxy, a motion is voted,
   await expect(page.locator('#result')).toContainText('Aprobado');
   await expect(page.getByText('Votos contados: 7 de 7.')).toBeVisible();
 
-  // the minutes: prefilled with the attendance and the result, completed, with one agreement
+  // the session is closed: the meeting is held, and shows who attended
   await page.goto(meetingUrl);
+  await page.getByRole('button', { name: 'Cerrar la sesión' }).click();
+  await expect(page.locator('#status')).toHaveText('realizada');
+  await expect(page.getByRole('row', { name: /Sergio Vega En línea/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Patricia Luna Representado por Jorge Castillo/ })).toBeVisible();
+
+  // the minutes: prefilled with the attendance and the result, completed, with one agreement
   await page.getByRole('link', { name: 'Acta de la sesión' }).click();
   const text = page.getByLabel('Texto del acta');
   await expect(text).toHaveValue(/Representados: Patricia Luna, representado por Jorge Castillo/);

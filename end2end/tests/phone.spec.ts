@@ -1,4 +1,4 @@
-// On a small phone with JavaScript off: the portal is usable, nothing overflows sideways.
+// On a small phone with JavaScript off: the portal is usable and nothing overflows sideways.
 import { expect, test } from '@playwright/test';
 
 test('the home and login pages fit a phone and log in without script', async ({ page }) => {

@@ -52,6 +52,12 @@ pub enum Command {
     /// Run the integrity audit now: re-derive every entry and rebuild the tree against the
     /// signed checkpoints. Exits 1 if anything was altered.
     Audit,
+    /// Copy a running portal into DIR (new or empty): the database as of one instant, the
+    /// documents and the keys, with a manifest of SHA-256s (SHA256SUMS).
+    Backup { dir: PathBuf },
+    /// Restore a backup made by `minga backup` into the data directory, which must hold no
+    /// database. Refuses a backup whose files do not match its manifest.
+    Restore { dir: PathBuf },
     /// Manage the API keys of source systems.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
@@ -146,9 +152,22 @@ pub struct SettingsArgs {
     /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
     #[arg(long, env = "MINGA_TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub trust_proxy: bool,
+    /// Bearer token that opens /metrics to a scraper elsewhere (without it, /metrics answers
+    /// only on loopback).
+    #[arg(
+        long,
+        env = "MINGA_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
     /// Largest document a submission may carry, in bytes.
     #[arg(long, env = "MINGA_MAX_DOCUMENT_SIZE", default_value_t = 20 * 1024 * 1024, global = true)]
     pub max_document_size: usize,
+
+    /// Largest record (`data`, as canonical JSON) accepted with an evidence, in bytes
+    #[arg(long, env = "MINGA_MAX_RECORD_SIZE", default_value_t = 1024 * 1024, global = true)]
+    pub max_record_size: usize,
     /// Sign a new checkpoint at most this often while entries arrive.
     #[arg(long, env = "MINGA_CHECKPOINT_INTERVAL", default_value = "1s", value_parser = parse_duration, global = true)]
     pub checkpoint_interval: chrono::Duration,
@@ -158,6 +177,9 @@ pub struct SettingsArgs {
     /// Anchor the latest checkpoint on every configured backend this often.
     #[arg(long, env = "MINGA_ANCHOR_INTERVAL", default_value = "30m", value_parser = parse_duration, global = true)]
     pub anchor_interval: chrono::Duration,
+    /// When nothing but the last round's batch report was registered, anchor it anyway this long after the last round (the closing round of a quiet day).
+    #[arg(long, env = "MINGA_ANCHOR_IDLE_ROUND", default_value = "24h", value_parser = parse_duration, global = true)]
+    pub anchor_idle_round: chrono::Duration,
     /// JSON-RPC URL(s), comma-separated, of Ethereum-compatible chains to anchor checkpoints on (LACChain, Besu, Ethereum).
     #[arg(long, env = "MINGA_ETH_RPC", global = true)]
     pub eth_rpc: Option<String>,
@@ -339,6 +361,15 @@ pub struct SettingsArgs {
         global = true
     )]
     pub minutes_comment_days: u32,
+    /// Days before a meeting's own day (in its time zone) from which attendance may be recorded
+    /// and the session opened (0: on the day).
+    #[arg(
+        long,
+        env = "MINGA_SESSION_DAYS_EARLY",
+        default_value_t = 0,
+        global = true
+    )]
+    pub session_days_early: u32,
     /// How often the terms calendar runs (notices, ended terms, votes past their deadline).
     #[arg(long, env = "MINGA_CALENDAR_INTERVAL", default_value = "10m", value_parser = parse_duration, global = true)]
     pub calendar_interval: chrono::Duration,
@@ -457,13 +488,16 @@ impl SettingsArgs {
         };
         s.password_min_length = usize::from(self.password_min_length);
         s.trust_proxy = self.trust_proxy;
+        s.metrics_token = self.metrics_token.clone().filter(|t| !t.trim().is_empty());
         s.evidence_limits.max_document_bytes = self.max_document_size;
+        s.evidence_limits.max_record_bytes = self.max_record_size;
         s.checkpoint_interval = self
             .checkpoint_interval
             .to_std()
             .unwrap_or(std::time::Duration::from_secs(1));
         s.audit_interval = self.audit_interval;
         s.anchor_interval = self.anchor_interval;
+        s.anchor_idle_round = self.anchor_idle_round;
         // comma-separated lists: one chain per RPC URL; one key for all or one per chain; the
         // explorers by position
         let (rpcs, keys, explorers) = (
@@ -528,6 +562,7 @@ impl SettingsArgs {
             quorum_ordinary_members: self.quorum_ordinary,
             quorum_extraordinary_members: self.quorum_extraordinary,
             minutes_comment_days: self.minutes_comment_days,
+            session_days_early: self.session_days_early,
         };
         s.calendar_interval = self
             .calendar_interval

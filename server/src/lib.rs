@@ -2,8 +2,10 @@
 //! router, running the server and its workers until shutdown. `main.rs` is the command line.
 
 pub mod anchors;
+pub mod backup;
 pub mod config;
 pub mod mail;
+pub mod nodes;
 pub mod routes;
 pub mod workers;
 
@@ -115,14 +117,14 @@ fn load_or_create_key(path: &Path) -> anyhow::Result<[u8; 32]> {
 }
 
 #[cfg(unix)]
-fn restrict(path: &Path, mode: u32) -> anyhow::Result<()> {
+pub(crate) fn restrict(path: &Path, mode: u32) -> anyhow::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
         .with_context(|| format!("restricting {}", path.display()))
 }
 
 #[cfg(not(unix))]
-fn restrict(_: &Path, _: u32) -> anyhow::Result<()> {
+pub(crate) fn restrict(_: &Path, _: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
@@ -138,6 +140,8 @@ pub async fn serve(
     let (stop_workers, stop_rx) = watch::channel(false);
     let workers = workers::spawn_all(&state, backends, mailer, &stop_rx);
     let router = routes::router(state.clone());
+    // the dummy hash unknown addresses are checked against, made before the first login
+    tokio::task::spawn_blocking(app::services::secrets::warm_up);
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

@@ -5,7 +5,15 @@ nav_calls = Calls
 gov_verified_decision = Verifiable decision
 gov_collectives_title = Collectives
 gov_collectives_intro = The network is organised in collectives by sector. Each has 2 to 3 leaders elected by the Executive Council through an open call.
-gov_members_count = {institutions} member institutions and {individuals} individual members
+gov_members_count = {institutions} and {individuals}
+gov_members_institutions = { $institutions ->
+    [one] {institutions} member institution
+   *[other] {institutions} member institutions
+}
+gov_members_individuals = { $individuals ->
+    [one] {individuals} individual member
+   *[other] {individuals} individual members
+}
 gov_leaders = Leaders
 gov_call_open_badge = Open call
 gov_request_title = Request a new collective
@@ -20,8 +28,6 @@ gov_col_since = Member since
 gov_members = Members
 gov_member_institution = Institution
 gov_member_individual = Individual
-gov_nodes = Nodes
-gov_nodes_pending = The collective's node register will be published with the nodes module.
 gov_history = History of offices
 gov_renewal_col = Renewal
 gov_renewal_closes = Vote until
@@ -36,8 +42,14 @@ gov_calls_intro = Open calls for collective leaders. Members of the collective (
 gov_calls_open = Open
 gov_calls_past = Decided
 gov_calls_none = There are no open calls.
-gov_call_line = {seats} seat(s), candidacies until {closes}
-gov_candidacies_count = {count} candidacy(ies)
+gov_call_line = { $seats ->
+    [one] {seats} seat, candidacies until {closes}
+   *[other] {seats} seats, candidacies until {closes}
+}
+gov_candidacies_count = { $count ->
+    [one] {count} candidacy
+   *[other] {count} candidacies
+}
 gov_call_state_open = accepting candidacies
 gov_call_state_closed = closed, awaiting the election
 gov_call_state_decided = decided
@@ -64,12 +76,9 @@ gov_candidacy_apply_intro = You may apply if you or your institution is a member
 gov_candidacy_submit = Submit candidacy
 gov_candidacy_login = Log in to apply.
 gov_election_title = Election by the Executive Council
-gov_election_intro = Record the Executive Council's resolution: tick the elected candidacies (up to {seats}). Each election is registered as a verifiable decision.
-gov_election_elected = Elected candidacies
-gov_election_minutes = Minutes or session reference
-gov_election_minutes_hint = Optional, e.g. "Ordinary session 2026-11".
-gov_election_close_early = Close the call before its deadline
-gov_election_submit = Record the election
+gov_election_intro = The Executive Council elects at a meeting: propose the slate (up to {seats} candidacies) and the meeting whose agenda will put it to the vote. If the vote approves it, each election is recorded as a verifiable decision.
+gov_election_elected = Candidacies proposed
+gov_election_submit = Put it to the vote at the meeting
 gov_electorate_members = Members of the {collective}
 gov_votes_title = Votes
 gov_votes_intro = Votes of the governing bodies and of the collectives. Results are frozen when closed and registered as decisions.
@@ -113,7 +122,10 @@ gov_problem_deadline_passed = The deadline has passed.
 gov_problem_not_in_collective = Only members of the collective (or of a member institution) may apply.
 gov_problem_already_applied = You already applied to this call.
 gov_problem_none_elected = Tick at least one elected candidacy.
-gov_problem_too_many_elected = The call has {seats} seat(s).
+gov_problem_too_many_elected = { $seats ->
+    [one] The call has {seats} seat.
+   *[other] The call has {seats} seats.
+}
 gov_problem_not_a_candidate = That candidacy is not in this call.
 gov_problem_confirm_early_close = The call is still open: confirm that it closes before its deadline.
 gov_problem_vote_not_open = The vote is already closed.
@@ -180,3 +192,18 @@ gov_vote_roll = Roll and how each vote was counted
 gov_vote_via = Delegated through
 gov_vote_not_counted = not counted
 gov_electorate_meeting = The seats present at the meeting (representatives vote for those they represent)
+gov_leaders_short = Below the minimum: {count} of {min} leaders; {missing} to be filled by a call.
+gov_renewal_in_vote = Being voted on: see the vote
+gov_election_meeting = Executive Council meeting that votes it
+gov_election_no_meeting = There is no Executive Council meeting scheduled after the call closes.
+gov_problem_meeting_unfit = Choose an Executive Council meeting, not yet held, after the call closes.
+gov_problem_already_on_agenda = This call's election is already on a meeting's agenda, waiting for its vote.
+gov_election_motions = The election at a meeting
+gov_election_motion_pending = On the agenda, to be voted
+gov_election_motion_voting = Being voted
+gov_election_motion_approved = Approved: the slate was elected
+gov_election_motion_rejected = Rejected: another slate may be proposed
+gov_election_motion_not_voted = The meeting ended without voting it
+gov_leaders_none = No leaders or representatives yet.
+gov_members_none = No members yet.
+gov_history_none = No offices in its history yet.

@@ -72,7 +72,10 @@ min_problem_approved = The minutes are approved and are not changed.
 min_problem_not_saved = Save the draft minutes first.
 min_problem_not_circulated = The minutes must be circulated to the members before they are approved.
 min_problem_comment_period = The comment period is open until {until}; the body's rule approves the minutes after it.
-min_problem_objections = There are {count} objection(s) to the current text: revise the minutes and circulate them again, or put them to the vote at a meeting.
+min_problem_objections = { $count ->
+    [one] There is {count} objection to the current text: revise the minutes and circulate them again, or put them to the vote at a meeting.
+   *[other] There are {count} objections to the current text: revise the minutes and circulate them again, or put them to the vote at a meeting.
+}
 min_problem_not_a_member = Only the members of the body comment on its minutes.
 min_problem_owner_not_a_seat = Choose a member of the body as the owner.
 min_problem_not_proposed = Only agreements not yet opened can be removed.

@@ -4,7 +4,10 @@
 
 nom_title = Executive Council designation
 nom_intro = Collective leaders propose candidates for the Executive Secretary and for their collective's seat in the projects commission and in the nodes commission. The portal ranks them and the Advisory Council designates. The ranking is public so that anyone can review it.
-nom_rules = Each collective has {seats} seat(s) in the projects commission (business profile) and in the nodes commission (technical profile). Terms last {months} months.
+nom_rules = { $seats ->
+    [one] Each collective has {seats} seat in the projects commission (business profile) and in the nodes commission (technical profile). Terms last {months} months.
+   *[other] Each collective has {seats} seats in the projects commission (business profile) and in the nodes commission (technical profile). Terms last {months} months.
+}
 nom_criteria_detail = In that order: first the time as a member of the network (from the first membership of the person or their institution in any collective); on a tie, the network projects they collaborated in; on a further tie, their years of blockchain experience. Nominees equal on all three share a rank.
 nom_proposals_title = Nominees by seat
 nom_none_pending = No nominations are awaiting designation.

@@ -5,7 +5,15 @@ nav_calls = Convocatorias
 gov_verified_decision = Decisión verificable
 gov_collectives_title = Colectivos
 gov_collectives_intro = La red se organiza en colectivos por sector. Cada uno tiene de 2 a 3 liderazgos elegidos por el Consejo Ejecutivo mediante convocatoria abierta.
-gov_members_count = {institutions} instituciones y {individuals} personas miembro
+gov_members_count = {institutions} y {individuals}
+gov_members_institutions = { $institutions ->
+    [one] {institutions} institución
+   *[other] {institutions} instituciones
+}
+gov_members_individuals = { $individuals ->
+    [one] {individuals} persona miembro
+   *[other] {individuals} personas miembro
+}
 gov_leaders = Liderazgos
 gov_call_open_badge = Convocatoria abierta
 gov_request_title = Solicitar un nuevo colectivo
@@ -20,8 +28,6 @@ gov_col_since = Miembro desde
 gov_members = Miembros
 gov_member_institution = Institución
 gov_member_individual = Persona
-gov_nodes = Nodos
-gov_nodes_pending = El registro de nodos del colectivo se publicará con el módulo de nodos.
 gov_history = Historial de cargos
 gov_renewal_col = Renovación
 gov_renewal_closes = Votación hasta
@@ -36,8 +42,14 @@ gov_calls_intro = Convocatorias abiertas para liderazgos de colectivo. Las perso
 gov_calls_open = Abiertas
 gov_calls_past = Resueltas
 gov_calls_none = No hay convocatorias abiertas.
-gov_call_line = {seats} lugar(es), candidaturas hasta el {closes}
-gov_candidacies_count = {count} candidatura(s)
+gov_call_line = { $seats ->
+    [one] {seats} lugar, candidaturas hasta el {closes}
+   *[other] {seats} lugares, candidaturas hasta el {closes}
+}
+gov_candidacies_count = { $count ->
+    [one] {count} candidatura
+   *[other] {count} candidaturas
+}
 gov_call_state_open = recibe candidaturas
 gov_call_state_closed = cerrada, pendiente de elección
 gov_call_state_decided = resuelta
@@ -63,13 +75,10 @@ gov_candidacy_apply = Postularse
 gov_candidacy_apply_intro = Puede postularse si usted o su institución es miembro del colectivo.
 gov_candidacy_submit = Presentar candidatura
 gov_candidacy_login = Inicie sesión para postularse.
-gov_election_title = Elección del Consejo Ejecutivo
-gov_election_intro = Registre la resolución del Consejo Ejecutivo: marque las candidaturas electas (hasta {seats}). Cada elección se registra como decisión verificable.
-gov_election_elected = Candidaturas electas
-gov_election_minutes = Referencia del acta o la sesión
-gov_election_minutes_hint = Opcional, p. ej. «Sesión ordinaria 2026-11».
-gov_election_close_early = Cerrar la convocatoria antes de su fecha límite
-gov_election_submit = Registrar elección
+gov_election_title = Elección por el Consejo Ejecutivo
+gov_election_intro = El Consejo Ejecutivo elige en sesión: proponga la planilla (hasta {seats} candidaturas) y la sesión en cuyo orden del día se votará. Si la votación la aprueba, cada elección se registra como decisión verificable.
+gov_election_elected = Candidaturas propuestas
+gov_election_submit = Llevar a votación en la sesión
 gov_electorate_members = Miembros del {collective}
 gov_votes_title = Votaciones
 gov_votes_intro = Votaciones de los órganos de gobierno y de los colectivos. Los resultados se congelan al cerrar y se registran como decisiones.
@@ -113,7 +122,10 @@ gov_problem_deadline_passed = La fecha límite ya pasó.
 gov_problem_not_in_collective = Solo pueden postularse miembros del colectivo (o de una institución miembro).
 gov_problem_already_applied = Ya presentó una candidatura a esta convocatoria.
 gov_problem_none_elected = Marque al menos una candidatura electa.
-gov_problem_too_many_elected = La convocatoria tiene {seats} lugar(es).
+gov_problem_too_many_elected = { $seats ->
+    [one] La convocatoria tiene {seats} lugar.
+   *[other] La convocatoria tiene {seats} lugares.
+}
 gov_problem_not_a_candidate = Esa candidatura no está en esta convocatoria.
 gov_problem_confirm_early_close = La convocatoria sigue abierta: confirme que se cierra antes de su fecha límite.
 gov_problem_vote_not_open = La votación ya está cerrada.
@@ -180,3 +192,18 @@ gov_vote_roll = Padrón y sentido de cada voto
 gov_vote_via = Por delegación en
 gov_vote_not_counted = no contado
 gov_electorate_meeting = Los lugares presentes en la sesión (las representaciones votan por quien representan)
+gov_leaders_short = Por debajo del mínimo: {count} de {min} liderazgos; falta cubrir {missing} por convocatoria.
+gov_renewal_in_vote = En votación: ver la votación
+gov_election_meeting = Sesión del Consejo Ejecutivo que la vota
+gov_election_no_meeting = No hay una sesión del Consejo Ejecutivo programada después del cierre de la convocatoria.
+gov_problem_meeting_unfit = Elija una sesión del Consejo Ejecutivo, aún no celebrada, posterior al cierre de la convocatoria.
+gov_problem_already_on_agenda = La elección de esta convocatoria ya está en el orden del día de una sesión, pendiente de votarse.
+gov_election_motions = La elección en sesión
+gov_election_motion_pending = En el orden del día, pendiente de votarse
+gov_election_motion_voting = En votación
+gov_election_motion_approved = Aprobada: la planilla fue elegida
+gov_election_motion_rejected = Rechazada: puede proponerse otra planilla
+gov_election_motion_not_voted = La sesión terminó sin votarla
+gov_leaders_none = Aún no tiene liderazgos ni representaciones.
+gov_members_none = Aún no tiene miembros.
+gov_history_none = Aún no hay cargos en su historial.

@@ -72,7 +72,10 @@ min_problem_approved = El acta ya está aprobada y no se modifica.
 min_problem_not_saved = Guarde primero el borrador del acta.
 min_problem_not_circulated = El acta debe circularse a los integrantes antes de aprobarse.
 min_problem_comment_period = El plazo de comentarios sigue abierto hasta el {until}; la regla del órgano aprueba el acta después.
-min_problem_objections = Hay {count} objeción(es) al texto vigente: revise el acta y vuelva a circularla, o póngala a votación en una sesión.
+min_problem_objections = { $count ->
+    [one] Hay {count} objeción al texto vigente: revise el acta y vuelva a circularla, o póngala a votación en una sesión.
+   *[other] Hay {count} objeciones al texto vigente: revise el acta y vuelva a circularla, o póngala a votación en una sesión.
+}
 min_problem_not_a_member = Solo los integrantes del órgano comentan su acta.
 min_problem_owner_not_a_seat = Elija como responsable a un integrante del órgano.
 min_problem_not_proposed = Solo se quitan acuerdos que aún no están abiertos.

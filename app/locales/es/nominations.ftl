@@ -4,7 +4,10 @@
 
 nom_title = Designación del Consejo Ejecutivo
 nom_intro = Los liderazgos de colectivo proponen candidaturas para la Secretaría Ejecutiva y para el lugar de su colectivo en la comisión de proyectos y en la comisión de nodos. El portal las clasifica y el Consejo Consultivo designa. La clasificación es pública para que cualquiera pueda revisarla.
-nom_rules = Cada colectivo tiene {seats} lugar(es) en la comisión de proyectos (perfil de negocio) y en la comisión de nodos (perfil técnico). Los periodos duran {months} meses.
+nom_rules = { $seats ->
+    [one] Cada colectivo tiene {seats} lugar en la comisión de proyectos (perfil de negocio) y en la comisión de nodos (perfil técnico). Los periodos duran {months} meses.
+   *[other] Cada colectivo tiene {seats} lugares en la comisión de proyectos (perfil de negocio) y en la comisión de nodos (perfil técnico). Los periodos duran {months} meses.
+}
 nom_criteria_detail = En ese orden: primero la antigüedad como miembro de la red (desde la primera membresía de la persona o de su institución en cualquier colectivo); si empata, los proyectos de la red en que colaboró; si también empata, los años de experiencia en blockchain. Las candidaturas iguales en los tres criterios comparten lugar.
 nom_proposals_title = Candidaturas por cargo
 nom_none_pending = No hay candidaturas pendientes de designación.

@@ -33,25 +33,31 @@ fn draw(
         .max()
         .unwrap_or(8)
         .min(32);
+    // one segment per person: each name is centred on its own bar, never on a boundary
+    let rows_n = u32::try_from(n).unwrap_or(1);
     let mut chart = ChartBuilder::on(root)
         .caption(caption, ("sans-serif", 16))
         .margin(8)
         .x_label_area_size(24)
         .y_label_area_size(u32::try_from(label_width * 8 + 12).unwrap_or(200))
-        .build_cartesian_2d(0u32..max, 0u32..u32::try_from(n).unwrap_or(1))
+        .build_cartesian_2d(0u32..max, (0u32..rows_n).into_segmented())
         .map_err(e)?;
     let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
     chart
         .configure_mesh()
         .disable_y_mesh()
         .x_labels(usize::try_from(max.min(12)).unwrap_or(12))
+        .x_label_style(("sans-serif", 12))
         .y_labels(n)
-        .y_label_formatter(&|y| {
-            let i = usize::try_from(*y).unwrap_or(usize::MAX);
-            names
-                .get(n.saturating_sub(1).saturating_sub(i))
-                .cloned()
-                .unwrap_or_default()
+        .y_label_style(("sans-serif", 13))
+        .y_label_formatter(&|y| match y {
+            // the top bar is the first person; a segment past the last has no one
+            SegmentValue::CenterOf(i) => usize::try_from(*i)
+                .ok()
+                .and_then(|i| n.checked_sub(1 + i))
+                .and_then(|row| names.get(row).cloned())
+                .unwrap_or_default(),
+            _ => String::new(),
         })
         .draw()
         .map_err(e)?;
@@ -63,9 +69,11 @@ fn draw(
                 .enumerate()
                 .flat_map(|(i, (_, attended, total))| {
                     let y = u32::try_from(n - 1 - i).unwrap_or(0);
+                    let span = || (SegmentValue::Exact(y), SegmentValue::Exact(y + 1));
+                    let ((from, to), (from2, to2)) = (span(), span());
                     [
-                        Rectangle::new([(0, y), (*total, y + 1)], tint.filled()),
-                        Rectangle::new([(0, y), (*attended, y + 1)], brand.filled()),
+                        Rectangle::new([(0, from), (*total, to)], tint.filled()),
+                        Rectangle::new([(0, from2), (*attended, to2)], brand.filled()),
                     ]
                 }),
         )
@@ -91,6 +99,64 @@ mod tests {
         assert!(svg.contains("Ana Martínez") && svg.contains("Jorge Castillo"));
         assert!(svg.contains("Asistencia 2026"));
         assert!(svg.matches("<rect").count() >= 4, "{svg}");
+    }
+
+    /// The `y` of every `<text>` holding `label`, and the vertical span of every filled bar.
+    fn labels_and_bars(svg: &str, label: &str) -> (Vec<f64>, Vec<(f64, f64)>) {
+        let attr = |tag: &str, name: &str| -> Option<f64> {
+            let key = format!("{name}=\"");
+            let at = tag.find(&key)? + key.len();
+            tag[at..].split('"').next()?.parse().ok()
+        };
+        let texts = svg
+            .split("<text")
+            .skip(1)
+            .filter(|t| {
+                t.split('>')
+                    .nth(1)
+                    .is_some_and(|s| s.trim_start().starts_with(label))
+            })
+            .filter_map(|t| attr(t, "y"))
+            .collect();
+        let bars = svg
+            .split("<rect")
+            .skip(1)
+            .filter_map(|r| Some((attr(r, "y")?, attr(r, "y")? + attr(r, "height")?)))
+            .collect();
+        (texts, bars)
+    }
+
+    #[test]
+    fn each_name_labels_its_own_bar_once() {
+        let rows: Vec<(String, u32, u32)> = [
+            "Ana Martínez",
+            "Carlos Pérez",
+            "Jorge Castillo",
+            "Gabriela Ríos",
+            "Héctor Morales",
+            "Sergio Vega",
+            "Patricia Luna",
+            "Daniela Cruz",
+            "Valeria Campos",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.to_string(), u32::try_from(i % 3).unwrap_or(0), 3))
+        .collect();
+        let svg = attendance_svg(&rows, "Asistencia", 720);
+        for (name, _, _) in &rows {
+            let (labels, bars) = labels_and_bars(&svg, name);
+            assert_eq!(labels.len(), 1, "{name} labelled once: {labels:?}");
+            // the label's baseline sits inside one bar's height, not on the edge between two
+            assert!(
+                bars.iter()
+                    .any(|(top, bottom)| labels[0] > *top && labels[0] < *bottom),
+                "{name} at {} is on no bar: {bars:?}",
+                labels[0]
+            );
+        }
+        // a member who attended nothing still has their name (and their grey bar)
+        assert!(svg.contains("Ana Martínez"));
     }
 
     #[test]

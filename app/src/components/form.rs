@@ -149,3 +149,104 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// The names of the multi-line fields (every [`TextArea`] uses one). Every other form field is a
+/// single line: [`crate::web::CsrfForm`] refuses line breaks and control characters in it.
+pub const MULTILINE_FIELDS: &[&str] = &[
+    "agreement",
+    "comment",
+    "description_en",
+    "description_es",
+    "grounds",
+    "justification",
+    "letter",
+    "motion",
+    "note",
+    "objectives",
+    "statement",
+    "text",
+];
+
+/// Text for the inside of a `<textarea>`. The renderer writes a textarea's children as they are
+/// (it is a raw-text element to the HTML writer), so whatever anyone typed is escaped here;
+/// a leading line break is doubled because the HTML parser drops the first one.
+pub fn textarea_html(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    if value.starts_with('\n') || value.starts_with("\r\n") {
+        out.push('\n');
+    }
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A labelled multi-line field with its error; what it holds is always escaped
+/// ([`textarea_html`]). `name` must be one of [`MULTILINE_FIELDS`]; `id` defaults to it (give one
+/// when a page repeats the form).
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] id: Option<String>,
+    #[prop(default = 5)] rows: u32,
+) -> impl IntoView {
+    debug_assert!(
+        MULTILINE_FIELDS.contains(&name),
+        "{name} is not listed in MULTILINE_FIELDS"
+    );
+    let id = id.unwrap_or_else(|| name.to_string());
+    let error_id = format!("{id}-error");
+    let described = error.as_ref().map(|_| error_id.clone());
+    let invalid = error.is_some().then_some("true");
+    let class = if error.is_some() {
+        "field field-invalid"
+    } else {
+        "field"
+    };
+    view! {
+        <div class=class>
+            <label for=id.clone()>{label}</label>
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+            <textarea id=id name=name rows=rows.to_string() aria-invalid=invalid aria-describedby=described required=required
+                inner_html=textarea_html(&value)></textarea>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leptos::tachys::view::RenderHtml;
+
+    #[test]
+    fn textarea_text_is_escaped_and_keeps_its_first_line_break() {
+        assert_eq!(
+            textarea_html("Eva</textarea><script src=x>&"),
+            "Eva&lt;/textarea&gt;&lt;script src=x&gt;&amp;"
+        );
+        assert_eq!(textarea_html("\nsecond"), "\n\nsecond");
+        assert_eq!(textarea_html(""), "");
+    }
+
+    #[test]
+    fn the_textarea_component_renders_what_was_typed_inert() {
+        let html = view! {
+            <TextArea label="Texto" name="text" value="</textarea><b id=x>hola</b>"/>
+        }
+        .to_html();
+        assert!(!html.contains("<b id=x>"), "{html}");
+        assert!(
+            html.contains("&lt;/textarea&gt;&lt;b id=x&gt;hola&lt;/b&gt;</textarea>"),
+            "{html}"
+        );
+    }
+}

@@ -7,7 +7,10 @@ mod layout;
 mod offices;
 pub mod qr;
 
-pub use form::{CsrfInput, ErrorSummary, Field, FormErrors, SelectField};
+pub use form::{
+    CsrfInput, ErrorSummary, Field, FormErrors, MULTILINE_FIELDS, SelectField, TextArea,
+    textarea_html,
+};
 pub use governance::{VerifiedBadge, term_text};
 pub use layout::{Layout, Notice};
 pub use offices::OfficeTable;

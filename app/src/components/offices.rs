@@ -68,7 +68,7 @@ pub fn OfficeTable(
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" aria-label=t.account_offices tabindex="0">
             <table>
                 <thead><tr>
                     <th scope="col">{t.col_role}</th>

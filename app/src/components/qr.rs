@@ -10,6 +10,19 @@ fn code(text: &str) -> Result<QrCode, String> {
     QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|e| e.to_string())
 }
 
+/// The code's dark modules, row by row, and its width in modules (no quiet zone).
+pub fn modules(text: &str) -> Result<(Vec<bool>, usize), String> {
+    let code = code(text)?;
+    let width = code.width();
+    Ok((
+        code.to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect(),
+        width,
+    ))
+}
+
 pub fn svg(text: &str) -> Result<String, String> {
     Ok(code(text)?
         .render::<svg::Color>()

@@ -6,6 +6,8 @@ pub mod evidence;
 pub mod governance;
 pub mod ics;
 pub mod meetings;
+pub mod minutes;
+pub mod nodes;
 pub mod roles;
 pub mod throttle;
 pub mod voting;

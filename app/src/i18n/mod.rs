@@ -9,6 +9,38 @@ use std::fmt::Display;
 
 include!(concat!(env!("OUT_DIR"), "/tr.rs"));
 
+/// A message that depends on a count: one text for one, another for every other count (the
+/// CLDR plural categories Spanish and English use for whole numbers).
+#[derive(Debug, Clone, Copy)]
+pub struct Plural {
+    /// The placeholder the count fills (`{count}`).
+    pub var: &'static str,
+    pub one: &'static str,
+    pub other: &'static str,
+}
+
+impl Plural {
+    /// The text for `n`.
+    pub fn pick(&self, n: impl TryInto<i64>) -> &'static str {
+        if n.try_into().ok() == Some(1) {
+            self.one
+        } else {
+            self.other
+        }
+    }
+
+    /// The text for `n` with `n` and the other values filled in.
+    pub fn fill(
+        &self,
+        n: impl TryInto<i64> + Display + Copy,
+        args: &[(&str, &dyn Display)],
+    ) -> String {
+        let mut all: Vec<(&str, &dyn Display)> = vec![(self.var, &n)];
+        all.extend_from_slice(args);
+        fill(self.pick(n), &all)
+    }
+}
+
 /// The interface languages, Spanish being the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -108,6 +140,24 @@ mod tests {
         assert_eq!(
             fill("{a} y {b} y {a}", &[("a", &1), ("b", &"dos")]),
             "1 y dos y 1"
+        );
+    }
+
+    #[test]
+    fn plural_messages_agree_with_their_count() {
+        assert_eq!(ES.gov_candidacies_count.fill(1, &[]), "1 candidatura");
+        assert_eq!(ES.gov_candidacies_count.fill(0, &[]), "0 candidaturas");
+        assert_eq!(ES.gov_candidacies_count.fill(3, &[]), "3 candidaturas");
+        assert_eq!(EN.gov_candidacies_count.fill(1, &[]), "1 candidacy");
+        assert_eq!(EN.gov_candidacies_count.fill(0, &[]), "0 candidacies");
+        assert_eq!(ES.gov_members_individuals.fill(1, &[]), "1 persona miembro");
+        assert_eq!(
+            ES.gov_call_line.fill(2, &[("closes", &"2026-12-15")]),
+            "2 lugares, candidaturas hasta el 2026-12-15"
+        );
+        assert_eq!(
+            EN.gov_call_line.fill(1, &[("closes", &"2026-12-15")]),
+            "1 seat, candidacies until 2026-12-15"
         );
     }
 

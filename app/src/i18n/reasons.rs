@@ -132,6 +132,7 @@ impl Reason for crate::domain::evidence::submission::SubmissionProblem {
             P::ItemNotAnObject { .. } => "item_not_an_object",
             P::TooManyItems { .. } => "too_many_items",
             P::DocumentTooLarge { .. } => "document_too_large",
+            P::RecordTooLarge { .. } => "record_too_large",
             P::DocumentEmpty => "document_empty",
             P::MediaTypeInvalid => "media_type_invalid",
             P::Base64Invalid => "base64_invalid",
@@ -139,6 +140,7 @@ impl Reason for crate::domain::evidence::submission::SubmissionProblem {
             P::BatchTooLarge { .. } => "batch_too_large",
             P::BatchEmpty => "batch_empty",
             P::JsonInvalid(_) => "json_invalid",
+            P::DuplicateKey(_) => "duplicate_key",
         }
     }
 
@@ -155,6 +157,7 @@ impl Reason for crate::domain::evidence::submission::SubmissionProblem {
             }
             P::TooManyItems { max } => fill(t.submission_too_many_items, &[("max", max)]),
             P::DocumentTooLarge { max } => fill(t.submission_document_too_large, &[("max", max)]),
+            P::RecordTooLarge { max } => fill(t.submission_record_too_large, &[("max", max)]),
             P::DocumentEmpty => t.submission_document_empty.to_string(),
             P::MediaTypeInvalid => t.submission_media_type_invalid.to_string(),
             P::Base64Invalid => t.submission_base64_invalid.to_string(),
@@ -162,6 +165,15 @@ impl Reason for crate::domain::evidence::submission::SubmissionProblem {
             P::BatchTooLarge { max } => fill(t.submission_batch_too_large, &[("max", max)]),
             P::BatchEmpty => t.submission_batch_empty.to_string(),
             P::JsonInvalid(detail) => fill(t.submission_json_invalid, &[("detail", detail)]),
+            P::DuplicateKey(pointer) => fill(t.submission_duplicate_key, &[("pointer", pointer)]),
+        }
+    }
+
+    fn pointer(&self) -> Option<String> {
+        use crate::domain::evidence::submission::SubmissionProblem as P;
+        match self {
+            P::DuplicateKey(pointer) => Some(pointer.clone()),
+            _ => None,
         }
     }
 }
@@ -181,6 +193,9 @@ impl Reason for crate::services::evidence::AtPosition {
     }
 
     fn pointer(&self) -> Option<String> {
-        Some(format!("/evidences/{}/{}", self.position, self.field))
+        Some(match &self.pointer {
+            Some(inner) => format!("/evidences/{}{inner}", self.position),
+            None => format!("/evidences/{}/{}", self.position, self.field),
+        })
     }
 }

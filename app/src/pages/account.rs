@@ -29,7 +29,6 @@ pub async fn get(
 ) -> Result<Response, AppError> {
     let t = ctx.t();
     let notice = match q.ok.as_str() {
-        "registered" => Some(t.account_notice_registered),
         "password" => Some(t.account_notice_password),
         "language" => Some(t.account_notice_language),
         _ => None,
@@ -50,16 +49,8 @@ pub async fn change_password(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<PasswordChange>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
-    match accounts::change_password(
-        &state,
-        user.account_id,
-        user.session_id,
-        &form,
-        &ctx.actor(),
-    )
-    .await
-    {
+    let who = ctx.signed()?;
+    match accounts::change_password(&state, &who, &form, &ctx.actor()).await {
         Ok(()) => Ok(redirect("/account?ok=password")),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -82,7 +73,7 @@ pub async fn change_language(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<LanguageForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
+    let who = ctx.signed()?;
     let Some(lang) = Lang::parse(&form.locale) else {
         let refused = refused_form(
             AppError::Invalid(Invalid::one("locale", ChoiceInvalid)),
@@ -100,7 +91,7 @@ pub async fn change_language(
         .await
         .map(|r| refused.finish(r));
     };
-    accounts::set_locale(&state.db, user.account_id, lang, &ctx.actor()).await?;
+    accounts::set_locale(&state.db, &who, lang, &ctx.actor()).await?;
     let mut response = redirect("/account?ok=language");
     let cookie = set_cookie(
         LANG_COOKIE,
@@ -163,6 +154,16 @@ async fn render(
                 <section aria-labelledby="offices-title">
                     <h2 id="offices-title">{t.account_offices}</h2>
                     <OfficeTable ctx=ctx.clone() offices=held/>
+                </section>
+                <section aria-labelledby="next-title">
+                    <h2 id="next-title">{t.account_next_title}</h2>
+                    <ul>
+                        <li><a href="/calls">{t.account_next_calls}</a></li>
+                        <li><a href="/advisory/apply">{t.account_next_advisory}</a></li>
+                        <li><a href="/collectives/request">{t.account_next_collective}</a></li>
+                        <li><a href="/account/delegations">{t.account_next_delegations}</a></li>
+                        <li><a href="/meetings">{t.account_next_meetings}</a></li>
+                    </ul>
                 </section>
                 <section aria-labelledby="password-title" class="narrow">
                     <h2 id="password-title">{t.account_password_title}</h2>

@@ -4,30 +4,27 @@
 //! administrator; `/advisory/applications/{id}`: one application (also for its applicant), its
 //! CV, and the Executive Council's decision recorded by its Secretary.
 
+use crate::components::TextArea;
 use crate::components::{CsrfInput, ErrorSummary, FormErrors, Layout, VerifiedBadge, term_text};
 use crate::db::Ts;
 use crate::domain::roles::Role;
 use crate::i18n::{Tr, fill};
-use crate::pages::calls::TextArea;
 use crate::pages::refused_form;
 use crate::services::advisory::{self, ApplicationRow, MAX_CV_BYTES, MAX_LETTER};
+use crate::services::authority::{ApplicationsReader, CouncilSecretary};
 use crate::services::seats::{self, SeatHolder};
 use crate::web::{CsrfForm, Ctx, Upload, page, read_uploads, redirect};
 use crate::{AppError, AppState};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::CONTENT_DISPOSITION;
 use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-/// Who sees every application.
-const READERS: &[Role] = &[Role::ExecutiveSecretary, Role::Administrator];
-/// Who records the Executive Council's decision.
-const DECIDERS: &[Role] = &[Role::ExecutiveSecretary];
 /// The largest application form accepted: the CV, the letter and the form's framing.
 const MAX_FORM_BYTES: usize = MAX_CV_BYTES + 128 * 1024;
 
@@ -99,7 +96,7 @@ pub async fn apply(
     ctx: Ctx,
     mp: Multipart,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
+    let user = ctx.signed()?;
     let parts = read_uploads(&ctx, mp, MAX_FORM_BYTES as u64).await?;
     let mut form = LetterForm::default();
     let mut file: Option<(String, String, Vec<u8>)> = None;
@@ -118,7 +115,7 @@ pub async fn apply(
     let cv = file
         .as_ref()
         .map(|(f, c, b)| (f.as_str(), c.as_str(), b.as_slice()));
-    match advisory::apply(&state, user.person_id, &form.letter, cv, &ctx.actor()).await {
+    match advisory::apply(&state, &user, &form.letter, cv, &ctx.actor()).await {
         Ok(id) => Ok(redirect(&format!("/advisory/applications/{id}"))),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -141,8 +138,8 @@ pub async fn renewal(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<LetterForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
-    match advisory::request_renewal(&state, user.person_id, &form.letter, &ctx.actor()).await {
+    let who = ctx.signed()?;
+    match advisory::request_renewal(&state, &who, &form.letter, &ctx.actor()).await {
         Ok(id) => Ok(redirect(&format!("/advisory/applications/{id}"))),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -315,7 +312,7 @@ async fn render_apply(
         None => false,
     };
     let orphan_errors = orphan.then(|| view! { <ErrorSummary errors=errors.clone() t=t/> });
-    let can_read = READERS.iter().any(|r| ctx.is(*r));
+    let can_read = ApplicationsReader::would_allow(ctx.user.as_ref());
     let mine_table = (!mine.is_empty()).then(|| applications_table(&mine, t, false, "mine-title"));
     Ok(page(
         status,
@@ -338,7 +335,7 @@ async fn render_apply(
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    ctx.require_role(READERS)?;
+    ApplicationsReader::check(ctx.user.as_ref())?;
     let t = ctx.t();
     let all = advisory::list(&state.db).await?;
     let (pending, decided): (Vec<_>, Vec<_>) =
@@ -370,7 +367,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 async fn readable(state: &AppState, ctx: &Ctx, id: i64) -> Result<ApplicationRow, AppError> {
     let user = ctx.require_user()?;
     let application = advisory::get(&state.db, id).await;
-    let reader = READERS.iter().any(|r| user.has(*r));
+    let reader = ApplicationsReader::would_allow(Some(user));
     match application {
         Ok(a) if reader || a.person_id == user.person_id => Ok(a),
         Err(e) if reader => Err(e),
@@ -410,10 +407,10 @@ pub async fn decide(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(DECIDERS)?;
+    let secretary = CouncilSecretary::check(ctx.user.as_ref())?;
     let result = match form.decision.as_str() {
-        "admit" => advisory::decide(&state, id, true, &form.note, &ctx.actor()).await,
-        "reject" => advisory::decide(&state, id, false, &form.note, &ctx.actor()).await,
+        "admit" => advisory::decide(&state, &secretary, id, true, &form.note, &ctx.actor()).await,
+        "reject" => advisory::decide(&state, &secretary, id, false, &form.note, &ctx.actor()).await,
         _ => Err(crate::error::Invalid::one(
             "decision",
             advisory::AdvisoryProblem::DecisionRequired,
@@ -461,8 +458,8 @@ async fn render_show(
         Some(office) => Some(advisory::term(&state.db, office).await?),
         None => None,
     };
-    let can_decide = a.is_pending() && DECIDERS.iter().any(|r| ctx.is(*r));
-    let is_reader = READERS.iter().any(|r| ctx.is(*r));
+    let can_decide = a.is_pending() && CouncilSecretary::would_allow(ctx.user.as_ref());
+    let is_reader = ApplicationsReader::would_allow(ctx.user.as_ref());
     let cv = a.cv_sha256.as_ref().map(|hash| {
         view! {
             <p>
@@ -549,16 +546,18 @@ pub async fn cv(
 ) -> Result<Response, AppError> {
     let application = readable(&state, &ctx, id).await?;
     let (filename, bytes) = advisory::cv(&state, &application).await?;
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        advisory::attachment_filename(&filename)
+    let mut response = crate::web::inert(
+        bytes,
+        "application/pdf",
+        &advisory::attachment_filename(&filename),
+        "private, no-store",
     );
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        headers.insert(CONTENT_DISPOSITION, v);
+    // a CV is personal data: downloaded, never shown inside the portal
+    if let Ok(v) = HeaderValue::from_str(&crate::web::disposition(
+        false,
+        &advisory::attachment_filename(&filename),
+    )) {
+        response.headers_mut().insert(CONTENT_DISPOSITION, v);
     }
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     Ok(response)
 }

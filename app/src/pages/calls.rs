@@ -2,10 +2,13 @@
 //! Executive Secretary); `/calls/{id}`: the call, its candidacies, the form to apply (members of
 //! the collective) and the Executive Council's election (recorded by its Secretary).
 
-use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout, SelectField};
-use crate::domain::roles::Role;
+use crate::components::{
+    CsrfInput, ErrorSummary, Field, FormErrors, Layout, SelectField, TextArea,
+};
+use crate::domain::meetings::Body;
 use crate::i18n::fill;
 use crate::pages::refused_form;
+use crate::services::authority::{CallOpener, Convener, CouncilSecretary};
 use crate::services::calls::{self, CallForm};
 use crate::services::network;
 use crate::web::{CsrfForm, CsrfPairs, Ctx, NoFields, page, redirect};
@@ -16,11 +19,6 @@ use axum::response::Response;
 use chrono::{Days, Utc};
 use leptos::prelude::*;
 use serde::Deserialize;
-
-/// Who may open a call.
-const OPENERS: &[Role] = &[Role::Administrator, Role::ExecutiveSecretary];
-/// Who records the Executive Council's election.
-const ELECTORS: &[Role] = &[Role::ExecutiveSecretary];
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let t = ctx.t();
@@ -39,14 +37,14 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         view! {
             <li>
                 <a href=format!("/calls/{}", k.id)>{lang.pick(&k.collective_es, &k.collective_en)}</a>
-                " — "{fill(t.gov_call_line, &[("seats", &k.seats), ("closes", &k.closes_on)])}
-                " · "{fill(t.gov_candidacies_count, &[("count", &k.candidacies)])}" · "{status}
+                " — "{t.gov_call_line.fill(k.seats, &[("closes", &k.closes_on)])}
+                " · "{t.gov_candidacies_count.fill(k.candidacies, &[])}" · "{status}
             </li>
         }
     };
     let open_items = open.iter().map(item).collect_view();
     let past_items = past.iter().map(item).collect_view();
-    let can_open = OPENERS.iter().any(|r| ctx.is(*r));
+    let can_open = CallOpener::would_allow(ctx.user.as_ref());
     Ok(page(
         StatusCode::OK,
         view! {
@@ -65,7 +63,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 }
 
 pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    ctx.require_role(OPENERS)?;
+    CallOpener::check(ctx.user.as_ref())?;
     let today = Utc::now().date_naive();
     let form = CallForm {
         seats: "1".into(),
@@ -81,8 +79,8 @@ pub async fn create(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<CallForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(OPENERS)?;
-    match calls::open(&state, &form, &ctx.actor()).await {
+    let opener = CallOpener::check(ctx.user.as_ref())?;
+    match calls::open(&state, &opener, &form, &ctx.actor()).await {
         Ok(id) => Ok(redirect(&format!("/calls/{id}"))),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -140,32 +138,6 @@ async fn render_new(
     ))
 }
 
-/// A labelled multi-line field with its error.
-#[component]
-pub fn TextArea(
-    label: &'static str,
-    name: &'static str,
-    #[prop(optional, into)] value: String,
-    #[prop(default = None)] error: Option<String>,
-    #[prop(optional)] required: bool,
-) -> impl IntoView {
-    let error_id = format!("{name}-error");
-    let described = error.as_ref().map(|_| error_id.clone());
-    let invalid = error.is_some().then_some("true");
-    let class = if error.is_some() {
-        "field field-invalid"
-    } else {
-        "field"
-    };
-    view! {
-        <div class=class>
-            <label for=name>{label}</label>
-            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
-            <textarea id=name name=name rows="5" aria-invalid=invalid aria-describedby=described required=required>{value}</textarea>
-        </div>
-    }
-}
-
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -188,11 +160,11 @@ pub async fn show(
 #[serde(default)]
 pub struct Typed {
     statement: String,
-    /// The candidacies elected (the checkboxes named `elected`; see [`CsrfPairs`]).
+    /// The candidacies proposed (the checkboxes named `elected`; see [`CsrfPairs`]).
     #[serde(skip)]
     elected: Vec<String>,
-    close_early: String,
-    minutes_ref: String,
+    /// The Executive Council meeting that votes the election.
+    meeting: String,
 }
 
 pub async fn apply(
@@ -201,8 +173,8 @@ pub async fn apply(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<Typed>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
-    match calls::apply(&state, id, user.person_id, &form.statement, &ctx.actor()).await {
+    let who = ctx.signed()?;
+    match calls::apply(&state, id, &who, &form.statement, &ctx.actor()).await {
         Ok(_) => Ok(redirect(&format!("/calls/{id}#candidacies"))),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -227,36 +199,32 @@ pub async fn withdraw(
     Path((_, candidacy)): Path<(i64, i64)>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
-    let call = calls::withdraw(&state, candidacy, user.person_id, &ctx.actor()).await?;
+    let who = ctx.signed()?;
+    let call = calls::withdraw(&state, candidacy, &who, &ctx.actor()).await?;
     Ok(redirect(&format!("/calls/{call}#candidacies")))
 }
 
+/// The Executive Secretary puts the election to a meeting of the Executive Council: the slate
+/// chosen becomes a motion on its agenda, voted there seat by seat.
 pub async fn elect(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     pairs: CsrfPairs,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ELECTORS)?;
+    CouncilSecretary::check(ctx.user.as_ref())?;
+    let convener = Convener::of(&state.db, ctx.user.as_ref(), Body::ExecutiveCouncil).await?;
     let form = Typed {
         statement: String::new(),
         elected: pairs.all("elected"),
-        close_early: pairs.get("close_early"),
-        minutes_ref: pairs.get("minutes_ref"),
+        meeting: pairs.get("meeting"),
     };
     let elected: Vec<i64> = form.elected.iter().filter_map(|s| s.parse().ok()).collect();
-    match calls::elect(
-        &state,
-        id,
-        &elected,
-        form.close_early == "on",
-        &form.minutes_ref,
-        &ctx.actor(),
-    )
-    .await
-    {
-        Ok(_) => Ok(redirect(&format!("/calls/{id}#result"))),
+    match calls::put_to_vote(&state, &convener, id, &form.meeting, &elected, &ctx.actor()).await {
+        Ok(item) => {
+            let meeting = form.meeting.trim();
+            Ok(redirect(&format!("/meetings/{meeting}#item-{item}")))
+        }
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
             render_call(
@@ -296,7 +264,35 @@ async fn render_call(
         .iter()
         .find(|c| Some(c.person_id) == me && c.status != "withdrawn");
     let can_apply = ctx.user.is_some() && call.accepts_candidacies(today) && mine.is_none();
-    let can_elect = call.status == "open" && ELECTORS.iter().any(|r| ctx.is(*r));
+    let secretary = CouncilSecretary::would_allow(ctx.user.as_ref());
+    let motions = calls::election_motions(&state.db, id).await?;
+    let can_elect =
+        call.status == "open" && secretary && !motions.iter().any(calls::ElectionMotion::pending);
+    // a draft meeting is its convener's alone
+    let motions: Vec<_> = motions
+        .into_iter()
+        .filter(|m| secretary || m.meeting_status.is_public())
+        .collect();
+    let motion_rows = motions
+        .iter()
+        .map(|m| {
+            let tz: chrono_tz::Tz = m.timezone.parse().unwrap_or(chrono_tz::UTC);
+            let day = m.starts_at.0.with_timezone(&tz).format("%Y-%m-%d").to_string();
+            let state_text = match (m.vote_status.as_deref(), m.approved()) {
+                (_, Some(true)) => t.gov_election_motion_approved,
+                (_, Some(false)) => t.gov_election_motion_rejected,
+                (Some(_), None) => t.gov_election_motion_voting,
+                (None, _) if m.pending() => t.gov_election_motion_pending,
+                (None, _) => t.gov_election_motion_not_voted,
+            };
+            view! {
+                <li>
+                    <a href=format!("/meetings/{}#item-{}", m.meeting_id, m.item_id)>{lang.pick(&m.title_es, &m.title_en).to_string()}</a>
+                    {format!(" ({day}): ")}{state_text}
+                </li>
+            }
+        })
+        .collect_view();
     let status_text = if call.accepts_candidacies(today) {
         t.gov_call_state_open
     } else if call.status == "decided" {
@@ -345,7 +341,34 @@ async fn render_call(
             }
         })
         .collect_view();
-    let early = today <= call.closes_on;
+    // the Executive Council's meetings after the call closes, not yet held
+    let meetings: Vec<(String, String)> = if can_elect {
+        std::iter::once((String::new(), "—".to_string()))
+            .chain(
+                crate::services::meetings::list(
+                    &state.db,
+                    false,
+                    Some(&Body::ExecutiveCouncil.key()),
+                )
+                .await?
+                .into_iter()
+                .filter(|m| m.status.add_to_agenda().is_ok() && m.local_day() > call.closes_on)
+                .map(|m| {
+                    (
+                        m.id.to_string(),
+                        format!(
+                            "{} — {}",
+                            lang.pick(&m.title_es, &m.title_en),
+                            m.local_span()
+                        ),
+                    )
+                }),
+            )
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let no_meeting = meetings.len() <= 1;
     let errors_for_apply = if election_refused.is_none() {
         errors.clone()
     } else {
@@ -356,6 +379,12 @@ async fn render_call(
     } else {
         FormErrors::default()
     };
+    let form_shown = if election_refused.is_some() {
+        can_elect
+    } else {
+        can_apply
+    };
+    let orphan_errors = (!form_shown).then(|| errors.clone());
     Ok(page(
         status,
         view! {
@@ -369,12 +398,13 @@ async fn render_call(
                     <dt>{t.gov_call_term_starts}</dt><dd>{call.term_starts_on.to_string()}</dd>
                     <dt>{t.col_state}</dt><dd id="result">{status_text}</dd>
                 </dl>
-                {(!can_apply).then(|| view! { <ErrorSummary errors=errors_for_apply.clone() t=t/> })}
+                // a refusal whose form is no longer offered is said at the top
+                {orphan_errors.map(|errors| view! { <ErrorSummary errors=errors t=t/> })}
                 <p class="prewrap">{lang.pick(&call.description_es, &call.description_en)}</p>
                 <p><a href=format!("/collectives/{}", call.collective_slug)>{name.clone()}</a></p>
                 <h2 id="candidacies">{t.gov_candidacies}</h2>
                 {candidacies.iter().all(|c| c.status == "withdrawn").then(|| view! { <p>{t.gov_candidacies_none}</p> })}
-                <div class="table-scroll" role="region" aria-labelledby="candidacies" tabindex="0">
+                <div class="table-scroll" role="region" aria-labelledby="candidacies" tabindex="0" hidden=candidacies.is_empty()>
                     <table>
                         <thead><tr>
                             <th scope="col">{t.gov_col_person}</th>
@@ -400,11 +430,18 @@ async fn render_call(
                 {(ctx.user.is_none() && call.accepts_candidacies(today)).then(|| view! {
                     <p><a href=format!("/login?next=/calls/{}", call.id)>{t.gov_candidacy_login}</a></p>
                 })}
+                {(!motions.is_empty()).then(|| view! {
+                    <section aria-labelledby="motions-title">
+                        <h2 id="motions-title">{t.gov_election_motions}</h2>
+                        <ul id="election-motions">{motion_rows}</ul>
+                    </section>
+                })}
                 {can_elect.then(|| view! {
                     <section aria-labelledby="elect-title" class="narrow">
                         <h2 id="elect-title">{t.gov_election_title}</h2>
                         <p>{fill(t.gov_election_intro, &[("seats", &call.seats)])}</p>
-                        <ErrorSummary errors=errors_for_elect.clone() t=t labels=vec![("elected", t.gov_election_elected), ("close_early", t.gov_election_close_early)]/>
+                        <ErrorSummary errors=errors_for_elect.clone() t=t labels=vec![("elected", t.gov_election_elected), ("meeting", t.gov_election_meeting)]/>
+                        {no_meeting.then(|| view! { <p class="notice-box">{t.gov_election_no_meeting}" "<a href="/meetings/new">{t.mtg_new}</a></p> })}
                         <form method="post" action=format!("/calls/{}/election", call.id) novalidate>
                             <CsrfInput ctx=ctx.clone()/>
                             <fieldset id="elected">
@@ -412,14 +449,7 @@ async fn render_call(
                                 {errors_for_elect.get("elected").map(|e| view! { <p class="field-error">{e}</p> })}
                                 {ballot}
                             </fieldset>
-                            <Field label=t.gov_election_minutes name="minutes_ref" value=typed.minutes_ref.clone() hint=t.gov_election_minutes_hint.to_string()/>
-                            {early.then(|| view! {
-                                <div class="field checkbox">
-                                    {errors_for_elect.get("close_early").map(|e| view! { <p class="field-error">{e}</p> })}
-                                    <input id="close_early" name="close_early" type="checkbox" checked=typed.close_early == "on"/>
-                                    <label for="close_early">{t.gov_election_close_early}</label>
-                                </div>
-                            })}
+                            <SelectField label=t.gov_election_meeting name="meeting" options=meetings.clone() selected=typed.meeting.clone() error=errors_for_elect.get("meeting")/>
                             <button type="submit" class="button">{t.gov_election_submit}</button>
                         </form>
                     </section>

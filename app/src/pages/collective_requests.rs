@@ -2,11 +2,11 @@
 //! `/collectives/requests`: the requests, and the Executive Council's decision on each, recorded
 //! by its Secretary.
 
+use crate::components::TextArea;
 use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout, SelectField};
-use crate::domain::roles::Role;
 use crate::i18n::{Tr, datetime, sector_name};
-use crate::pages::calls::TextArea;
 use crate::pages::refused_form;
+use crate::services::authority::{ApplicationsReader, CouncilSecretary};
 use crate::services::collective_requests::{self, RequestForm, SECTORS};
 use crate::web::{CsrfForm, Ctx, page, redirect};
 use crate::{AppError, AppState};
@@ -15,11 +15,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
-
-/// Who sees every request.
-const READERS: &[Role] = &[Role::ExecutiveSecretary, Role::Administrator];
-/// Who records the Executive Council's decision.
-const DECIDERS: &[Role] = &[Role::ExecutiveSecretary];
 
 pub async fn new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require_user()?;
@@ -38,8 +33,8 @@ pub async fn create(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<RequestForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
-    match collective_requests::submit(&state, user.person_id, &form, &ctx.actor()).await {
+    let who = ctx.signed()?;
+    match collective_requests::submit(&state, &who, &form, &ctx.actor()).await {
         Ok(_) => Ok(redirect("/collectives/request?sent=1")),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -121,7 +116,7 @@ fn request_state(status: &str, t: &'static Tr) -> &'static str {
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    ctx.require_role(READERS)?;
+    ApplicationsReader::check(ctx.user.as_ref())?;
     render_list(&state, &ctx, None, FormErrors::default(), StatusCode::OK).await
 }
 
@@ -138,9 +133,10 @@ pub async fn decide(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(DECIDERS)?;
+    let secretary = CouncilSecretary::check(ctx.user.as_ref())?;
     match collective_requests::decide(
         &state,
+        &secretary,
         id,
         form.decision == "approve",
         &form.note,
@@ -175,7 +171,7 @@ async fn render_list(
     let ctx = ctx.clone();
     let t = ctx.t();
     let rows = collective_requests::list(&state.db, None).await?;
-    let can_decide = DECIDERS.iter().any(|r| ctx.is(*r));
+    let can_decide = CouncilSecretary::would_allow(ctx.user.as_ref());
     let items = rows
         .into_iter()
         .map(|r| {
@@ -191,10 +187,7 @@ async fn render_list(
                 <form method="post" action=format!("/collectives/requests/{}/decision", r.id) novalidate>
                     <CsrfInput ctx=ctx.clone()/>
                     <ErrorSummary errors=errs.clone() t=t/>
-                    <div class="field">
-                        <label for=note_id.clone()>{t.gov_request_note}</label>
-                        <textarea id=note_id name="note" rows="3">{note}</textarea>
-                    </div>
+                    <TextArea label=t.gov_request_note name="note" id=note_id value=note rows=3/>
                     <button type="submit" name="decision" value="approve" class="button">{t.gov_request_approve}</button>" "
                     <button type="submit" name="decision" value="reject" class="button button-secondary">{t.gov_request_reject}</button>
                 </form>

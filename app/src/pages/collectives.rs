@@ -3,9 +3,11 @@
 //! for its leaders and the Executive Secretary, the renewal vote of a leader's term.
 
 use crate::components::{CsrfInput, ErrorSummary, FormErrors, Layout, VerifiedBadge, term_text};
+use crate::domain::governance::leaders_short;
 use crate::domain::roles::Role;
-use crate::i18n::role_name;
+use crate::i18n::{fill, role_name};
 use crate::pages::refused_form;
+use crate::services::authority::Steward;
 use crate::services::{calls, network, seats, votes};
 use crate::web::{CsrfForm, Ctx, page, redirect};
 use crate::{AppError, AppState};
@@ -45,14 +47,25 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 .iter()
                 .filter(|k| k.collective_id == c.id && k.accepts_candidacies(today))
                 .count();
+            let count = holders
+                .iter()
+                .filter(|h| h.role() == Some(Role::CollectiveLeader) && h.collective_id == Some(c.id))
+                .count();
+            let short = leaders_short(count, &state.settings.governance).map(|missing| {
+                fill(t.gov_leaders_short, &[("count", &count), ("min", &state.settings.governance.leaders_min), ("missing", &missing)])
+            });
             let name = lang.pick(&c.name_es, &c.name_en);
             view! {
                 <article class="card" aria-labelledby=format!("c-{}", c.slug)>
                     <h2 id=format!("c-{}", c.slug)><a href=format!("/collectives/{}", c.slug)>{name}</a></h2>
                     <p>{lang.pick(&c.description_es, &c.description_en)}</p>
-                    <p class="meta">{crate::i18n::fill(t.gov_members_count, &[("institutions", &c.institutions), ("individuals", &c.individuals)])}</p>
+                    <p class="meta">{crate::i18n::fill(t.gov_members_count, &[
+                        ("institutions", &t.gov_members_institutions.fill(c.institutions, &[])),
+                        ("individuals", &t.gov_members_individuals.fill(c.individuals, &[])),
+                    ])}</p>
                     <h3>{t.gov_leaders}</h3>
                     <ul class="plain">{leaders}</ul>
+                    {short.map(|s| view! { <p class="flag">{s}</p> })}
                     {(calls_open > 0).then(|| view! { <p><a href="/calls">{t.gov_call_open_badge}</a></p> })}
                 </article>
             }
@@ -105,27 +118,11 @@ pub async fn open_renewal(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<RenewalForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
     let collective = network::collective(&state.db, &slug).await?;
-    let today = Utc::now().date_naive();
-    let holders = seats::holders_on(&state.db, today).await?;
-    let leads = holders.iter().any(|h| {
-        h.person_id == user.person_id
-            && h.role() == Some(Role::CollectiveLeader)
-            && h.collective_id == Some(collective.id)
-    });
-    if !may_open_renewal(&ctx, leads) {
-        return Err(AppError::Forbidden);
-    }
+    let steward = Steward::of(&state.db, ctx.user.as_ref(), collective.id).await?;
+    // the service opens renewals of this collective's leaders only
     let office_id: i64 = form.office_id.parse().map_err(|_| AppError::NotFound)?;
-    // only a term of this collective's leaders
-    if !holders
-        .iter()
-        .any(|h| h.office_id == office_id && h.collective_id == Some(collective.id))
-    {
-        return Err(AppError::NotFound);
-    }
-    match votes::open_renewal(&state, office_id, &form.closes_on, &ctx.actor()).await {
+    match votes::open_renewal(&state, &steward, office_id, &form.closes_on, &ctx.actor()).await {
         Ok(id) => Ok(redirect(&format!("/votes/{id}"))),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -163,13 +160,36 @@ async fn render(
             .any(|h| h.person_id == u.person_id && h.role() == Some(Role::CollectiveLeader))
     });
     let can_renew = ctx.user.is_some() && may_open_renewal(&ctx, leads);
+    // a term already being voted on links to its vote instead of offering another
+    let renewals = votes::open_renewals(&state.db).await?;
+    let leader_count = leaders
+        .iter()
+        .filter(|h| h.role() == Some(Role::CollectiveLeader))
+        .count();
+    let short = leaders_short(leader_count, &state.settings.governance).map(|missing| {
+        fill(
+            t.gov_leaders_short,
+            &[
+                ("count", &leader_count),
+                ("min", &state.settings.governance.leaders_min),
+                ("missing", &missing),
+            ],
+        )
+    });
     let default_close = (today + Days::new(14)).to_string();
     let seat_rows = leaders
         .iter()
         .map(|h| {
             let role = h.role().map_or(h.role.clone(), |r| role_name(r, t).to_string());
+            let open_vote = renewals.get(&h.office_id).copied();
             let renew = (can_renew && h.role() == Some(Role::CollectiveLeader)).then(|| {
                 let ctx = ctx.clone();
+                if let Some(vote) = open_vote {
+                    return view! {
+                        <a href=format!("/votes/{vote}")>{t.gov_renewal_in_vote}</a>
+                    }
+                    .into_any();
+                }
                 let id = format!("renew-close-{}", h.office_id);
                 view! {
                     <form method="post" action=format!("/collectives/{}/renewals", c.slug) class="inline-form">
@@ -180,6 +200,7 @@ async fn render(
                         <button type="submit" class="button button-secondary">{t.gov_renewal_open}</button>
                     </form>
                 }
+                .into_any()
             });
             view! {
                 <tr>
@@ -193,6 +214,8 @@ async fn render(
             }
         })
         .collect_view();
+    let (no_leaders, no_members, no_history) =
+        (leaders.is_empty(), members.is_empty(), history.is_empty());
     let member_rows = members
         .into_iter()
         .map(|m| {
@@ -221,7 +244,7 @@ async fn render(
                 t.gov_call_state_closed
             };
             view! {
-                <li><a href=format!("/calls/{}", k.id)>{crate::i18n::fill(t.gov_call_line, &[("seats", &k.seats), ("closes", &k.closes_on)])}</a>" — "{state_text}</li>
+                <li><a href=format!("/calls/{}", k.id)>{t.gov_call_line.fill(k.seats, &[("closes", &k.closes_on)])}</a>" — "{state_text}</li>
             }
         })
         .collect_view();
@@ -261,7 +284,8 @@ async fn render(
                 <p>{lang.pick(&c.description_es, &c.description_en)}</p>
                 <ErrorSummary errors=errors t=t/>
                 <h2>{t.gov_leaders_and_seats}</h2>
-                <div class="table-scroll" role="region" aria-label=t.gov_leaders_and_seats tabindex="0">
+                {no_leaders.then(|| view! { <p>{t.gov_leaders_none}</p> })}
+                <div class="table-scroll" role="region" aria-label=t.gov_leaders_and_seats tabindex="0" hidden=no_leaders>
                     <table>
                         <thead><tr>
                             <th scope="col">{t.gov_col_person}</th>
@@ -274,8 +298,10 @@ async fn render(
                         <tbody>{seat_rows}</tbody>
                     </table>
                 </div>
+                {short.map(|s| view! { <p class="flag" role="status">{s}</p> })}
                 <h2>{t.gov_members}</h2>
-                <div class="table-scroll" role="region" aria-label=t.gov_members tabindex="0">
+                {no_members.then(|| view! { <p>{t.gov_members_none}</p> })}
+                <div class="table-scroll" role="region" aria-label=t.gov_members tabindex="0" hidden=no_members>
                     <table>
                         <thead><tr>
                             <th scope="col">{t.gov_col_member}</th>
@@ -285,13 +311,12 @@ async fn render(
                         <tbody>{member_rows}</tbody>
                     </table>
                 </div>
-                <h2>{t.gov_nodes}</h2>
-                <p>{t.gov_nodes_pending}</p>
                 <h2>{t.gov_calls_title}</h2>
                 {collective_calls.is_empty().then(|| view! { <p>{t.gov_calls_none}</p> })}
                 <ul>{call_items}</ul>
                 <h2>{t.gov_history}</h2>
-                <div class="table-scroll" role="region" aria-label=t.gov_history tabindex="0">
+                {no_history.then(|| view! { <p>{t.gov_history_none}</p> })}
+                <div class="table-scroll" role="region" aria-label=t.gov_history tabindex="0" hidden=no_history>
                     <table>
                         <thead><tr>
                             <th scope="col">{t.gov_col_person}</th>

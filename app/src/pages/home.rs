@@ -15,6 +15,7 @@ pub async fn get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
     let overview = network::overview(&state.db).await?;
     let t = ctx.t();
     let es = ctx.lang == Lang::Es;
+    let signed_in = ctx.user.is_some();
     let institutions_total = overview.institutions.len();
     let stats = [
         (
@@ -207,7 +208,11 @@ pub async fn get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
                 <section aria-labelledby="participate-title">
                     <h2 id="participate-title">{t.home_participate_title}</h2>
                     <p>{t.home_participate_text}</p>
-                    <p><a class="button" href="/register">{t.home_participate_cta}</a></p>
+                    {if signed_in {
+                        view! { <p><a class="button" href="/account#next-title">{t.home_participate_next}</a></p> }.into_any()
+                    } else {
+                        view! { <p><a class="button" href="/register">{t.home_participate_cta}</a></p> }.into_any()
+                    }}
                 </section>
             </Layout>
         },

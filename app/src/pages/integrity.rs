@@ -61,6 +61,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             </p>
         }
     });
+    let no_findings = findings.is_empty();
+    let no_history = runs.is_empty();
     let finding_rows = findings
         .into_iter()
         .map(|f| {
@@ -104,21 +106,27 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 </section>
                 <section aria-labelledby="findings-title">
                     <h2 id="findings-title">{t.integrity_findings_title}</h2>
-                    <div class="table-scroll">
-                        <table>
-                            <thead><tr><th scope="col">{t.integrity_col_entries}</th><th scope="col">{t.integrity_col_kind}</th><th scope="col">{t.integrity_col_detail}</th></tr></thead>
-                            <tbody>{finding_rows}</tbody>
-                        </table>
-                    </div>
+                    {no_findings.then(|| view! { <p>{t.integrity_findings_none}</p> })}
+                    {(!no_findings).then(|| view! {
+                        <div class="table-scroll" role="region" aria-labelledby="findings-title" tabindex="0">
+                            <table>
+                                <thead><tr><th scope="col">{t.integrity_col_entries}</th><th scope="col">{t.integrity_col_kind}</th><th scope="col">{t.integrity_col_detail}</th></tr></thead>
+                                <tbody>{finding_rows}</tbody>
+                            </table>
+                        </div>
+                    })}
                 </section>
                 <section aria-labelledby="history-title">
                     <h2 id="history-title">{t.integrity_history_title}</h2>
-                    <div class="table-scroll">
-                        <table>
-                            <thead><tr><th scope="col">{t.col_when}</th><th scope="col">{t.col_state}</th><th scope="col">{t.integrity_entries}</th><th scope="col">{t.integrity_checkpoints}</th></tr></thead>
-                            <tbody>{history}</tbody>
-                        </table>
-                    </div>
+                    {no_history.then(|| view! { <p>{t.integrity_history_none}</p> })}
+                    {(!no_history).then(|| view! {
+                        <div class="table-scroll" role="region" aria-labelledby="history-title" tabindex="0">
+                            <table>
+                                <thead><tr><th scope="col">{t.col_when}</th><th scope="col">{t.col_state}</th><th scope="col">{t.integrity_entries}</th><th scope="col">{t.integrity_checkpoints}</th></tr></thead>
+                                <tbody>{history}</tbody>
+                            </table>
+                        </div>
+                    })}
                 </section>
             </Layout>
         },

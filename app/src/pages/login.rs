@@ -4,7 +4,9 @@
 use super::refused_form;
 use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout};
 use crate::services::{accounts, sessions};
-use crate::web::{CsrfForm, Ctx, NoFields, SESSION_COOKIE, page, redirect, safe_next, set_cookie};
+use crate::web::{
+    CsrfForm, Ctx, NoFields, SESSION_COOKIE, fresh_cookie, page, redirect, safe_next, set_cookie,
+};
 use crate::{AppError, AppState};
 use axum::extract::{Query, State};
 use axum::http::header::{SET_COOKIE, USER_AGENT};
@@ -38,7 +40,12 @@ pub async fn get(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
     render(
         &ctx,
         &LoginForm {
-            next: q.next,
+            // kept only when it stays on the site, so the form never carries a way out
+            next: if q.next.is_empty() {
+                String::new()
+            } else {
+                safe_next(&q.next)
+            },
             ..LoginForm::default()
         },
         FormErrors::default(),
@@ -71,17 +78,17 @@ pub async fn post(
                 safe_next(&form.next)
             };
             let mut response = redirect(&next);
-            let cookie = set_cookie(
-                SESSION_COOKIE,
-                &token,
-                None,
-                true,
-                state.settings.secure_cookies(),
-            );
-            response.headers_mut().append(
-                SET_COOKIE,
-                HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
-            );
+            let secure = state.settings.secure_cookies();
+            // a new session token and a new CSRF cookie: nothing from before the login carries over
+            for cookie in [
+                set_cookie(SESSION_COOKIE, &token, None, true, secure),
+                fresh_cookie(secure)?,
+            ] {
+                response.headers_mut().append(
+                    SET_COOKIE,
+                    HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+                );
+            }
             Ok(response)
         }
         Err(e) => {

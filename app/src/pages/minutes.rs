@@ -4,12 +4,13 @@
 //! approved they are public, frozen, with their PDF (`/meetings/{id}/minutes.pdf`) and their
 //! verified badge. `/agreements/{id}`: one agreement, closed there by the secretary.
 
+use crate::components::TextArea;
 use crate::components::{
     CsrfInput, ErrorSummary, Field, FormErrors, Layout, SelectField, VerifiedBadge,
 };
+use crate::domain::minutes::{AgreementStatus, MinutesStatus};
 use crate::i18n::{Tr, datetime, fill};
-use crate::pages::calls::TextArea;
-use crate::pages::meetings::{body_name, convener, convenes, mail_state};
+use crate::pages::meetings::{BodyNames, convened_by, convener, mail_state};
 use crate::pages::refused_form;
 use crate::services::mail;
 use crate::services::meetings::{self, MeetingRow};
@@ -18,8 +19,7 @@ use crate::web::{CsrfForm, Ctx, NoFields, page, redirect};
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -34,21 +34,21 @@ struct Typed {
 }
 
 pub fn agreement_status(a: &AgreementRow, t: &'static Tr) -> &'static str {
-    match a.status.as_str() {
-        "proposed" => t.min_agreement_proposed,
-        "done" => t.min_agreement_done,
-        "dropped" => t.min_agreement_dropped,
-        _ if a.overdue(Utc::now().date_naive()) => t.min_agreement_overdue,
-        _ => t.min_agreement_open,
+    match a.status {
+        AgreementStatus::Proposed => t.min_agreement_proposed,
+        AgreementStatus::Done => t.min_agreement_done,
+        AgreementStatus::Dropped => t.min_agreement_dropped,
+        AgreementStatus::Open if a.overdue(Utc::now().date_naive()) => t.min_agreement_overdue,
+        AgreementStatus::Open => t.min_agreement_open,
     }
 }
 
-pub fn minutes_status(status: Option<&str>, t: &'static Tr) -> &'static str {
+pub fn minutes_status(status: Option<MinutesStatus>, t: &'static Tr) -> &'static str {
     match status {
-        Some("draft") => t.min_status_draft,
-        Some("circulated") => t.min_status_circulated,
-        Some("approved") => t.min_status_approved,
-        _ => t.min_status_none,
+        Some(MinutesStatus::Draft) => t.min_status_draft,
+        Some(MinutesStatus::Circulated) => t.min_status_circulated,
+        Some(MinutesStatus::Approved) => t.min_status_approved,
+        None => t.min_status_none,
     }
 }
 
@@ -106,8 +106,8 @@ pub async fn save(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<Response, AppError> {
-    convener(&state, &ctx, id).await?;
-    let r = minutes::save(&state, id, &form.text, &ctx.actor()).await;
+    let convener = convener(&state, &ctx, id).await?;
+    let r = minutes::save(&state, &convener, id, &form.text, &ctx.actor()).await;
     let typed = Typed {
         text: Some(form.text),
         ..Typed::default()
@@ -121,8 +121,8 @@ pub async fn circulate(
     Path(id): Path<i64>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    convener(&state, &ctx, id).await?;
-    let r = minutes::circulate(&state, id, &ctx.actor())
+    let convener = convener(&state, &ctx, id).await?;
+    let r = minutes::circulate(&state, &convener, id, &ctx.actor())
         .await
         .map(|_| ());
     after(&state, &ctx, id, r, Typed::default(), "#circulation").await
@@ -134,8 +134,8 @@ pub async fn approve(
     Path(id): Path<i64>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    convener(&state, &ctx, id).await?;
-    let r = minutes::approve(&state, id, &ctx.actor()).await;
+    let convener = convener(&state, &ctx, id).await?;
+    let r = minutes::approve(&state, &convener, id, &ctx.actor()).await;
     after(&state, &ctx, id, r, Typed::default(), "").await
 }
 
@@ -152,23 +152,15 @@ pub async fn comment(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<CommentForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
+    let who = ctx.signed()?;
     let m = meetings::get(&state.db, id).await?;
     let mut conn = state.db.acquire().await?;
-    if !minutes::is_member(&mut conn, &m, user.person_id).await? {
+    if !minutes::is_member(&mut conn, &m, who.person_id()).await? {
         return Err(AppError::Forbidden);
     }
     drop(conn);
     let objection = !form.objection.is_empty();
-    let r = minutes::comment(
-        &state,
-        id,
-        user.person_id,
-        &form.comment,
-        objection,
-        &ctx.actor(),
-    )
-    .await;
+    let r = minutes::comment(&state, id, &who, &form.comment, objection, &ctx.actor()).await;
     let typed = Typed {
         comment: form.comment,
         objection,
@@ -183,8 +175,8 @@ pub async fn add_agreement(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<AgreementForm>,
 ) -> Result<Response, AppError> {
-    convener(&state, &ctx, id).await?;
-    let r = minutes::add_agreement(&state, id, &form, &ctx.actor())
+    let convener = convener(&state, &ctx, id).await?;
+    let r = minutes::add_agreement(&state, &convener, id, &form, &ctx.actor())
         .await
         .map(|_| ());
     let typed = Typed {
@@ -200,8 +192,8 @@ pub async fn remove_agreement(
     Path((id, agreement)): Path<(i64, i64)>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    convener(&state, &ctx, id).await?;
-    let r = minutes::remove_agreement(&state, id, agreement, &ctx.actor()).await;
+    let convener = convener(&state, &ctx, id).await?;
+    let r = minutes::remove_agreement(&state, &convener, id, agreement, &ctx.actor()).await;
     after(&state, &ctx, id, r, Typed::default(), "#agreements").await
 }
 
@@ -209,24 +201,15 @@ pub async fn remove_agreement(
 pub async fn pdf(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     let row = minutes::get(&state.db, id)
         .await?
-        .filter(|n| n.status == "approved")
+        .filter(|n| n.status == MinutesStatus::Approved)
         .ok_or(AppError::NotFound)?;
     let bytes = minutes::pdf(&state, &row).await?;
-    Ok((
-        [
-            (CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                CONTENT_DISPOSITION,
-                format!("inline; filename=\"acta-sesion-{id}.pdf\""),
-            ),
-            (
-                CACHE_CONTROL,
-                "public, max-age=86400, immutable".to_string(),
-            ),
-        ],
+    Ok(crate::web::inert(
         bytes,
-    )
-        .into_response())
+        "application/pdf",
+        &format!("acta-sesion-{id}.pdf"),
+        "public, max-age=86400, immutable",
+    ))
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -242,9 +225,9 @@ pub async fn add_approval_item(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ApprovalItemForm>,
 ) -> Result<Response, AppError> {
-    convener(&state, &ctx, id).await?;
+    let convener = convener(&state, &ctx, id).await?;
     let of: i64 = form.of.trim().parse().unwrap_or_default();
-    let r = minutes::add_approval_item(&state, id, of, &ctx.actor())
+    let r = minutes::add_approval_item(&state, &convener, id, of, &ctx.actor())
         .await
         .map(|_| ());
     crate::pages::meetings::after(&state, &ctx, id, r, "#agenda").await
@@ -263,8 +246,10 @@ async fn render(
     let m = meetings::get(&state.db, id).await?;
     let body = m.body().ok_or(AppError::NotFound)?;
     let row = minutes::get(&state.db, id).await?;
-    let approved = row.as_ref().is_some_and(|r| r.status == "approved");
-    let is_convener = convenes(state, &ctx, body).await?;
+    let approved = row
+        .as_ref()
+        .is_some_and(|r| r.status == MinutesStatus::Approved);
+    let is_convener = convened_by(state, &ctx).await?.contains(&body);
     let mut conn = state.db.acquire().await?;
     let is_member = match &ctx.user {
         Some(u) => minutes::is_member(&mut conn, &m, u.person_id).await?,
@@ -275,13 +260,15 @@ async fn render(
     // drafts are for the secretary; circulated minutes for the members too; approved, for all
     if !approved {
         ctx.require_user()?;
-        let circulated = row.as_ref().is_some_and(|r| r.status == "circulated");
+        let circulated = row
+            .as_ref()
+            .is_some_and(|r| r.status == MinutesStatus::Circulated);
         if !(is_convener || (is_member && circulated)) {
             return Err(AppError::Forbidden);
         }
     }
     let held = minutes::held(&state.db, id).await?;
-    let body_text = body_name(state, Some(body), &ctx).await?;
+    let body_text = BodyNames::load(&state.db).await?.name(Some(body), ctx.lang);
     let title = ctx.lang.pick(&m.title_es, &m.title_en);
     let agreements = minutes::agreements_of(&state.db, id).await?;
     let comments = minutes::comments(&state.db, id).await?;
@@ -319,7 +306,7 @@ async fn render(
                 .map(|s| (s.person_id.to_string(), s.name.clone())),
         )
         .collect();
-    let status_text = minutes_status(row.as_ref().map(|r| r.status.as_str()), t);
+    let status_text = minutes_status(row.as_ref().map(|r| r.status), t);
     let approval_text = row.as_ref().filter(|_| approved).map(|r| {
         let at = r.approved_at.map(|a| datetime(a.0)).unwrap_or_default();
         if r.approved_how.as_deref() == Some("vote") {
@@ -331,7 +318,7 @@ async fn render(
     let agreement_rows = agreements
         .iter()
         .map(|a| {
-            let remove = (editable && a.status == "proposed").then(|| view! {
+            let remove = (editable && a.status == AgreementStatus::Proposed).then(|| view! {
                 <form method="post" action=format!("/meetings/{id}/minutes/agreements/{}/remove", a.id) class="inline-form">
                     <CsrfInput ctx=ctx.clone()/>
                     <button type="submit" class="button button-secondary">{t.min_remove}</button>
@@ -339,7 +326,7 @@ async fn render(
             });
             view! {
                 <tr>
-                    <td>{if a.status != "proposed" { view! { <a href=format!("/agreements/{}", a.id)>{a.text.clone()}</a> }.into_any() } else { a.text.clone().into_any() }}</td>
+                    <td>{if a.status != AgreementStatus::Proposed { view! { <a href=format!("/agreements/{}", a.id)>{a.text.clone()}</a> }.into_any() } else { a.text.clone().into_any() }}</td>
                     <td>{a.owner_name.clone()}</td>
                     <td>{a.due_on.to_string()}</td>
                     <td>{agreement_status(a, t)}</td>
@@ -365,7 +352,9 @@ async fn render(
     // the members' comments on the drafts stay with the body (and its secretary)
     let has_comments = !comments.is_empty() && (is_convener || is_member);
     let has_agreements = !agreements.is_empty();
-    let circulated = row.as_ref().is_some_and(|r| r.status == "circulated");
+    let circulated = row
+        .as_ref()
+        .is_some_and(|r| r.status == MinutesStatus::Circulated);
     let saved = row.is_some();
     let revision = row.as_ref().map_or(1, |r| r.revision);
     let ever_circulated = row.as_ref().is_some_and(|r| r.circulated_at.is_some());
@@ -516,8 +505,17 @@ pub async fn close_agreement(
     CsrfForm(form): CsrfForm<CloseForm>,
 ) -> Result<Response, AppError> {
     let a = minutes::agreement(&state.db, id).await?;
-    convener(&state, &ctx, a.meeting_id).await?;
-    match minutes::close_agreement(&state, id, &form.outcome, &form.note, &ctx.actor()).await {
+    let convener = convener(&state, &ctx, a.meeting_id).await?;
+    match minutes::close_agreement(
+        &state,
+        &convener,
+        id,
+        &form.outcome,
+        &form.note,
+        &ctx.actor(),
+    )
+    .await
+    {
         Ok(()) => Ok(redirect(&format!("/agreements/{id}"))),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -548,8 +546,8 @@ async fn render_agreement(
     let a = minutes::agreement(&state.db, id).await?;
     let m: MeetingRow = meetings::get(&state.db, a.meeting_id).await?;
     let body = m.body().ok_or(AppError::NotFound)?;
-    let is_convener = convenes(state, &ctx, body).await?;
-    if a.status == "proposed" && !is_convener {
+    let is_convener = convened_by(state, &ctx).await?.contains(&body);
+    if a.status == AgreementStatus::Proposed && !is_convener {
         return Err(AppError::NotFound);
     }
     let decisions: Vec<(Option<String>, String)> =
@@ -574,7 +572,7 @@ async fn render_agreement(
         ("done".to_string(), t.min_agreement_done.to_string()),
         ("dropped".to_string(), t.min_agreement_dropped.to_string()),
     ];
-    let can_close = is_convener && a.status == "open";
+    let can_close = is_convener && a.status == AgreementStatus::Open;
     Ok(page(
         status,
         view! {

@@ -2,6 +2,7 @@
 //! renders; forms post back to the same URL and, when refused, show the form again with the
 //! errors beside the fields and the values kept.
 
+pub mod access;
 pub mod account;
 pub mod admin;
 pub mod advisory;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/login", get(login::get).post(login::post))
         .route("/logout", post(login::logout))
         .route("/register", get(register::get).post(register::post))
+        .route("/register/sent", get(register::sent))
         .route("/account", get(account::get))
         .route("/account/password", post(account::change_password))
         .route("/account/language", post(account::change_language))
@@ -82,6 +84,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(admin::api_keys::list).post(admin::api_keys::create),
         )
         .route("/admin/api-keys/{id}/revoke", post(admin::api_keys::revoke))
+        .route(
+            "/admin/api-keys/visibility",
+            post(admin::api_keys::set_visibility),
+        )
         .route("/collectives", get(collectives::list))
         .route(
             "/collectives/request",
@@ -111,7 +117,20 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/meetings/new", get(meetings::new))
         .route("/meetings/dashboard", get(meetings::dashboard))
         .route("/meetings/{id}", get(meetings::show))
+        .route(
+            "/meetings/{id}/edit",
+            get(meetings::edit).post(meetings::update),
+        )
         .route("/meetings/{id}/agenda", post(meetings::add_item))
+        .route(
+            "/meetings/{id}/agenda/{item}/move",
+            post(meetings::move_item),
+        )
+        .route(
+            "/meetings/{id}/agenda/{item}/remove",
+            post(meetings::remove_item),
+        )
+        .route("/meetings/{id}/close", post(meetings::close_session))
         .route("/meetings/{id}/convene", post(meetings::convene))
         .route("/meetings/{id}/revision", post(meetings::revise))
         .route("/meetings/{id}/cancel", post(meetings::cancel))
@@ -173,6 +192,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/reports", get(reports::list))
         .route("/integrity", get(integrity::show))
         .route("/v", get(verify::search))
+        .route("/v/lookup", get(verify::lookup))
         .route("/v/{id}", get(verify::show))
         .route(
             "/v/{id}/check",
@@ -185,6 +205,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(advisory::routes())
         .merge(nominations::routes())
         .fallback(|| async { AppError::NotFound })
+        // the door of every form (inside the layer that builds the request context)
+        .layer(axum::middleware::from_fn(access::check))
         .layer(from_fn_with_state(state, html_layer))
 }
 

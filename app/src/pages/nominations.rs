@@ -4,14 +4,15 @@
 //! holder, and the latest designations with their verifiable decision. Collective leaders
 //! propose candidates; the proposer may withdraw; Advisory Council members designate.
 
+use crate::components::TextArea;
 use crate::components::{
     CsrfInput, ErrorSummary, Field, FormErrors, Layout, SelectField, VerifiedBadge, term_text,
 };
 use crate::domain::governance::Profile;
 use crate::domain::roles::Role;
 use crate::i18n::{Lang, Tr, fill, role_name};
-use crate::pages::calls::TextArea;
 use crate::pages::refused_form;
+use crate::services::authority::{Designator, Nominator};
 use crate::services::nominations::{
     self, Designation, MAX_EXPERIENCE_YEARS, MAX_PROJECTS, NominationForm, RankedNomination,
     SeatRanking,
@@ -29,10 +30,6 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 const PATH: &str = "/councils/nominations";
-/// Who proposes candidates.
-const PROPOSERS: &[Role] = &[Role::CollectiveLeader];
-/// Who designates: the Advisory Council.
-const DESIGNATORS: &[Role] = &[Role::AdvisoryMember];
 
 /// The routes of this page family.
 pub fn routes() -> Router<AppState> {
@@ -78,8 +75,8 @@ pub async fn propose(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<NominationForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_role(PROPOSERS)?;
-    match nominations::propose(&state, user.person_id, &form, &ctx.actor()).await {
+    let proposer = Nominator::check(ctx.user.as_ref())?;
+    match nominations::propose(&state, &proposer, &form, &ctx.actor()).await {
         Ok(id) => Ok(redirect(&format!("{PATH}#nomination-{id}"))),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -103,8 +100,8 @@ pub async fn designate(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DesignateForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(DESIGNATORS)?;
-    match nominations::designate(&state, id, &form.starts_on, &ctx.actor()).await {
+    let designator = Designator::check(ctx.user.as_ref())?;
+    match nominations::designate(&state, &designator, id, &form.starts_on, &ctx.actor()).await {
         Ok(_) => Ok(redirect(&format!("{PATH}#designations"))),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -131,8 +128,8 @@ pub async fn withdraw(
     Path(id): Path<i64>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
-    match nominations::withdraw(&state, id, user.person_id, &ctx.actor()).await {
+    let who = ctx.signed()?;
+    match nominations::withdraw(&state, &who, id, &ctx.actor()).await {
         Ok(()) => Ok(redirect(PATH)),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -213,7 +210,7 @@ async fn render(
         _ => Vec::new(),
     };
     let can_propose = !led.is_empty();
-    let can_designate = DESIGNATORS.iter().any(|r| ctx.is(*r));
+    let can_designate = Designator::would_allow(ctx.user.as_ref());
     let eligible = if can_propose {
         nominations::eligible_nominees(&state.db, today).await?
     } else {
@@ -256,12 +253,9 @@ async fn render(
     let none_pending = seats_pending.is_empty();
     let anonymous = ctx.user.is_none();
     let s = &state.settings.governance;
-    let rules = fill(
-        t.nom_rules,
-        &[
-            ("months", &s.council_term_months),
-            ("seats", &s.commission_seats_per_collective),
-        ],
+    let rules = t.nom_rules.fill(
+        s.commission_seats_per_collective,
+        &[("months", &s.council_term_months)],
     );
     Ok(page(
         status,

@@ -1,15 +1,14 @@
-//! `/register`: anyone may open an account (the applicant role); offices come later.
+//! `/register`: anyone may open an account (the applicant role); offices come later. The answer
+//! is the same whether or not the address already had an account (`/register/sent`).
 
 use super::refused_form;
 use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout};
 use crate::i18n::fill;
 use crate::services::accounts::{self, Registration};
-use crate::services::sessions;
-use crate::web::{CsrfForm, Ctx, SESSION_COOKIE, page, redirect, set_cookie};
+use crate::web::{CsrfForm, Ctx, page, redirect};
 use crate::{AppError, AppState};
 use axum::extract::State;
-use axum::http::header::{SET_COOKIE, USER_AGENT};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -29,36 +28,34 @@ pub async fn get(State(state): State<AppState>, ctx: Ctx) -> Response {
 pub async fn post(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
     CsrfForm(form): CsrfForm<Registration>,
 ) -> Result<Response, AppError> {
-    match accounts::register(&state, &form, &ctx.actor()).await {
-        Ok(account_id) => {
-            let agent = headers
-                .get(USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            let token = sessions::create(&state, account_id, &ctx.ip, agent).await?;
-            let mut response = redirect("/account?ok=registered");
-            let cookie = set_cookie(
-                SESSION_COOKIE,
-                &token,
-                None,
-                true,
-                state.settings.secure_cookies(),
-            );
-            response.headers_mut().append(
-                SET_COOKIE,
-                HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
-            );
-            Ok(response)
-        }
+    match accounts::register(&state, &form, ctx.lang, &ctx.actor()).await {
+        // the same answer whether the address was new or already had an account
+        Ok(()) => Ok(redirect("/register/sent")),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
             let (status, errors) = (refused.status, refused.errors.clone());
             Ok(refused.finish(render(&state, &ctx, &form, errors, status)))
         }
     }
+}
+
+/// What every registration is answered with: look in your mail.
+pub async fn sent(ctx: Ctx) -> Response {
+    let t = ctx.t();
+    page(
+        StatusCode::OK,
+        view! {
+            <Layout ctx=ctx.clone() title=t.register_sent_title>
+                <div class="narrow">
+                    <h1>{t.register_sent_title}</h1>
+                    <p>{t.register_sent_text}</p>
+                    <p><a class="button" href="/login">{t.register_login_link}</a></p>
+                </div>
+            </Layout>
+        },
+    )
 }
 
 fn render(

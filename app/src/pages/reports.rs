@@ -42,7 +42,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 <h1>{t.reports_title}</h1>
                 <p>{t.reports_intro}</p>
                 {empty.then(|| view! { <p>{t.reports_none}</p> })}
-                <div class="table-scroll" role="region" aria-label=t.reports_title tabindex="0">
+                <div class="table-scroll" role="region" aria-label=t.reports_title tabindex="0" hidden=empty>
                     <table>
                         <thead><tr>
                             <th scope="col">{t.reports_col_round}</th>

@@ -24,6 +24,27 @@ pub struct SearchQuery {
     q: String,
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct LookupQuery {
+    source: String,
+    kind: String,
+    #[serde(rename = "ref")]
+    reference: String,
+}
+
+/// `/v/lookup?source=…&kind=…&ref=…`: to the evidence of a source's record, by the reference it
+/// was registered under (what a document that cannot carry its own evidence's id points to).
+pub async fn lookup(
+    State(state): State<AppState>,
+    Query(q): Query<LookupQuery>,
+) -> Result<Response, AppError> {
+    match evidence::find(&state.db, &q.source, &q.kind, &q.reference).await? {
+        Some(id) => Ok(crate::web::redirect(&format!("/v/{id}"))),
+        None => Err(AppError::NotFound),
+    }
+}
+
 pub async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -35,6 +56,7 @@ pub async fn search(
     }
     let t = ctx.t();
     let searched = !query.q.trim().is_empty();
+    let none_found = found.is_empty();
     let rows = found
         .into_iter()
         .map(|e| {
@@ -57,8 +79,9 @@ pub async fn search(
                 <p>{t.verify_search_intro}</p>
                 <SearchForm t=t value=query.q.clone()/>
                 {searched.then(|| view! {
-                    <h2>{t.verify_search_results}</h2>
-                    <div class="table-scroll">
+                    <h2 id="results-title">{t.verify_search_results}</h2>
+                    {none_found.then(|| view! { <p>{t.verify_search_nothing}</p> })}
+                    <div class="table-scroll" role="region" aria-labelledby="results-title" tabindex="0" hidden=none_found>
                         <table>
                             <thead><tr>
                                 <th scope="col">{t.verify_col_id}</th>
@@ -172,11 +195,25 @@ fn image(content_type: &'static str, body: impl IntoResponse) -> Response {
         .into_response()
 }
 
+/// The QR image of an evidence's page in `format`, made once (an unknown id is a 404).
+async fn qr_image(
+    state: &AppState,
+    id: &str,
+    format: &'static str,
+    make: impl FnOnce(&str) -> Result<Vec<u8>, String>,
+) -> Result<axum::body::Bytes, AppError> {
+    if let Some(kept) = state.views.qr(id, format) {
+        return Ok(kept);
+    }
+    let image = make(&qr_target(state, id).await?).map_err(AppError::internal)?;
+    Ok(state.views.keep_qr(id, format, image))
+}
+
 pub async fn qr_svg(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let svg = qr::svg(&qr_target(&state, &id).await?).map_err(AppError::internal)?;
+    let svg = qr_image(&state, &id, "svg", |t| qr::svg(t).map(String::into_bytes)).await?;
     Ok(image("image/svg+xml", svg))
 }
 
@@ -184,7 +221,7 @@ pub async fn qr_png(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let png = qr::png(&qr_target(&state, &id).await?, 8).map_err(AppError::internal)?;
+    let png = qr_image(&state, &id, "png", |t| qr::png(t, 8)).await?;
     Ok(image("image/png", png))
 }
 
@@ -250,6 +287,19 @@ fn plain(v: &Value) -> String {
     }
 }
 
+/// How much of a record the page shows: this many members, each folded to this many characters
+/// (a record may be up to `MINGA_MAX_RECORD_SIZE`; the whole of it is one click away as JSON).
+const SHOWN_MEMBERS: usize = 60;
+const SHOWN_CHARS: usize = 400;
+
+/// `text`, cut to `max` characters with an ellipsis; whether it was cut.
+fn folded(text: String, max: usize) -> (String, bool) {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => (format!("{}…", &text[..at]), true),
+        None => (text, false),
+    }
+}
+
 fn render(
     state: &AppState,
     ctx: &Ctx,
@@ -289,33 +339,44 @@ fn render(
         .verification
         .checks
         .iter()
-        .filter(|c| c.ok.is_some() || matches!(c.name, CheckName::Inclusion))
+        .filter(|c| c.ok.is_some() || matches!(c.name, CheckName::Inclusion | CheckName::Audit))
         .map(|c| {
-            let (mark, state_text, class) = match c.ok {
-                Some(true) => ("✓", t.check_passed, "check-ok"),
-                Some(false) => ("✗", t.check_failed, "check-failed"),
-                None => ("…", t.check_pending, "check-pending"),
+            let (mark, state_text, class) = match (c.ok, c.name) {
+                (Some(true), _) => ("✓", t.check_passed, "check-ok"),
+                (Some(false), _) => ("✗", t.check_failed, "check-failed"),
+                (None, CheckName::Audit) => ("…", t.check_not_audited, "check-pending"),
+                (None, _) => ("…", t.check_pending, "check-pending"),
             };
             view! {
                 <li class=class>
                     <span aria-hidden="true">{mark}" "</span>
-                    <strong>{check_name(c.name, t)}</strong>": "{state_text}
+                    // not yet audited: the claim is not made, only what the audit is
+                    <strong>{if c.ok.is_none() && c.name == CheckName::Audit { t.check_audit_name } else { check_name(c.name, t) }}</strong>": "{state_text}
                     {(!c.detail.is_empty() && c.ok == Some(false)).then(|| view! { <br/><code>{c.detail.clone()}</code> })}
                 </li>
             }
         })
         .collect_view();
+    let mut record_folded = false;
     let data_rows = v.data.as_ref().and_then(Value::as_object).map(|obj| {
+        record_folded |= obj.len() > SHOWN_MEMBERS;
         obj.iter()
-            .map(|(k, val)| view! { <div><dt>{k.clone()}</dt><dd>{plain(val)}</dd></div> })
+            .take(SHOWN_MEMBERS)
+            .map(|(k, val)| {
+                let (k, k_cut) = folded(k.clone(), 80);
+                let (val, cut) = folded(plain(val), SHOWN_CHARS);
+                record_folded |= cut || k_cut;
+                view! { <div><dt>{k}</dt><dd>{val}</dd></div> }
+            })
             .collect_view()
     });
+    let full_record = format!("/api/v1/evidence/{id}");
     let total_items = v.items.len();
     let items = v
         .items
         .iter()
         .take(50)
-        .map(|i| view! { <li><code>{i.to_string()}</code></li> })
+        .map(|i| view! { <li><code>{folded(i.to_string(), SHOWN_CHARS).0}</code></li> })
         .collect_view();
     let document_hash = row.document_hash.as_deref().map(EvidenceRow::hash);
     let items_root = row.items_root.as_deref().map(EvidenceRow::hash);
@@ -386,6 +447,8 @@ fn render(
                         view! {
                             <h3>{t.verify_data_title}</h3>
                             <dl class="facts data">{data_rows}</dl>
+                            {record_folded.then(|| view! { <p class="hint">{t.verify_record_folded}</p> })}
+                            <p><a href=full_record.clone() type="application/json">{t.verify_record_json}</a></p>
                             {(total_items > 0).then(|| view! {
                                 <h3>{fill(t.verify_items_title, &[("count", &total_items)])}</h3>
                                 <ol class="items">{items}</ol>

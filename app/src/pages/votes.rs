@@ -3,11 +3,11 @@
 //! `/account/delegations`: a member's liquid delegations, by scope, revocable.
 
 use crate::components::{CsrfInput, ErrorSummary, FormErrors, Layout, SelectField};
-use crate::domain::roles::Role;
 use crate::domain::voting::{Choice, DelegationScope, Electorate, Tally};
 use crate::error::AppResult;
 use crate::i18n::{Lang, Tr, datetime, fill};
 use crate::pages::refused_form;
+use crate::services::authority::VoteCloser;
 use crate::services::{network, votes};
 use crate::web::{CsrfForm, Ctx, NoFields, page, redirect};
 use crate::{AppError, AppState};
@@ -16,9 +16,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
-
-/// Who may close a vote before its deadline.
-const CLOSERS: &[Role] = &[Role::Administrator, Role::ExecutiveSecretary];
 
 fn question(lang: Lang, v: &votes::VoteRow) -> String {
     match lang {
@@ -115,8 +112,8 @@ pub async fn cast(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<BallotForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
-    match votes::cast(&state, id, user.person_id, &form.choice, &ctx.actor()).await {
+    let who = ctx.signed()?;
+    match votes::cast(&state, &who, id, &form.choice, &ctx.actor()).await {
         Ok(()) => Ok(redirect(&format!("/votes/{id}?cast=1"))),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -133,8 +130,8 @@ pub async fn close(
     Path(id): Path<i64>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(CLOSERS)?;
-    match votes::close(&state, id, &ctx.actor()).await {
+    let closer = VoteCloser::check(ctx.user.as_ref())?;
+    match votes::close(&state, &closer, id, &ctx.actor()).await {
         Ok(_) => Ok(redirect(&format!("/votes/{id}#result"))),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -293,7 +290,7 @@ async fn render(
             view! { <tr><th scope="row">{voter}</th><td>{choice}</td><td>{via}</td></tr> }
         })
         .collect_view();
-    let can_close = vote.status == "open" && CLOSERS.iter().any(|r| ctx.is(*r));
+    let can_close = vote.status == "open" && VoteCloser::would_allow(ctx.user.as_ref());
     let cast_notice = ctx.path.contains("cast=1");
     let title = question(ctx.lang, &vote);
     Ok(page(
@@ -377,8 +374,8 @@ pub async fn delegate(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<DelegationForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
-    match votes::delegate(&state, user.person_id, &form.scope, &form.to, &ctx.actor()).await {
+    let who = ctx.signed()?;
+    match votes::delegate(&state, &who, &form.scope, &form.to, &ctx.actor()).await {
         Ok(()) => Ok(redirect("/account/delegations")),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -395,8 +392,8 @@ pub async fn revoke_delegation(
     Path(id): Path<i64>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_user()?;
-    votes::revoke_delegation(&state, user.person_id, id, &ctx.actor()).await?;
+    let who = ctx.signed()?;
+    votes::revoke_delegation(&state, &who, id, &ctx.actor()).await?;
     Ok(redirect("/account/delegations"))
 }
 

@@ -1,12 +1,12 @@
 //! Accounts: registration, login, password and language changes, and the administrator's list.
 
 use super::audit::{self, Actor};
-use super::secrets;
+use super::authority::{Admin, Signed};
+use super::{attempts, mail, secrets};
 use crate::db::Ts;
 use crate::domain::accounts::{self as rules, AccountProblem};
-use crate::domain::throttle::{self, Decision};
 use crate::error::{AppResult, Invalid, Reason};
-use crate::i18n::{Lang, Tr};
+use crate::i18n::{Lang, Tr, fill};
 use crate::{AppError, AppState};
 use chrono::Utc;
 use serde::Deserialize;
@@ -22,24 +22,22 @@ pub struct Registration {
     pub password_confirm: String,
 }
 
-/// Why a login is refused. Deliberately one reason for a wrong address or a wrong password.
+/// Why a login is refused. Deliberately one reason for a wrong address, a wrong password or a
+/// disabled account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoginProblem {
     WrongCredentials,
-    AccountDisabled,
 }
 
 impl Reason for LoginProblem {
     fn code(&self) -> &'static str {
         match self {
             LoginProblem::WrongCredentials => "wrong_credentials",
-            LoginProblem::AccountDisabled => "account_disabled",
         }
     }
     fn message(&self, t: &'static Tr) -> String {
         match self {
             LoginProblem::WrongCredentials => t.login_wrong_credentials.to_string(),
-            LoginProblem::AccountDisabled => t.login_account_disabled.to_string(),
         }
     }
 }
@@ -48,8 +46,8 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
-/// Creates a person and their account; the new account holds the applicant role.
-pub async fn register(state: &AppState, input: &Registration, actor: &Actor) -> AppResult<i64> {
+/// The checks of a registration that depend only on what was typed.
+fn check_registration(state: &AppState, input: &Registration) -> Invalid {
     let mut invalid = Invalid::new();
     invalid.check("full_name", rules::check_name(&input.full_name));
     invalid.check("email", rules::check_email(&input.email));
@@ -65,19 +63,43 @@ pub async fn register(state: &AppState, input: &Registration, actor: &Actor) -> 
     if input.password != input.password_confirm {
         invalid.add("password_confirm", AccountProblem::PasswordsDiffer);
     }
+    invalid
+}
+
+/// Opens an account directly — the bootstrap administrator, the demo, the tests — refusing an
+/// address that is taken. The public form goes through [`register`] instead.
+pub async fn create_account(
+    state: &AppState,
+    input: &Registration,
+    actor: &Actor,
+) -> AppResult<i64> {
+    let invalid = check_registration(state, input);
     let email_norm = rules::normalize_email(&input.email);
+    let mut invalid = invalid;
     if invalid
         .message_for("email", crate::i18n::Lang::En.tr())
         .is_none()
-        && email_taken(&state.db, &email_norm).await?
+        && account_by_email(&state.db, &email_norm).await?.is_some()
     {
         invalid.add("email", AccountProblem::EmailTaken);
     }
     invalid.into_result()?;
-
     let hash = secrets::hash_password(&input.password).await?;
-    let now = Ts::now();
     let mut tx = crate::db::begin_write(&state.db).await?;
+    let id = insert_account(&mut tx, input, &email_norm, &hash, actor).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Writes the person and the account (inside the caller's transaction).
+async fn insert_account(
+    tx: &mut sqlx::SqliteConnection,
+    input: &Registration,
+    email_norm: &str,
+    hash: &str,
+    actor: &Actor,
+) -> AppResult<i64> {
+    let now = Ts::now();
     let person_id: i64 = sqlx::query_scalar(
         "INSERT INTO people (full_name, email, created_at) VALUES (?, ?, ?) RETURNING id",
     )
@@ -92,8 +114,8 @@ pub async fn register(state: &AppState, input: &Registration, actor: &Actor) -> 
     )
     .bind(person_id)
     .bind(input.email.trim())
-    .bind(&email_norm)
-    .bind(&hash)
+    .bind(email_norm)
+    .bind(hash)
     .bind(now)
     .bind(now)
     .fetch_one(&mut *tx)
@@ -111,11 +133,11 @@ pub async fn register(state: &AppState, input: &Registration, actor: &Actor) -> 
     };
     let actor = Actor {
         account_id: actor.account_id.or(Some(account_id)),
-        label: email_norm.clone(),
+        label: email_norm.to_string(),
         ..actor.clone()
     };
     audit::record(
-        &mut tx,
+        &mut *tx,
         &actor,
         "account.registered",
         "account",
@@ -124,44 +146,126 @@ pub async fn register(state: &AppState, input: &Registration, actor: &Actor) -> 
         Some(json!({"email": input.email.trim(), "full_name": input.full_name.trim(), "person_id": person_id})),
     )
     .await?;
-    tx.commit().await?;
     Ok(account_id)
 }
 
-async fn email_taken(db: &SqlitePool, email_norm: &str) -> AppResult<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE email_normalized = ?")
-        .bind(email_norm)
-        .fetch_one(db)
-        .await?;
-    Ok(n > 0)
+/// The public registration form. It answers the same whether or not the address already has
+/// an account, so that it cannot be used to learn who has one: a new address gets its account
+/// and a welcome message; the owner of a taken address gets a message saying someone tried to
+/// register with it. Throttled per address and per client like sign-in. `lang`: the language
+/// of the page, for the new account's messages.
+pub async fn register(
+    state: &AppState,
+    input: &Registration,
+    lang: Lang,
+    actor: &Actor,
+) -> AppResult<()> {
+    check_registration(state, input).into_result()?;
+    let email_norm = rules::normalize_email(&input.email);
+    // every registration counts, so a client cannot probe or create accounts without limit
+    let _attempt = attempts::reserve(
+        &state.db,
+        attempts::Scope::Registration,
+        &email_norm,
+        &actor.ip,
+        &state.settings.login_throttle,
+    )
+    .await?;
+    // the same work on both paths (one argon2 hash), so timing tells nothing either
+    let hash = secrets::hash_password(&input.password).await?;
+    let login_url = format!("{}/login", state.settings.public_url.trim_end_matches('/'));
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let existing: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT a.id, p.full_name, a.locale FROM accounts a JOIN people p ON p.id = a.person_id WHERE a.email_normalized = ?",
+    )
+    .bind(&email_norm)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (message, topic) = match existing {
+        Some((account_id, name, locale)) => {
+            let t = Lang::parse(&locale).unwrap_or_default().tr();
+            audit::record(
+                &mut tx,
+                &Actor {
+                    label: email_norm.clone(),
+                    ..actor.clone()
+                },
+                "account.registration_for_existing",
+                "account",
+                account_id,
+                None,
+                None,
+            )
+            .await?;
+            let today = Utc::now().date_naive();
+            (
+                mail::Message {
+                    to_address: input.email.trim().to_string(),
+                    to_name: name,
+                    subject: t.mail_register_taken_subject.to_string(),
+                    body_text: fill(t.mail_register_taken_body, &[("url", &login_url)]),
+                    ics: None,
+                    topic: String::new(),
+                },
+                // at most one such message a day per account
+                format!("register-taken/{account_id}/{today}"),
+            )
+        }
+        None => {
+            let t = lang.tr();
+            let account_id = insert_account(&mut tx, input, &email_norm, &hash, actor).await?;
+            if lang != Lang::default() {
+                sqlx::query("UPDATE accounts SET locale = ? WHERE id = ?")
+                    .bind(lang.code())
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            (
+                mail::Message {
+                    to_address: input.email.trim().to_string(),
+                    to_name: input.full_name.trim().to_string(),
+                    subject: t.mail_register_welcome_subject.to_string(),
+                    body_text: fill(t.mail_register_welcome_body, &[("url", &login_url)]),
+                    ics: None,
+                    topic: String::new(),
+                },
+                format!("register-welcome/{account_id}"),
+            )
+        }
+    };
+    mail::queue(&mut tx, &mail::Message { topic, ..message }).await?;
+    tx.commit().await?;
+    state.mail_pending.notify_one();
+    Ok(())
+}
+
+async fn account_by_email(db: &SqlitePool, email_norm: &str) -> AppResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM accounts WHERE email_normalized = ?")
+            .bind(email_norm)
+            .fetch_optional(db)
+            .await?,
+    )
 }
 
 /// Checks the credentials under the login throttle and records the attempt.
 /// Returns the account id; the caller opens the session.
+///
+/// The attempt is reserved before the password is checked (see [`attempts`]), a password is
+/// verified whether or not the address has an account (against a dummy hash when it has none),
+/// and a disabled account answers like a wrong password: the answer and its timing tell nothing
+/// about which addresses exist or which passwords are right.
 pub async fn login(state: &AppState, email: &str, password: &str, actor: &Actor) -> AppResult<i64> {
     let email_norm = rules::normalize_email(email);
-    let now = Utc::now();
-    let policy = &state.settings.login_throttle;
-    let since = Ts(now - policy.window);
-    let by_account = recent_failures(
+    let attempt = attempts::reserve(
         &state.db,
-        "SELECT at FROM login_attempts WHERE succeeded = 0 AND at > ? AND email_normalized = ?",
-        since,
+        attempts::Scope::Login,
         &email_norm,
-    )
-    .await?;
-    let by_ip = recent_failures(
-        &state.db,
-        "SELECT at FROM login_attempts WHERE succeeded = 0 AND at > ? AND ip = ?",
-        since,
         &actor.ip,
+        &state.settings.login_throttle,
     )
     .await?;
-    if let Decision::Refuse { retry_after } = throttle::decide(&by_account, &by_ip, now, policy) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: u64::try_from(retry_after.num_seconds().max(1)).unwrap_or(1),
-        });
-    }
 
     #[derive(FromRow)]
     struct Row {
@@ -181,16 +285,8 @@ pub async fn login(state: &AppState, email: &str, password: &str, actor: &Actor)
     };
     let ok = secrets::verify_password(stored, password).await?;
 
+    let now = Utc::now();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    sqlx::query(
-        "INSERT INTO login_attempts (at, email_normalized, ip, succeeded) VALUES (?, ?, ?, ?)",
-    )
-    .bind(Ts(now))
-    .bind(&email_norm)
-    .bind(&actor.ip)
-    .bind(ok && !disabled)
-    .execute(&mut *tx)
-    .await?;
     let actor = Actor {
         account_id,
         label: email_norm.clone(),
@@ -199,6 +295,7 @@ pub async fn login(state: &AppState, email: &str, password: &str, actor: &Actor)
     let entity = account_id.map(|id| id.to_string()).unwrap_or_default();
     let outcome = match (ok, disabled, account_id) {
         (true, false, Some(id)) => {
+            attempt.succeeded(&mut *tx).await?;
             sqlx::query("UPDATE accounts SET last_login_at = ? WHERE id = ?")
                 .bind(Ts(now))
                 .bind(id)
@@ -229,7 +326,7 @@ pub async fn login(state: &AppState, email: &str, password: &str, actor: &Actor)
             .await?;
             Err(AppError::Invalid(Invalid::one(
                 "",
-                LoginProblem::AccountDisabled,
+                LoginProblem::WrongCredentials,
             )))
         }
         _ => {
@@ -253,20 +350,6 @@ pub async fn login(state: &AppState, email: &str, password: &str, actor: &Actor)
     outcome
 }
 
-async fn recent_failures(
-    db: &SqlitePool,
-    sql: &'static str,
-    since: Ts,
-    key: &str,
-) -> AppResult<Vec<chrono::DateTime<Utc>>> {
-    let rows: Vec<Ts> = sqlx::query_scalar(sql)
-        .bind(since)
-        .bind(key)
-        .fetch_all(db)
-        .await?;
-    Ok(rows.into_iter().map(|t| t.0).collect())
-}
-
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PasswordChange {
@@ -278,11 +361,13 @@ pub struct PasswordChange {
 /// Changes the password after checking the current one, and ends every other session.
 pub async fn change_password(
     state: &AppState,
-    account_id: i64,
-    keep_session: i64,
+    who: &Signed,
     input: &PasswordChange,
     actor: &Actor,
 ) -> AppResult<()> {
+    let account_id = who.account_id();
+    // the session the change is made in stays; every other one ends
+    let keep_session = who.session_id().unwrap_or(0);
     #[derive(FromRow)]
     struct Row {
         email: String,
@@ -296,8 +381,21 @@ pub async fn change_password(
     .fetch_optional(&state.db)
     .await?
     .ok_or(AppError::NotFound)?;
+    // a stolen session must not become a way to guess the password: the check is throttled
+    let attempt = attempts::reserve(
+        &state.db,
+        attempts::Scope::PasswordCheck,
+        &rules::normalize_email(&row.email),
+        &actor.ip,
+        &state.settings.login_throttle,
+    )
+    .await?;
     let mut invalid = Invalid::new();
-    if !secrets::verify_password(Some(row.password_hash), &input.current_password).await? {
+    let current_ok =
+        secrets::verify_password(Some(row.password_hash), &input.current_password).await?;
+    if current_ok {
+        attempt.succeeded(&state.db).await?;
+    } else {
         invalid.add("current_password", AccountProblem::PasswordWrong);
     }
     invalid.check(
@@ -345,12 +443,8 @@ pub async fn change_password(
 }
 
 /// Remembers the account's language (used for its pages and, later, its e-mail).
-pub async fn set_locale(
-    db: &SqlitePool,
-    account_id: i64,
-    lang: Lang,
-    actor: &Actor,
-) -> AppResult<()> {
+pub async fn set_locale(db: &SqlitePool, who: &Signed, lang: Lang, actor: &Actor) -> AppResult<()> {
+    let account_id = who.account_id();
     let mut tx = crate::db::begin_write(db).await?;
     let before: Option<String> = sqlx::query_scalar("SELECT locale FROM accounts WHERE id = ?")
         .bind(account_id)
@@ -429,6 +523,7 @@ pub async fn get(db: &SqlitePool, account_id: i64) -> AppResult<AccountRow> {
 /// Disables or re-enables an account; disabling ends its sessions. Refused for one's own account.
 pub async fn set_disabled(
     db: &SqlitePool,
+    _admin: &Admin,
     account_id: i64,
     disabled: bool,
     actor: &Actor,

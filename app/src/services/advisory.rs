@@ -5,6 +5,7 @@
 //! only; a refusal stays out of the public log (the applicant's personal data is not published).
 
 use super::audit::{self, Actor};
+use super::authority::{CouncilSecretary, Signed};
 use super::evidence::documents;
 use super::mail::{self, Message};
 use super::seats::{self, Appoint};
@@ -174,11 +175,12 @@ async fn pending_of(conn: &mut SqliteConnection, person_id: i64) -> AppResult<bo
 /// Secretary is told by mail. Returns the application's id.
 pub async fn apply(
     state: &AppState,
-    person_id: i64,
+    who: &Signed,
     letter: &str,
     cv: Option<CvUpload<'_>>,
     actor: &Actor,
 ) -> AppResult<i64> {
+    let person_id = who.person_id();
     let today = Utc::now().date_naive();
     let letter = letter.trim();
     let mut invalid = Invalid::new();
@@ -246,10 +248,11 @@ pub async fn apply(
 /// latest term of their chain, and the seat rules must allow it. Returns the request's id.
 pub async fn request_renewal(
     state: &AppState,
-    person_id: i64,
+    who: &Signed,
     letter: &str,
     actor: &Actor,
 ) -> AppResult<i64> {
+    let person_id = who.person_id();
     let today = Utc::now().date_naive();
     let letter = letter.trim();
     let mut invalid = Invalid::new();
@@ -545,6 +548,7 @@ pub async fn cv(state: &AppState, application: &ApplicationRow) -> AppResult<(St
 /// The applicant is told by mail. Returns the office granted, if any.
 pub async fn decide(
     state: &AppState,
+    _who: &CouncilSecretary,
     application_id: i64,
     admit: bool,
     note: &str,

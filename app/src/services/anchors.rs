@@ -111,13 +111,27 @@ pub async fn ensure_backend(db: &SqlitePool, name: &str, kind: &str) -> AppResul
     Ok(())
 }
 
-/// Opens a round for the latest checkpoint when the last round is at least `interval` old and
-/// the log has grown since, with a pending anchor for each of `backends`. Returns the new
-/// round's tree size.
+/// The kind of the batch report each round registers about itself (public).
+pub const REPORT_KIND: &str = "evidence.batch-report";
+
+/// When a round is due. Each round's batch report is itself an evidence: counting it as growth
+/// would anchor the report, whose own report would be anchored next, forever — one transaction
+/// per interval on an idle network. So a round is due when something other than the portal's
+/// batch reports was registered since the last round (`interval` after it), and otherwise, when
+/// only reports wait, once `idle` after the last round: the closing round that seals the last
+/// report of a quiet day.
+#[derive(Clone, Copy, Debug)]
+pub struct RoundRule {
+    pub interval: chrono::Duration,
+    pub idle: chrono::Duration,
+}
+
+/// Opens a round for the latest checkpoint when [`RoundRule`] says one is due, with a pending
+/// anchor for each of `backends`. Returns the new round's tree size.
 pub async fn open_round_if_due(
     state: &AppState,
     backends: &[String],
-    interval: chrono::Duration,
+    rule: RoundRule,
 ) -> AppResult<Option<u64>> {
     // read first, without the write lock: most ticks find nothing due (the anchoring worker is
     // the only writer of rounds, and checkpoint_id is unique besides)
@@ -127,7 +141,7 @@ pub async fn open_round_if_due(
             .await?;
     let now = Ts::now();
     if let Some((_, at)) = &last
-        && now.0 - at.0 < interval
+        && now.0 - at.0 < rule.interval
     {
         return Ok(None);
     }
@@ -140,6 +154,23 @@ pub async fn open_round_if_due(
     };
     if size == 0 || last.is_some_and(|(s, _)| s >= size) {
         return Ok(None);
+    }
+    if let Some((from, at)) = &last
+        && now.0 - at.0 < rule.idle
+    {
+        // only the reports of earlier rounds since? they wait for real work or the idle round
+        let real: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM evidences
+                 WHERE idx >= ? AND idx < ? AND NOT (source = 'portal' AND kind = ?))",
+        )
+        .bind(from)
+        .bind(size)
+        .bind(REPORT_KIND)
+        .fetch_one(&state.db)
+        .await?;
+        if !real {
+            return Ok(None);
+        }
     }
     let mut tx = crate::db::begin_write(&state.db).await?;
     let round: i64 = sqlx::query_scalar(
@@ -394,7 +425,10 @@ const ANCHOR_SELECT: &str =
      JOIN checkpoints c ON c.id = a.checkpoint_id";
 
 /// For each backend, the first anchored checkpoint that covers entry `index`.
-pub async fn covering(db: &SqlitePool, index: u64) -> AppResult<Vec<AnchorRow>> {
+pub async fn covering<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    index: u64,
+) -> AppResult<Vec<AnchorRow>> {
     let index = i64::try_from(index).map_err(AppError::internal)?;
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{ANCHOR_SELECT}
@@ -478,10 +512,11 @@ pub async fn record_report(db: &SqlitePool, job: &ReportJob, evidence_id: &str) 
     Ok(())
 }
 
-/// Makes `kind`'s records public (the batch reports are).
+/// Makes the portal's records of `kind` public (the batch reports are).
 pub async fn ensure_public_kind(db: &SqlitePool, kind: &str) -> AppResult<()> {
     sqlx::query(
-        "INSERT INTO evidence_kinds (kind, public, created_at) VALUES (?, 1, ?) ON CONFLICT (kind) DO UPDATE SET public = 1",
+        "INSERT INTO evidence_visibility (source, kind, public, changed_at) VALUES ('portal', ?, 1, ?)
+         ON CONFLICT (source, kind) DO NOTHING",
     )
     .bind(kind)
     .bind(Ts::now())

@@ -3,6 +3,7 @@
 //! approval creates the collective; both outcomes are decisions of record.
 
 use super::audit::{self, Actor};
+use super::authority::{CouncilSecretary, Signed};
 use super::evidence::decisions::{self, Decision};
 use super::mail::{self, Message};
 use crate::db::Ts;
@@ -98,10 +99,11 @@ pub fn slugify(name: &str) -> String {
 /// Files a request; the Executive Secretary is told by mail.
 pub async fn submit(
     state: &AppState,
-    person_id: i64,
+    who: &Signed,
     form: &RequestForm,
     actor: &Actor,
 ) -> AppResult<i64> {
+    let person_id = who.person_id();
     let mut invalid = Invalid::new();
     for (field, value, max) in [
         ("name_es", &form.name_es, MAX_NAME),
@@ -233,6 +235,7 @@ pub async fn list(db: &SqlitePool, person: Option<i64>) -> AppResult<Vec<Request
 /// the collective. Both outcomes are registered as decisions.
 pub async fn decide(
     state: &AppState,
+    _who: &CouncilSecretary,
     request_id: i64,
     approve: bool,
     note: &str,

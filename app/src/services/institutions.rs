@@ -3,6 +3,7 @@
 //! the administrator; every change audited.
 
 use super::audit::{self, Actor};
+use super::authority::Admin;
 use super::memberships::{self, Member};
 use crate::db::Ts;
 use crate::error::{AppResult, Invalid, Reason};
@@ -63,7 +64,12 @@ pub struct InstitutionForm {
     pub website: String,
 }
 
-pub async fn create(state: &AppState, f: &InstitutionForm, actor: &Actor) -> AppResult<i64> {
+pub async fn create(
+    state: &AppState,
+    _admin: &Admin,
+    f: &InstitutionForm,
+    actor: &Actor,
+) -> AppResult<i64> {
     let mut invalid = Invalid::new();
     let name = f.name.trim();
     if name.is_empty() {
@@ -163,6 +169,7 @@ fn parse_day(field: &'static str, s: &str, invalid: &mut Invalid) -> Option<Naiv
 /// Adds a membership from `since`; refused while the same member belongs to the collective.
 pub async fn add_membership(
     state: &AppState,
+    _admin: &Admin,
     collective_id: &str,
     member: Member,
     since: &str,
@@ -230,6 +237,7 @@ pub async fn add_membership(
 /// Ends a membership on `until` (its last day).
 pub async fn end_membership(
     state: &AppState,
+    _admin: &Admin,
     membership_id: i64,
     until: &str,
     actor: &Actor,
@@ -273,6 +281,7 @@ pub async fn end_membership(
 /// Sets a person's institution and declared profile (business / technical / none).
 pub async fn set_person(
     state: &AppState,
+    _admin: &Admin,
     person_id: i64,
     institution_id: &str,
     profile: &str,

@@ -5,7 +5,9 @@
 pub mod accounts;
 pub mod advisory;
 pub mod anchors;
+pub mod attempts;
 pub mod audit;
+pub mod authority;
 pub mod bootstrap;
 pub mod calls;
 pub mod collective_requests;
@@ -16,6 +18,7 @@ pub mod meetings;
 pub mod memberships;
 pub mod minutes;
 pub mod network;
+pub mod node_probe;
 pub mod nominations;
 pub mod offices;
 pub mod seats;

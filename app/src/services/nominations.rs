@@ -5,6 +5,7 @@
 //! Advisory Council designates, after the seat rules, as a decision of record.
 
 use super::audit::{self, Actor};
+use super::authority::{Designator, Nominator, Signed};
 use super::mail::{self, Message};
 use super::seats::{self, Appoint};
 use crate::db::Ts;
@@ -251,10 +252,12 @@ fn parse_count(s: &str, max: u32) -> Option<u32> {
 /// member of that collective, with the seat's profile). The Advisory Council is told by mail.
 pub async fn propose(
     state: &AppState,
-    proposer_person_id: i64,
+    proposer: &Nominator,
     form: &NominationForm,
     actor: &Actor,
 ) -> AppResult<i64> {
+    // a leader proposes for their own collectives (checked below against the offices held)
+    let proposer_person_id = proposer.person_id().ok_or(AppError::Forbidden)?;
     let today = Utc::now().date_naive();
     let mut conn = state.db.acquire().await?;
     let led = led_collectives(&mut conn, proposer_person_id, today).await?;
@@ -628,6 +631,7 @@ fn whole_form(e: AppError) -> AppError {
 /// told by mail. A refusal changes nothing.
 pub async fn designate(
     state: &AppState,
+    _who: &Designator,
     nomination_id: i64,
     starts_on: &str,
     actor: &Actor,
@@ -828,10 +832,11 @@ pub async fn designate(
 /// The proposer withdraws their nomination while it is pending.
 pub async fn withdraw(
     state: &AppState,
+    who: &Signed,
     nomination_id: i64,
-    proposer_person_id: i64,
     actor: &Actor,
 ) -> AppResult<()> {
+    let proposer_person_id = who.person_id();
     let mut tx = crate::db::begin_write(&state.db).await?;
     let status: Option<String> =
         sqlx::query_scalar("SELECT status FROM nominations WHERE id = ? AND proposed_by = ?")

@@ -1,6 +1,7 @@
 //! Offices: granting and revoking the roles people hold, each change audited.
 
 use super::audit::{self, Actor};
+use super::authority::Admin;
 use super::evidence::decisions::{self, Decision};
 use crate::db::Ts;
 use crate::domain::roles::{self, Grant, GrantRefusal, Office, RevokeRefusal, Role};
@@ -69,6 +70,7 @@ async fn active_administrators(conn: &mut SqliteConnection, today: NaiveDate) ->
 /// Grants an office to a person after the domain's checks; returns the office id.
 pub async fn grant(
     state: &AppState,
+    _admin: &Admin,
     person_id: i64,
     grant: &Grant,
     note: &str,
@@ -226,6 +228,7 @@ async fn seat_decision(
 /// Revokes an office from today on, unless that would leave the portal without an administrator.
 pub async fn revoke(
     state: &AppState,
+    _admin: &Admin,
     office_id: i64,
     reason: &str,
     actor: &Actor,

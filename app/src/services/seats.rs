@@ -9,7 +9,7 @@ use crate::domain::governance::{self, Appointment, Candidate, GovernanceSettings
 use crate::domain::roles::Role;
 use crate::error::{AppResult, Invalid};
 use crate::i18n::{Lang, role_name};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
@@ -59,6 +59,21 @@ impl TermRow {
             revoked_on: self.revoked_at.map(|t| t.0.date_naive()),
         })
     }
+}
+
+/// Whether `person_id` leads `collective_id` today.
+pub async fn leads(db: &SqlitePool, person_id: i64, collective_id: i64) -> AppResult<bool> {
+    let today = Utc::now().date_naive();
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM offices WHERE person_id = ?1 AND role = 'collective_leader' AND collective_id = ?2
+           AND revoked_at IS NULL AND starts_on <= ?3 AND (ends_on IS NULL OR ends_on >= ?3)",
+    )
+    .bind(person_id)
+    .bind(collective_id)
+    .bind(today)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
 }
 
 /// Every term ever held in seats of `role`, as the rules see them.

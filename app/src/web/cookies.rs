@@ -5,7 +5,18 @@ use axum::http::header::COOKIE;
 use std::collections::HashMap;
 
 pub const SESSION_COOKIE: &str = "minga_session";
+/// The CSRF cookie's name over plain http; behind https it carries the `__Host-` prefix
+/// ([`csrf_cookie_name`]), which browsers accept only from the host itself, `Secure`, on `/`
+/// and without `Domain`, so a sibling subdomain cannot plant one.
 pub const CSRF_COOKIE: &str = "minga_csrf";
+
+pub fn csrf_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-minga_csrf"
+    } else {
+        CSRF_COOKIE
+    }
+}
 pub const LANG_COOKIE: &str = "minga_lang";
 
 #[derive(Debug, Default)]
@@ -71,6 +82,12 @@ mod tests {
         assert_eq!(c.get("minga_lang"), Some("en"));
         assert_eq!(c.get("b"), Some("x"));
         assert_eq!(c.get("empty"), None);
+    }
+
+    #[test]
+    fn the_csrf_cookie_is_host_prefixed_behind_https() {
+        assert_eq!(csrf_cookie_name(true), "__Host-minga_csrf");
+        assert_eq!(csrf_cookie_name(false), "minga_csrf");
     }
 
     #[test]

@@ -5,6 +5,9 @@
 
 use super::ctx::Ctx;
 use crate::AppError;
+use crate::components::MULTILINE_FIELDS;
+use crate::error::{Invalid, Reason};
+use crate::i18n::{Tr, fill};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
@@ -24,6 +27,18 @@ fn mac(key: &[u8; 32], cookie: &str) -> Hmac<Sha256> {
     mac
 }
 
+/// A new CSRF cookie (as a `Set-Cookie` value), given at login so that a token learnt before
+/// signing in is worth nothing after.
+pub fn fresh_cookie(secure: bool) -> Result<String, AppError> {
+    Ok(super::cookies::set_cookie(
+        super::cookies::csrf_cookie_name(secure),
+        &crate::services::secrets::random_token()?,
+        None,
+        true,
+        secure,
+    ))
+}
+
 /// The token forms carry for the browser holding `cookie`.
 pub fn form_token(key: &[u8; 32], cookie: &str) -> String {
     URL_SAFE_NO_PAD.encode(mac(key, cookie).finalize().into_bytes())
@@ -34,6 +49,41 @@ pub fn verify(key: &[u8; 32], cookie: &str, token: &str) -> bool {
     match URL_SAFE_NO_PAD.decode(token.trim()) {
         Ok(tag) => mac(key, cookie).verify_slice(&tag).is_ok(),
         Err(_) => false,
+    }
+}
+
+/// A form value with characters no person types into that field: a line break in a single-line
+/// field (browsers strip them from `<input>`), or any other control character anywhere.
+#[derive(Debug)]
+pub struct ControlCharacters {
+    pub field: String,
+}
+
+impl Reason for ControlCharacters {
+    fn code(&self) -> &'static str {
+        "control_characters"
+    }
+    fn message(&self, t: &'static Tr) -> String {
+        fill(t.problem_control_characters, &[("field", &self.field)])
+    }
+}
+
+/// Refuses control characters in a form value: only a multi-line field
+/// ([`MULTILINE_FIELDS`]) may hold line breaks; a tab is accepted anywhere.
+pub fn check_text(name: &str, value: &str) -> Result<(), AppError> {
+    let multiline = MULTILINE_FIELDS.contains(&name);
+    let refused = value
+        .chars()
+        .any(|c| c.is_control() && c != '\t' && !(multiline && matches!(c, '\n' | '\r')));
+    if refused {
+        Err(AppError::Invalid(Invalid::one(
+            "",
+            ControlCharacters {
+                field: name.chars().filter(|c| !c.is_control()).take(64).collect(),
+            },
+        )))
+    } else {
+        Ok(())
     }
 }
 
@@ -75,6 +125,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
             .unwrap_or_default();
         if !ctx.csrf_ok(token) {
             return Err(AppError::Csrf);
+        }
+        for (name, value) in &pairs {
+            check_text(name, value)?;
         }
         serde_urlencoded::from_bytes(&bytes)
             .map(CsrfForm)
@@ -204,6 +257,7 @@ async fn read_parts<T, S>(
                     return Err(AppError::Csrf);
                 }
             } else {
+                check_text(&name, &value)?;
                 parts.push(text(name, value));
             }
         }
@@ -256,6 +310,17 @@ pub async fn read_uploads(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_only_in_multi_line_fields() {
+        assert!(check_text("title_en", "Sesión ordinaria").is_ok());
+        assert!(check_text("title_en", "a\tb").is_ok());
+        assert!(check_text("title_en", "a\r\nSet-Cookie: x").is_err());
+        assert!(check_text("name_es", "a\nb").is_err());
+        assert!(check_text("name_es", "a\u{0}b").is_err());
+        assert!(check_text("text", "línea 1\r\nlínea 2").is_ok());
+        assert!(check_text("text", "a\u{1b}[31m").is_err());
+    }
 
     #[test]
     fn tokens_bind_to_the_cookie_and_the_key() {

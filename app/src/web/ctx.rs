@@ -48,6 +48,11 @@ impl Ctx {
         self.user.as_ref().ok_or(AppError::Unauthenticated)
     }
 
+    /// Proof that someone is signed in, for the services that any account may use.
+    pub fn signed(&self) -> Result<crate::services::authority::Signed, AppError> {
+        crate::services::authority::Signed::check(self.user.as_ref())
+    }
+
     /// The logged-in user if they hold one of `roles` today.
     pub fn require_role(&self, roles: &[Role]) -> Result<&CurrentUser, AppError> {
         let user = self.require_user()?;

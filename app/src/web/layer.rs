@@ -2,7 +2,7 @@
 //! language, CSRF cookie and token), refuses cross-site form posts, and turns errors into pages
 //! in the visitor's language (or, for "login required", into a redirect to the login page).
 
-use super::cookies::{CSRF_COOKIE, Cookies, LANG_COOKIE, SESSION_COOKIE, set_cookie};
+use super::cookies::{Cookies, LANG_COOKIE, SESSION_COOKIE, csrf_cookie_name, set_cookie};
 use super::csrf;
 use super::ctx::Ctx;
 use super::render::redirect;
@@ -12,7 +12,7 @@ use crate::services::{secrets, sessions};
 use crate::{AppError, AppState};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{CACHE_CONTROL, HOST, ORIGIN, SET_COOKIE, VARY};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
@@ -36,7 +36,8 @@ pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
 }
 
 /// A state-changing request must come from our own pages: its `Origin` (when the browser sends
-/// one) and `Sec-Fetch-Site` must not name another site.
+/// one) must be the public URL's, or this host's with the public URL's scheme (an `http://` page
+/// may not post to an `https://` portal), and `Sec-Fetch-Site` must not name another site.
 fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     if headers
         .get("sec-fetch-site")
@@ -53,10 +54,11 @@ fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let public = public_url.trim_end_matches('/');
+    let public_scheme = public.split_once("://").map_or("http", |(s, _)| s);
     origin == public
-        || origin
-            .split_once("://")
-            .is_some_and(|(_, authority)| !host.is_empty() && authority == host)
+        || origin.split_once("://").is_some_and(|(scheme, authority)| {
+            scheme.eq_ignore_ascii_case(public_scheme) && !host.is_empty() && authority == host
+        })
 }
 
 pub async fn html_layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -88,13 +90,19 @@ pub async fn html_layer(State(state): State<AppState>, mut req: Request, next: N
         None => None,
     };
     let csrf_cookie = match cookies
-        .get(CSRF_COOKIE)
+        .get(csrf_cookie_name(secure))
         .filter(|c| c.len() >= 32 && c.len() <= 64)
     {
         Some(c) => c.to_string(),
         None => match secrets::random_token() {
             Ok(token) => {
-                set_cookies.push(set_cookie(CSRF_COOKIE, &token, None, true, secure));
+                set_cookies.push(set_cookie(
+                    csrf_cookie_name(secure),
+                    &token,
+                    None,
+                    true,
+                    secure,
+                ));
                 token
             }
             Err(e) => return e.into_response(),
@@ -124,6 +132,9 @@ pub async fn html_layer(State(state): State<AppState>, mut req: Request, next: N
             req.extensions_mut().insert(ctx.clone());
             next.run(req).await
         };
+    // axum's own refusals of a path or query it could not read are plain English text: they
+    // become the bilingual error page like every other refusal
+    response = rejection_as_error(response).await;
 
     if let Some(err) = response.extensions().get::<ErrorForPage>().cloned() {
         let mut page = if err.slug == "unauthenticated" {
@@ -156,6 +167,48 @@ pub async fn html_layer(State(state): State<AppState>, mut req: Request, next: N
     response
 }
 
+/// What an extractor's rejection (a path segment that is not a number, a query that does not
+/// parse, a duplicated parameter) means to a visitor, as the portal's own error. Any other
+/// response is returned as it is.
+pub async fn rejection_as_error(response: Response) -> Response {
+    let plain = response.status().is_client_error()
+        && response.extensions().get::<ErrorForPage>().is_none()
+        && response
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/plain"));
+    if !plain {
+        return response;
+    }
+    let status = response.status();
+    let text = axum::body::to_bytes(response.into_body(), 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let err = match status {
+        // a path parameter of the wrong form names no page
+        StatusCode::BAD_REQUEST if text.starts_with("Invalid URL") => AppError::NotFound,
+        StatusCode::NOT_FOUND => AppError::NotFound,
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+        _ => AppError::BadRequest(text),
+    };
+    let mut converted = err.into_response();
+    if converted.status() == StatusCode::BAD_REQUEST
+        && let Some(page) = converted.extensions_mut().get_mut::<ErrorForPage>()
+    {
+        // the English text of the rejection is for developers; people read the request's fault
+        page.details = [Lang::Es, Lang::En].map(|lang| {
+            let t = lang.tr();
+            (
+                t.error_bad_request_title.to_string(),
+                t.error_bad_query_text.to_string(),
+            )
+        });
+    }
+    converted
+}
+
 /// Percent-encodes a path for a query parameter.
 pub fn urlencode(s: &str) -> String {
     s.bytes()
@@ -181,6 +234,13 @@ mod tests {
         );
         h.insert(HOST, HeaderValue::from_static("127.0.0.1:3000"));
         h.insert(ORIGIN, HeaderValue::from_static("http://127.0.0.1:3000"));
+        assert!(same_origin(&h, "http://localhost:3000"));
+        // the same host over another scheme is another origin
+        assert!(!same_origin(&h, "https://minga.gob.mx"));
+        h.insert(HOST, HeaderValue::from_static("minga.gob.mx"));
+        h.insert(ORIGIN, HeaderValue::from_static("http://minga.gob.mx"));
+        assert!(!same_origin(&h, "https://minga.gob.mx"));
+        h.insert(ORIGIN, HeaderValue::from_static("https://minga.gob.mx"));
         assert!(same_origin(&h, "https://minga.gob.mx"));
         h.insert(ORIGIN, HeaderValue::from_static("https://minga.gob.mx"));
         assert!(same_origin(&h, "https://minga.gob.mx/"));

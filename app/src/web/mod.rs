@@ -4,6 +4,7 @@
 mod cookies;
 mod csrf;
 mod ctx;
+mod files;
 mod layer;
 mod render;
 mod security;
@@ -11,9 +12,11 @@ mod security;
 pub use crate::services::sessions::CurrentUser;
 pub use cookies::{Cookies, LANG_COOKIE, SESSION_COOKIE, set_cookie};
 pub use csrf::{
-    CSRF_FIELD, CsrfForm, CsrfPairs, NoFields, Part, Upload, read_multipart, read_uploads,
+    CSRF_FIELD, CsrfForm, CsrfPairs, NoFields, Part, Upload, check_text, fresh_cookie,
+    read_multipart, read_uploads,
 };
 pub use ctx::Ctx;
-pub use layer::{html_layer, urlencode};
+pub use files::{disposition, inert, served_as};
+pub use layer::{client_ip, html_layer, rejection_as_error, urlencode};
 pub use render::{page, redirect, safe_next};
 pub use security::security_headers;

@@ -18,13 +18,15 @@ pub fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response()
 }
 
-/// A `next` parameter reduced to a path on this site (no open redirects).
+/// A `next` parameter reduced to a path on this site (no open redirects). Browsers drop tabs
+/// and line breaks from URLs and read `\` as `/`, so `/\t/evil.example` would leave the site:
+/// any whitespace, control character or backslash sends the visitor home instead.
 pub fn safe_next(next: &str) -> String {
-    let next = next.trim();
     let local = next.starts_with('/')
         && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
+        && !next
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\');
     if local {
         next.to_string()
     } else {
@@ -44,5 +46,16 @@ mod tests {
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next(""), "/");
         assert_eq!(safe_next("/a\r\nSet-Cookie: x"), "/");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\t\\evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
+        assert_eq!(safe_next("/ /evil.example"), "/");
+        assert_eq!(safe_next("/a\\b"), "/");
+        assert_eq!(safe_next("/\u{0085}/evil.example"), "/");
+        assert_eq!(safe_next(" /account"), "/");
+        assert_eq!(
+            safe_next("/meetings?body=executive%20council"),
+            "/meetings?body=executive%20council"
+        );
     }
 }

@@ -11,7 +11,7 @@ use app::services::anchors::{self, AnchorRow, ReportJob, SealedEntry};
 use app::services::evidence::{self, DocumentUpload, Submission};
 use serde_json::json;
 
-pub const KIND: &str = "evidence.batch-report";
+pub const KIND: &str = anchors::REPORT_KIND;
 
 /// Makes and registers the report of every round whose anchors are all done.
 pub async fn publish_pending(state: &AppState, font: &[u8]) -> app::error::AppResult<usize> {

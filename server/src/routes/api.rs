@@ -10,10 +10,7 @@ use app::services::evidence::{self, DocumentUpload, EvidenceView, Submission, Ve
 use app::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
-use axum::http::header::{
-    AUTHORIZATION, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
-    LOCATION,
-};
+use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -102,14 +99,21 @@ fn json_problem(field: &'static str, e: impl std::fmt::Display) -> AppError {
     ))
 }
 
-/// Parses a raw JSON value after refusing integers JCS could not represent exactly.
+/// Parses a raw JSON value after refusing integers JCS could not represent exactly and
+/// repeated member names (I-JSON, RFC 7493).
 fn parse_raw(field: &'static str, raw: &str) -> Result<Value, AppError> {
-    jcs::check_integers(raw).map_err(|e| match e {
-        jcs::JsonProblem::UnsafeInteger(n) => {
-            AppError::Invalid(Invalid::one(field, SubmissionProblem::UnsafeInteger(n)))
-        }
-        other => json_problem(field, other),
-    })?;
+    jcs::check_integers(raw)
+        .and_then(|()| jcs::check_duplicate_keys(raw))
+        .map_err(|e| match e {
+            jcs::JsonProblem::UnsafeInteger(n) => {
+                AppError::Invalid(Invalid::one(field, SubmissionProblem::UnsafeInteger(n)))
+            }
+            jcs::JsonProblem::DuplicateKey(inner) => AppError::Invalid(Invalid::one(
+                field,
+                SubmissionProblem::DuplicateKey(format!("/{field}{inner}")),
+            )),
+            other => json_problem(field, other),
+        })?;
     serde_json::from_str(raw).map_err(|e| json_problem(field, e))
 }
 
@@ -173,10 +177,21 @@ async fn from_multipart(mut mp: Multipart) -> Result<Submission, AppError> {
                 });
             }
             other => {
-                let text = field
-                    .text()
+                // read as bytes and decoded strictly: a lossy decoding would register text
+                // nobody sent (the JSON body refuses invalid UTF-8 the same way)
+                let bytes = field
+                    .bytes()
                     .await
                     .map_err(|e| AppError::BadRequest(format!("multipart field {other}: {e}")))?;
+                let field_name: &'static str = match other {
+                    "kind" => "kind",
+                    "ref" => "ref",
+                    "data" => "data",
+                    "items" => "items",
+                    _ => "",
+                };
+                let text = String::from_utf8(bytes.to_vec())
+                    .map_err(|e| json_problem(field_name, format!("not valid UTF-8 ({e})")))?;
                 match other {
                     "kind" => kind = text,
                     "ref" => reference = text,
@@ -292,6 +307,7 @@ async fn submit_batch(
                             reason: Box::new(evidence::AtPosition {
                                 position,
                                 field: fe.field,
+                                pointer: fe.reason.pointer(),
                                 problem: SubmissionProblem::JsonInvalid(
                                     fe.reason.message(app::i18n::Lang::En.tr()),
                                 ),
@@ -378,9 +394,6 @@ async fn receipt(
     Ok(response)
 }
 
-/// Media types shown inline; anything else is downloaded, and always sandboxed.
-const INLINE: [&str; 4] = ["application/pdf", "image/png", "image/jpeg", "text/plain"];
-
 async fn document(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -388,7 +401,7 @@ async fn document(
     let row = store::by_id(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !store::is_public_kind(&state.db, &row.kind).await? {
+    if !store::is_public(&state.db, &row.source, &row.kind).await? {
         return Err(AppError::Forbidden);
     }
     let hash = row
@@ -399,40 +412,13 @@ async fn document(
     let bytes = evidence::documents::read(&state.settings.documents_dir(), &hash)
         .await?
         .ok_or(AppError::NotFound)?;
-    let media_type = row
-        .document_media_type
-        .unwrap_or_else(|| "application/octet-stream".into());
-    let filename = row.document_filename.unwrap_or_else(|| "document".into());
-    let base = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    let disposition = if INLINE.contains(&base.as_str()) {
-        "inline"
-    } else {
-        "attachment"
-    };
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_str(&media_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"{filename}\"")) {
-        h.insert(CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
-    h.insert(
-        CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
-    Ok(response)
+    // served by type from an allowlist, never as the uploader declared it (see `app::web::inert`)
+    Ok(app::web::inert(
+        bytes,
+        row.document_media_type.as_deref().unwrap_or_default(),
+        row.document_filename.as_deref().unwrap_or("document"),
+        "public, max-age=31536000, immutable",
+    ))
 }
 
 #[derive(Deserialize)]

@@ -49,20 +49,15 @@ async fn tile(
     let size = store::latest_checkpoint(&state.db)
         .await?
         .map_or(0, |c| c.size());
-    let first = tile.index * WIDTH;
+    // checked arithmetic: a tile beyond any tree, or beyond the signed one, is not there
+    let (first, end) = tile.span().ok_or(AppError::NotFound)?;
+    if tile.needs_tree_size().is_none_or(|needed| needed > size) {
+        return Err(AppError::NotFound);
+    }
+    let last = end - 1;
     let body = match tile.level {
         Some(level) => {
-            let height = u32::from(level) * 8;
-            let level8 = u8::try_from(height).map_err(|_| AppError::NotFound)?;
-            // the last hash of the tile must be a complete subtree within the signed tree
-            let last = first + tile.width - 1;
-            if height >= 48
-                || (last + 1)
-                    .checked_shl(height)
-                    .is_none_or(|covered| covered > size)
-            {
-                return Err(AppError::NotFound);
-            }
+            let level8 = u8::try_from(u32::from(level) * 8).map_err(|_| AppError::NotFound)?;
             let (lo, hi) = (
                 Node {
                     level: level8,
@@ -88,14 +83,11 @@ async fn tile(
             rows.concat()
         }
         None => {
-            if first + tile.width > size {
-                return Err(AppError::NotFound);
-            }
             let rows: Vec<Vec<u8>> = sqlx::query_scalar(
                 "SELECT entry FROM evidences WHERE idx BETWEEN ? AND ? ORDER BY idx",
             )
-            .bind(i64::try_from(first).map_err(AppError::internal)?)
-            .bind(i64::try_from(first + tile.width - 1).map_err(AppError::internal)?)
+            .bind(i64::try_from(first).map_err(|_| AppError::NotFound)?)
+            .bind(i64::try_from(last).map_err(|_| AppError::NotFound)?)
             .fetch_all(&state.db)
             .await?;
             if rows.len() as u64 != tile.width {

@@ -1,11 +1,13 @@
 //! `/metrics` in the Prometheus text format: requests by route and status, and their latency.
 
-use axum::extract::{MatchedPath, Request};
-use axum::http::header::CONTENT_TYPE;
+use app::{AppError, AppState};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::net::IpAddr;
 use std::sync::{LazyLock, Mutex};
 use std::time::Instant;
 
@@ -46,7 +48,33 @@ pub async fn track(req: Request, next: Next) -> Response {
     response
 }
 
-pub async fn render() -> Response {
+/// Whether this request may read the metrics: from loopback (the client's address, through a
+/// trusted proxy too), or with `Authorization: Bearer <MINGA_METRICS_TOKEN>`. The figures name
+/// the administrators' routes and their traffic, so they are not public.
+fn may_read(state: &AppState, req: &Request) -> bool {
+    if let Some(token) = &state.settings.metrics_token {
+        let sent = req
+            .headers()
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        // compared as hashes, so the time taken says nothing about the token
+        if app::services::secrets::sha256(sent.trim().as_bytes())
+            == app::services::secrets::sha256(token.as_bytes())
+        {
+            return true;
+        }
+    }
+    app::web::client_ip(req, state.settings.trust_proxy)
+        .parse::<IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+pub async fn render(State(state): State<AppState>, req: Request) -> Response {
+    if !may_read(&state, &req) {
+        return AppError::Forbidden.into_response();
+    }
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -94,6 +122,28 @@ pub async fn render() -> Response {
             "minga_http_request_duration_seconds_count{{{labels}}} {}",
             r.count
         );
+    }
+    let (running, peak, bound) = app::services::secrets::hashing_figures();
+    for (name, help, value) in [
+        (
+            "minga_password_hashes_running",
+            "Password hashes (argon2id, 19 MiB each) being computed now.",
+            running,
+        ),
+        (
+            "minga_password_hashes_peak",
+            "Most password hashes computed at once since start.",
+            peak,
+        ),
+        (
+            "minga_password_hashes_bound",
+            "Most password hashes allowed at once (the cores); more wait in line.",
+            bound,
+        ),
+    ] {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} gauge");
+        let _ = writeln!(out, "{name} {value}");
     }
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],

@@ -1,5 +1,6 @@
-//! The anchoring worker: every `MINGA_ANCHOR_INTERVAL` in which the log grew it opens a round for
-//! the latest checkpoint, and drives each configured backend through its pending rounds —
+//! The anchoring worker: every `MINGA_ANCHOR_INTERVAL` in which something new was registered (not
+//! counting the previous rounds' batch reports; those wait for the next real round or for the
+//! daily closing round, `MINGA_ANCHOR_IDLE_ROUND`) it opens a round for the latest checkpoint, and drives each configured backend through its pending rounds —
 //! sending, following the transaction until confirmed, retrying with backoff when the backend
 //! is down. A backend that comes back anchors the newest pending checkpoint, covering the rest.
 
@@ -31,7 +32,11 @@ pub async fn run(
         tracing::error!(font = %state.settings.report_font.display(), error = %e, "the batch reports' font cannot be read (MINGA_REPORT_FONT); reports wait for it");
     }
     loop {
-        match anchors::open_round_if_due(&state, &names, state.settings.anchor_interval).await {
+        let rule = anchors::RoundRule {
+            interval: state.settings.anchor_interval,
+            idle: state.settings.anchor_idle_round,
+        };
+        match anchors::open_round_if_due(&state, &names, rule).await {
             Ok(Some(size)) => tracing::info!(tree_size = size, "anchoring round opened"),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "opening an anchoring round failed; will retry"),

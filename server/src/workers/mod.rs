@@ -6,6 +6,7 @@ mod decisions;
 mod housekeeping;
 mod integrity;
 mod mail;
+mod motions;
 mod terms;
 
 use app::AppState;
@@ -26,6 +27,7 @@ pub fn spawn_all(
         tokio::spawn(integrity::run(state.clone(), shutdown.clone())),
         tokio::spawn(terms::run(state.clone(), shutdown.clone())),
         tokio::spawn(mail::run(state.clone(), mailer, shutdown.clone())),
+        tokio::spawn(motions::run(state.clone(), shutdown.clone())),
     ]
 }
 

@@ -1,9 +1,10 @@
 //! The terms calendar: announces the terms about to end (mail queued in the outbox), registers
-//! the end of every term as a decision, closes the votes whose deadline has passed, and mails
-//! the owner of each agreement that has fallen overdue.
+//! the end of every term as a decision, closes the votes whose deadline has passed, makes held
+//! the meetings whose session ended without being closed, and mails the owner of each agreement
+//! that has fallen overdue.
 
 use app::AppState;
-use app::services::{minutes, seats, votes};
+use app::services::{meetings, minutes, seats, votes};
 use tokio::sync::watch;
 
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
@@ -22,6 +23,11 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             Ok(n) if n > 0 => tracing::info!(closed = n, "votes closed at their deadline"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "closing due votes failed; will retry"),
+        }
+        match meetings::settle_ended(&state).await {
+            Ok(n) if n > 0 => tracing::info!(held = n, "ended sessions recorded as held"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "closing ended sessions failed; will retry"),
         }
         match minutes::mail_overdue(&state).await {
             Ok(n) if n > 0 => {

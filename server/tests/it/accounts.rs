@@ -3,24 +3,84 @@
 use crate::support::*;
 use reqwest::StatusCode;
 
+/// The outbox's messages to `address` (subject, topic), oldest first.
+async fn outbox_to(app: &TestApp, address: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT subject, topic FROM mail_outbox WHERE lower(to_address) = lower(?) ORDER BY id",
+    )
+    .bind(address)
+    .fetch_all(&app.state.db)
+    .await
+    .expect("outbox")
+}
+
 #[tokio::test]
-async fn a_person_registers_is_logged_in_and_sees_their_account() {
+async fn a_person_registers_signs_in_and_a_taken_address_gets_the_same_answer() {
     let app = TestApp::spawn().await;
     let b = app.browser();
-    let r = b
-        .submit(
-            "/register",
-            "/register",
-            &[
-                ("full_name", "Ana Pérez"),
-                ("email", "Ana.Perez@UNAM.mx"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
-        .await;
+    async fn register(b: &Browser, name: &str, email: &str) -> reqwest::Response {
+        let fields = [
+            ("full_name", name),
+            ("email", email),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ];
+        b.submit("/register", "/register", &fields).await
+    }
+    let r = register(&b, "Ana Pérez", "Ana.Perez@UNAM.mx").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&r), "/account?ok=registered");
+    assert_eq!(location(&r), "/register/sent");
+    assert!(
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .all(|c| !c.starts_with("minga_session=")),
+        "registering opens no session: the answer must not depend on the address"
+    );
+    let (status, html) = b.text("/register/sent").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(visible_text(&html).contains("Revisa tu correo"));
+    assert_eq!(
+        outbox_to(&app, "Ana.Perez@UNAM.mx").await,
+        vec![(
+            "Tu cuenta en Minga / Your Minga account".to_string(),
+            format!(
+                "register-welcome/{}",
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT id FROM accounts WHERE email_normalized = 'ana.perez@unam.mx'"
+                )
+                .fetch_one(&app.state.db)
+                .await
+                .expect("account")
+            )
+        )]
+    );
+
+    // the same address in another case: the very same answer, no second account, and the owner
+    // is told by mail
+    let other = app.browser();
+    let r = register(&other, "Otra", "ana.perez@unam.MX").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/register/sent");
+    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    assert_eq!(accounts, 2, "the administrator and Ana");
+    let mails = outbox_to(&app, "ana.perez@unam.mx").await;
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert_eq!(mails[1].0, "Intento de registro con tu correo en Minga");
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a.0 == "account.registration_for_existing")
+    );
+
+    // the account works with the password chosen
+    let r = b.login("ana.perez@unam.mx", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let cookie = r
         .headers()
         .get_all("set-cookie")
@@ -33,36 +93,53 @@ async fn a_person_registers_is_logged_in_and_sees_their_account() {
         "{cookie}"
     );
     assert!(!cookie.contains("Secure"), "no Secure flag on plain http");
-
-    let (status, html) = b.text("/account?ok=registered").await;
+    let (status, html) = b.text("/account").await;
     assert_eq!(status, StatusCode::OK);
     let text = visible_text(&html);
-    assert!(text.contains("Tu cuenta está lista"), "{text}");
     assert!(text.contains("Ana Pérez") && text.contains("Ana.Perez@UNAM.mx"));
     assert!(
         text.contains("Solicitante"),
         "the applicant role is implied"
     );
+    app.stop().await;
+}
 
-    // the address is unique whatever its case
-    let other = app.browser();
-    let r = other
-        .submit(
-            "/register",
-            "/register",
-            &[
-                ("full_name", "Otra"),
-                ("email", "ana.perez@unam.MX"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        visible_text(&r.text().await.expect("body"))
-            .contains("Ya existe una cuenta con este correo")
+#[tokio::test]
+async fn registrations_are_throttled_per_address() {
+    let app = TestApp::spawn_with(|s| s.login_throttle.max_failures_per_ip = 3).await;
+    let b = app.browser();
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let email = format!("persona{i}@test.example");
+        let r = b
+            .submit(
+                "/register",
+                "/register",
+                &[
+                    ("full_name", "Persona"),
+                    ("email", email.as_str()),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+            )
+            .await;
+        statuses.push(r.status());
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::SEE_OTHER,
+            StatusCode::SEE_OTHER,
+            StatusCode::SEE_OTHER,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
     );
+    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    assert_eq!(accounts, 4, "the administrator and three");
     app.stop().await;
 }
 

@@ -170,8 +170,9 @@ async fn an_application_with_a_cv_is_read_and_admitted_by_the_executive_council_
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert_eq!(
         r.headers()["content-disposition"],
-        "attachment; filename=\"CV_Ana.pdf\""
+        "attachment; filename=\"CV_Ana.pdf\"; filename*=UTF-8''CV_Ana.pdf"
     );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert_eq!(r.bytes().await.expect("cv").as_ref(), PDF);
     // the administrator and the applicant read it too; other accounts do not
     assert_eq!(admin.get(&page).await.status(), StatusCode::OK);

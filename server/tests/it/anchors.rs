@@ -442,3 +442,100 @@ async fn anchoring_state_survives_a_restart_of_the_portal() {
     .await;
     app.stop().await;
 }
+
+async fn rounds(app: &TestApp) -> Vec<(i64, chrono::DateTime<chrono::Utc>)> {
+    sqlx::query_as::<_, (i64, app::db::Ts)>(
+        "SELECT tree_size, created_at FROM anchor_rounds ORDER BY id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .expect("rounds")
+    .into_iter()
+    .map(|(size, at)| (size, at.0))
+    .collect()
+}
+
+async fn reports(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM batch_reports")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count")
+}
+
+/// Each round's batch report is an evidence; it must not make the next round due by itself, or
+/// an idle network sends a transaction every interval forever. It is sealed by the next round
+/// with real work, and the last report of a quiet spell by the idle round.
+#[tokio::test]
+async fn an_idle_log_goes_quiet_and_the_last_report_waits_for_real_work_or_the_idle_round() {
+    let anvil = Anvil::start(free_port()).await;
+    let idle = chrono::Duration::seconds(6);
+    let url = anvil.url.clone();
+    let app = TestApp::spawn_with(move |s| {
+        with_chain(&url)(s);
+        s.anchor_idle_round = idle;
+    })
+    .await;
+    let key = app.api_key("catalogo", "purchase-order").await;
+    let first = submit(&app, &key, "OC-Q-1").await;
+    let app_ref = &app;
+    wait_until("the first round's report", 30, || async move {
+        reports(app_ref).await == 1
+    })
+    .await;
+    let report_index: i64 = sqlx::query_scalar(
+        "SELECT e.idx FROM batch_reports b JOIN evidences e ON e.id = b.evidence_id",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .expect("the report is an evidence");
+    assert!(report_index as u64 > first);
+
+    // several intervals (1 s) pass with only the report new: no round, no transaction
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let quiet = rounds(&app).await;
+    assert_eq!(quiet.len(), 1, "the report alone opened a round: {quiet:?}");
+
+    // real work comes: the next round seals it together with the report waiting before it
+    let second = submit(&app, &key, "OC-Q-2").await;
+    wait_until("a round for the new evidence", 10, || async move {
+        rounds(app_ref).await.len() == 2
+    })
+    .await;
+    let after_work = rounds(&app).await;
+    assert!(after_work[1].0 as u64 > second);
+    assert!(
+        after_work[1].0 > report_index,
+        "the waiting report is sealed too"
+    );
+    assert!(
+        after_work[1].1 - after_work[0].1 < idle,
+        "real work does not wait for the idle round"
+    );
+
+    // then quiet again: the second round's report is sealed only by the idle round
+    wait_until("the second round's report", 30, || async move {
+        reports(app_ref).await == 2
+    })
+    .await;
+    wait_until("the idle round", 20, || async move {
+        rounds(app_ref).await.len() == 3
+    })
+    .await;
+    let all = rounds(&app).await;
+    assert!(
+        all[2].1 - all[1].1 >= idle,
+        "the idle round came before its time: {all:?}"
+    );
+    let second_report: i64 = sqlx::query_scalar(
+        "SELECT e.idx FROM batch_reports b JOIN evidences e ON e.id = b.evidence_id
+         ORDER BY b.round_id DESC LIMIT 1",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .expect("report");
+    assert!(
+        all[2].0 > second_report,
+        "the idle round seals the last report"
+    );
+    app.stop().await;
+}

@@ -275,6 +275,7 @@ async fn bad_submissions_get_clear_problems_and_write_nothing() {
         .expect("id");
     app::services::evidence::api_keys::revoke(
         &app.state.db,
+        &app::services::authority::Admin::operator(),
         id,
         &app::services::audit::Actor::system("test"),
     )
@@ -727,10 +728,23 @@ async fn tampering_with_a_row_or_a_document_is_caught_by_the_audit_and_shown_as_
     .await;
     app.checkpoint_covering(c["index"].as_u64().expect("index") + 1)
         .await;
+    // before any audit the record page says so, as /integrity does
+    let record = format!("/v/{}", a["id"].as_str().expect("id"));
+    let text = visible_text(&app.browser().text(&record).await.1);
+    assert!(
+        text.contains("Auditoría de integridad de lo guardado : aún no auditada"),
+        "{text}"
+    );
+    assert!(!text.contains("ninguna discrepancia"), "{text}");
     let clean = app::services::evidence::integrity::run(&app.state, &|_, _| {})
         .await
         .expect("audit");
     assert!(clean.findings.is_empty(), "{:?}", clean.findings);
+    let text = visible_text(&app.browser().text(&record).await.1);
+    assert!(
+        text.contains("Auditoría de integridad: ninguna discrepancia"),
+        "{text}"
+    );
 
     // someone with the database file drops the guards, edits a row and a document on disk
     let db = &app.state.db;

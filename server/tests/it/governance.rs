@@ -1,7 +1,10 @@
 //! The governance workflows over HTTP, each tried by the roles that may act and by those that may
-//! not: a call for leaders (open, apply, elect), a leader's renewal decided by the members' vote
-//! with liquid delegation, the seat rules on the administrator's grants, and the terms calendar.
+//! not: a call for leaders (opened, applied to, put to the Executive Council's vote at a meeting,
+//! elected), a leader's renewal decided by the members' vote with liquid delegation, the seat
+//! rules on the administrator's grants, and the terms calendar.
 
+use crate::meetings::{fields, meeting_form};
+use crate::minutes::{Council, council, meeting_day};
 use crate::support::*;
 use app::domain::roles::Role;
 use reqwest::StatusCode;
@@ -22,9 +25,11 @@ async fn set_institution(app: &TestApp, account: i64, name: &str) {
 
 #[tokio::test]
 async fn a_call_is_opened_applied_to_and_decided_by_the_roles_that_may() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(crate::meetings::small_council).await;
     let admin = app.admin().await;
-    let (secretary, _) = app.browser_as(Role::ExecutiveSecretary).await;
+    let Council {
+        secretary, seats, ..
+    } = council(&app).await;
     let (member_email, member) = app.account_with_role(Role::Member).await;
     let (other_email, other) = app.account_with_role(Role::Member).await;
     let (outsider, _) = app.browser_as(Role::Applicant).await;
@@ -45,7 +50,10 @@ async fn a_call_is_opened_applied_to_and_decided_by_the_roles_that_may() {
     let r = candidate.submit("/calls", "/calls", &call).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = app.browser().post_raw("/calls", &call).await;
-    assert_ne!(r.status(), StatusCode::SEE_OTHER, "anonymous: no call");
+    assert!(
+        location(&r).starts_with("/login?next="),
+        "anonymous: sent to sign in, no call"
+    );
     // bad input is refused beside its field and the form keeps what was typed
     let mut bad = call.to_vec();
     bad[1] = ("seats", "9");
@@ -111,23 +119,27 @@ async fn a_call_is_opened_applied_to_and_decided_by_the_roles_that_may() {
             .expect("candidacy");
     let elect = format!("/calls/{call_id}/election");
     let choice = candidacy.to_string();
-    // the election is the Executive Council's, recorded by its Secretary only
+    // the election is the Executive Council's, put to its vote by its Secretary only
     for b in [&admin, &candidate] {
-        let r = b
-            .submit(
-                &page,
-                &elect,
-                &[("elected", &choice), ("close_early", "on")],
-            )
-            .await;
+        let r = b.submit(&page, &elect, &[("elected", &choice)]).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
     }
-    // before the deadline the Secretary must confirm closing early; more than the seats is refused
+    // it needs a meeting of the Council after the call closes; more than the seats is refused
     let r = secretary
-        .submit(&page, &elect, &[("elected", &choice)])
+        .submit(&page, &elect, &[("elected", &choice), ("meeting", "")])
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(visible_text(&r.text().await.expect("body")).contains("confirme que se cierra"));
+    assert!(visible_text(&r.text().await.expect("body")).contains("Elija una sesión del Consejo"));
+    let r = secretary
+        .submit(
+            "/meetings/new",
+            "/meetings",
+            &fields(&meeting_form(&meeting_day())),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let meeting_page = location(&r);
+    let meeting = meeting_page.trim_start_matches("/meetings/").to_string();
     let all: Vec<i64> = sqlx::query_scalar("SELECT id FROM candidacies WHERE call_id = ?")
         .bind(call_id)
         .fetch_all(&app.state.db)
@@ -138,31 +150,83 @@ async fn a_call_is_opened_applied_to_and_decided_by_the_roles_that_may() {
         .submit(
             &page,
             &elect,
-            &[("elected", &a), ("elected", &b), ("close_early", "on")],
+            &[("elected", &a), ("elected", &b), ("meeting", &meeting)],
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(visible_text(&r.text().await.expect("body")).contains("La convocatoria tiene 1 lugar"));
+    let text = visible_text(&r.text().await.expect("body"));
+    assert!(text.contains("La convocatoria tiene 1 lugar"), "{text}");
     let r = secretary
         .submit(
             &page,
             &elect,
-            &[
-                ("elected", &choice),
-                ("close_early", "on"),
-                ("minutes_ref", "Sesión de prueba"),
-            ],
+            &[("elected", &choice), ("meeting", &meeting)],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with(&format!("{meeting_page}#item-")));
+    // once on an agenda it is not put to a vote again while that vote is ahead
+    let r = secretary
+        .submit(
+            &page,
+            &elect,
+            &[("elected", &choice), ("meeting", &meeting)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.expect("body")).contains("ya está en el orden del día"));
+    assert!(
+        visible_text(&secretary.text(&page).await.1)
+            .contains("En el orden del día, pendiente de votarse")
+    );
+    let undecided: String = sqlx::query_scalar("SELECT status FROM calls WHERE id = ?")
+        .bind(call_id)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("call");
+    assert_eq!(undecided, "open", "nothing is elected before the vote");
 
+    // the Council meets, votes the motion seat by seat, and the slate takes office
+    let item: i64 = sqlx::query_scalar("SELECT id FROM agenda_items WHERE elects_call = ?")
+        .bind(call_id)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("item");
+    let r = secretary
+        .submit(&meeting_page, &format!("{meeting_page}/convene"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for s in &seats {
+        let r = secretary
+            .submit(
+                &meeting_page,
+                &format!("{meeting_page}/attendance"),
+                &[("person", s), ("presence", "in_person"), ("proxy", "")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = secretary
+        .submit(&meeting_page, &format!("{meeting_page}/open"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    crate::minutes::vote(&app, &secretary, &meeting_page, item, &seats).await;
+    let mut elected = None;
+    for _ in 0..200 {
+        elected = sqlx::query_scalar(
+            "SELECT office_id FROM candidacies WHERE id = ? AND status = 'elected'",
+        )
+        .bind(candidacy)
+        .fetch_optional(&app.state.db)
+        .await
+        .expect("candidacy");
+        if elected.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let office: i64 = elected.expect("the motions worker elected the slate within 10 s");
     // the elected candidate leads the collective from the term's start, and the decision is in the log
-    let office: i64 =
-        sqlx::query_scalar("SELECT office_id FROM candidacies WHERE id = ? AND status = 'elected'")
-            .bind(candidacy)
-            .fetch_one(&app.state.db)
-            .await
-            .expect("elected");
     let evidence = evidence_of(&app, &format!("appointment/{office}")).await;
     let data: String = sqlx::query_scalar("SELECT data_json FROM decisions WHERE ref = ?")
         .bind(format!("appointment/{office}"))
@@ -177,7 +241,20 @@ async fn a_call_is_opened_applied_to_and_decided_by_the_roles_that_may() {
         data["grounds"]["candidacies"].as_array().map(Vec::len),
         Some(2)
     );
-    assert_eq!(data["grounds"]["minutes"], "Sesión de prueba");
+    let vote: i64 = sqlx::query_scalar("SELECT vote_id FROM agenda_items WHERE id = ?")
+        .bind(item)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("vote");
+    assert_eq!(data["grounds"]["decided_by"]["vote"], vote);
+    assert_eq!(
+        data["grounds"]["decided_by"]["meeting"].to_string(),
+        meeting
+    );
+    assert!(
+        visible_text(&app.browser().text(&page).await.1)
+            .contains("Aprobada: la planilla fue elegida")
+    );
     let public = app.browser().text("/collectives/academico").await.1;
     assert!(
         public.contains(&format!("/v/{evidence}")),
@@ -196,7 +273,7 @@ async fn a_call_is_opened_applied_to_and_decided_by_the_roles_that_may() {
     assert_eq!(states, ["elected", "not_elected"]);
     // decided: no more candidacies or elections
     let r = secretary
-        .submit(&page, &elect, &[("elected", &b), ("close_early", "on")])
+        .submit(&page, &elect, &[("elected", &b), ("meeting", &meeting)])
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -224,7 +301,7 @@ async fn a_call_is_opened_applied_to_and_decided_by_the_roles_that_may() {
         .submit(
             &page,
             &format!("/calls/{call2}/election"),
-            &[("elected", &c2.to_string()), ("close_early", "on")],
+            &[("elected", &c2.to_string()), ("meeting", &meeting)],
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -236,6 +313,15 @@ async fn a_call_is_opened_applied_to_and_decided_by_the_roles_that_may() {
         .await
         .expect("call");
     assert_eq!(open, "open", "a refused election changes nothing");
+    let items: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE elects_call = ?")
+        .bind(call2)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("items");
+    assert_eq!(
+        items, 0,
+        "the seat rules refuse the slate before it reaches an agenda"
+    );
     app.stop().await;
 }
 
@@ -286,6 +372,14 @@ async fn a_leaders_renewal_is_decided_by_the_members_with_liquid_delegation() {
         .trim_start_matches("/votes/")
         .parse()
         .expect("vote id");
+    // while the vote is open, the collective's page leads to it instead of offering another
+    let html = leader_b.text("/collectives/academico").await.1;
+    assert!(
+        !html.contains("action=\"/collectives/academico/renewals\""),
+        "{html}"
+    );
+    assert!(html.contains(&format!("href=\"{vote_page}\"")), "{html}");
+    assert!(visible_text(&html).contains("En votación: ver la votación"));
     let r = leader_b
         .submit(
             "/collectives/academico",
@@ -832,6 +926,7 @@ async fn a_recorded_vote_shows_how_each_members_weight_was_counted() {
     assert!(text.contains("Lía Líder no contado"), "{text}");
     app::services::votes::close(
         &app.state,
+        &app::services::authority::VoteCloser::operator(),
         vote,
         &app::services::audit::Actor::system("test"),
     )

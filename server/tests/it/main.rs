@@ -1,16 +1,23 @@
 //! Integration tests: the real server on a random port, a fresh on-disk SQLite per test,
 //! driven over HTTP like a browser would (cookies, CSRF tokens, redirects).
 
+mod access;
 mod accounts;
 mod advisory;
 mod anchors;
+mod backup;
+mod escaping;
 mod evidence;
+mod evidence_security;
 mod governance;
 mod mail;
 mod meetings;
 mod minutes;
+mod nodes;
 mod nominations;
 mod ops;
 mod roles;
+mod security;
 mod support;
 mod timestamps;
+mod visitors;

@@ -11,6 +11,13 @@ use app::services::mail;
 use chrono::{Days, Utc};
 use reqwest::StatusCode;
 
+/// A council of a few seats (quorum: the Secretary and 2), whose meetings the tests hold weeks
+/// ahead: attendance may be recorded up to 60 days before the meeting's day.
+pub(crate) fn small_council(s: &mut app::settings::Settings) {
+    s.meetings.quorum_ordinary_members = 2;
+    s.meetings.session_days_early = 90;
+}
+
 pub(crate) fn meeting_form(date: &str) -> Vec<(&'static str, String)> {
     vec![
         ("body", "executive-council".into()),
@@ -200,6 +207,16 @@ async fn the_secretary_convenes_every_member_by_mail_with_an_invitation() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let public = visible_text(&app.browser().text(&page).await.1);
     assert!(public.contains("Representada por"), "{public}");
+    // an answer of absence reads in the third person to everyone else
+    let r = nodes_b
+        .submit(&page, &format!("{page}/answer"), &[("answer", "absent")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let public = visible_text(&app.browser().text(&page).await.1);
+    assert!(
+        public.contains("No asistirá") && !public.contains("No asistiré"),
+        "{public}"
+    );
     let r = member
         .submit(&page, &format!("{page}/answer"), &[("answer", "in_person")])
         .await;
@@ -287,7 +304,7 @@ async fn the_secretary_convenes_every_member_by_mail_with_an_invitation() {
 
 #[tokio::test]
 async fn votes_wait_for_quorum_and_a_proxy_counts_for_the_seat_it_carries() {
-    let app = TestApp::spawn_with(|s| s.meetings.quorum_ordinary_members = 2).await;
+    let app = TestApp::spawn_with(crate::meetings::small_council).await;
     let (secretary, secretary_account) = app.account_with_role(Role::ExecutiveSecretary).await;
     let secretary_b = app.browser();
     assert_eq!(
@@ -527,6 +544,10 @@ async fn agenda_documents_reach_the_members_and_stay_with_them() {
             .expect("attachment");
     assert_eq!(filename, "Presupuesto 2027.pdf", "no path is kept");
     let link = format!("{page}/attachments/{id}");
+    // while the meeting is a draft its documents are the secretary's only, like its page
+    assert_eq!(nodes.get(&page).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(nodes.get(&link).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(secretary.get(&link).await.status(), StatusCode::OK);
 
     // convened: the convocation lists it with its link
     let r = secretary
@@ -547,11 +568,20 @@ async fn agenda_documents_reach_the_members_and_stay_with_them() {
     let r = nodes.get(&link).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["cache-control"], "private, no-store");
+    // a PDF is shown inline, inert: its own type, nosniff, a sandbox
+    assert_eq!(r.headers()["content-type"], "application/pdf");
     assert!(
         r.headers()["content-disposition"]
             .to_str()
             .unwrap_or_default()
-            .starts_with("attachment")
+            .starts_with("inline; filename=\"Presupuesto 2027.pdf\"")
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("sandbox")
     );
     assert_eq!(r.bytes().await.expect("bytes").as_ref(), pdf);
     assert_eq!(outsider.get(&link).await.status(), StatusCode::FORBIDDEN);
@@ -567,5 +597,208 @@ async fn agenda_documents_reach_the_members_and_stay_with_them() {
         member_view.contains("Presupuesto 2027.pdf"),
         "{member_view}"
     );
+    app.stop().await;
+}
+
+/// A council of a few seats (quorum: the Secretary and 1) whose sessions wait for their day, as
+/// by default.
+fn on_the_day(s: &mut app::settings::Settings) {
+    s.meetings.quorum_ordinary_members = 1;
+    s.meetings.session_days_early = 0;
+}
+
+#[tokio::test]
+async fn a_draft_is_edited_then_convened_held_on_its_day_and_shows_who_came() {
+    let app = TestApp::spawn_with(on_the_day).await;
+    let crate::minutes::Council {
+        secretary, seats, ..
+    } = crate::minutes::council(&app).await;
+    let (member, _) = app.browser_as(Role::Member).await;
+    let (leader, _) = app.browser_as(Role::CollectiveLeader).await;
+    let far = (Utc::now().date_naive() + Days::new(20)).to_string();
+
+    // /meetings/new offers the bodies one convenes, and nothing to one who convenes none
+    let form = secretary.text("/meetings/new").await.1;
+    assert!(
+        form.contains("value=\"executive-council\"") && form.contains("value=\"advisory-council\"")
+    );
+    assert!(!form.contains("value=\"collective:"), "the councils only");
+    let form = leader.text("/meetings/new").await.1;
+    assert!(
+        form.contains("value=\"collective:1\"") && !form.contains("value=\"executive-council\"")
+    );
+    assert!(visible_text(&member.text("/meetings").await.1).contains("Sesiones"));
+    assert!(
+        !member
+            .text("/meetings")
+            .await
+            .1
+            .contains("href=\"/meetings/new\""),
+        "no link for one who convenes nothing"
+    );
+    assert!(
+        visible_text(&member.text("/meetings/new").await.1)
+            .contains("Usted no convoca las sesiones de ningún órgano")
+    );
+    // a body one does not convene: refused beside its field, what was typed kept
+    let mut theirs = meeting_form(&far);
+    theirs[2].1 = "Sesión que no me toca".into();
+    let r = leader
+        .submit("/meetings/new", "/meetings", &fields(&theirs))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(visible_text(&html).contains("Usted no convoca las sesiones de este órgano"));
+    assert!(html.contains("value=\"Sesión que no me toca\""));
+
+    // the secretary drafts a meeting with two items and edits it: place, order, an item removed
+    let r = secretary
+        .submit("/meetings/new", "/meetings", &fields(&meeting_form(&far)))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = location(&r);
+    let id: i64 = page.trim_start_matches("/meetings/").parse().expect("id");
+    for title in ["Informe de la Secretaría", "Asuntos generales"] {
+        let r = secretary
+            .submit(
+                &page,
+                &format!("{page}/agenda"),
+                &[
+                    ("title", title),
+                    ("presenter", "Secretaría"),
+                    ("motion", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let edit = format!("{page}/edit");
+    let mut changed = meeting_form(&far);
+    changed[8].1 = "Auditorio del Consejo".into();
+    changed[7].1 = "Mars/Olympus".into();
+    let r = secretary.submit(&edit, &edit, &fields(&changed)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(visible_text(&html).contains("Zona horaria desconocida"));
+    assert!(
+        html.contains("value=\"Auditorio del Consejo\""),
+        "what was typed is kept"
+    );
+    changed[7].1 = "America/Mexico_City".into();
+    let r = secretary.submit(&edit, &edit, &fields(&changed)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(visible_text(&secretary.text(&page).await.1).contains("Auditorio del Consejo"));
+    let items = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            sqlx::query_as::<_, (i64, String)>(
+                "SELECT id, title FROM agenda_items WHERE meeting_id = ? ORDER BY position",
+            )
+            .bind(id)
+            .fetch_all(&db)
+            .await
+            .expect("items")
+        }
+    };
+    let before = items(&app).await;
+    let r = secretary
+        .submit(
+            &page,
+            &format!("{page}/agenda/{}/move", before[1].0),
+            &[("to", "up")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let moved = items(&app).await;
+    assert_eq!(moved[0].1, "Asuntos generales");
+    let r = secretary
+        .submit(&page, &format!("{page}/agenda/{}/remove", moved[0].0), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let left = items(&app).await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].1, "Informe de la Secretaría");
+
+    // convened: a second submit is refused, not an error; the draft's edits are over
+    let r = secretary
+        .submit(&page, &format!("{page}/convene"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = secretary
+        .submit(&page, &format!("{page}/convene"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = secretary.submit(&page, &edit, &fields(&changed)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = secretary
+        .submit(&page, &format!("{page}/agenda/{}/remove", left[0].0), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(items(&app).await.len(), 1);
+
+    // twenty days ahead, attendance and the session wait for the meeting's day
+    let present = [
+        ("person", seats[0].as_str()),
+        ("presence", "in_person"),
+        ("proxy", ""),
+    ];
+    let r = secretary
+        .submit(&page, &format!("{page}/attendance"), &present)
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = visible_text(&r.text().await.expect("body"));
+    assert!(text.contains(&format!("a partir del {far}")), "{text}");
+    let r = secretary.submit(&page, &format!("{page}/open"), &[]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attendance WHERE meeting_id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("attendance");
+    assert_eq!(recorded, 0, "nothing recorded before the day");
+
+    // the day comes: two seats present, one absent; the session opens and closes — held
+    let now = Utc::now();
+    sqlx::query("UPDATE meetings SET starts_at = ?, ends_at = ? WHERE id = ?")
+        .bind(app::db::Ts(now))
+        .bind(app::db::Ts(now + chrono::Duration::hours(2)))
+        .bind(id)
+        .execute(&app.state.db)
+        .await
+        .expect("the day comes");
+    for (person, presence) in [
+        (&seats[0], "in_person"),
+        (&seats[1], "virtual"),
+        (&seats[2], "absent"),
+    ] {
+        let r = secretary
+            .submit(
+                &page,
+                &format!("{page}/attendance"),
+                &[("person", person), ("presence", presence), ("proxy", "")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = secretary.submit(&page, &format!("{page}/open"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = secretary.submit(&page, &format!("{page}/close"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = secretary.submit(&page, &format!("{page}/close"), &[]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "held once");
+
+    // held, everywhere; its page shows who came, not who answered the convocation
+    let shown = app.browser().text(&page).await.1;
+    assert!(shown.contains("id=\"status\">realizada<"), "{shown}");
+    let text = visible_text(&shown);
+    assert!(text.contains("Asistencia registrada"), "{text}");
+    assert!(text.contains("Ausente"), "{text}");
+    assert!(!text.contains("Sin respuesta"), "{text}");
+    assert!(
+        !text.contains("No asistiré"),
+        "a first-person answer is not a record: {text}"
+    );
+    let listed = visible_text(&app.browser().text("/meetings").await.1);
+    assert!(listed.contains("realizada"), "{listed}");
     app.stop().await;
 }

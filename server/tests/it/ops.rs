@@ -131,10 +131,14 @@ async fn cookies_are_secure_behind_https() {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("minga_csrf="))
-        .expect("cookie")
+        .find(|c| c.starts_with("__Host-minga_csrf="))
+        .expect("a __Host- prefixed CSRF cookie")
         .to_string();
     assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(
+        cookie.contains("; Path=/") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
     assert!(r.headers().contains_key("strict-transport-security"));
     app.stop().await;
 }
@@ -245,6 +249,67 @@ async fn the_home_page_presents_the_demo_network() {
         StatusCode::SEE_OTHER
     );
     assert!(visible_text(&lider.text("/account").await.1).contains("Líder de colectivo"));
+
+    // the demo's history is dated as it would have happened, in the evidence it became too
+    let rows: Vec<(String, String, app::db::Ts)> = sqlx::query_as(
+        "SELECT event, ref, decided_at FROM decisions WHERE evidence_id IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .expect("decisions");
+    let today = chrono::Utc::now().date_naive();
+    let (meeting_day, opened_at): (app::db::Ts, app::db::Ts) =
+        sqlx::query_as("SELECT starts_at, opened_at FROM meetings WHERE status = 'held'")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("the past meeting was held");
+    let meeting_day = meeting_day.0.date_naive();
+    for (event, reference, at) in &rows {
+        let day = at.0.date_naive();
+        match event.as_str() {
+            "leader-elected" | "council-designated" | "advisory-admitted" => {
+                let office: i64 = reference["appointment/".len()..].parse().expect("office");
+                let starts_on: chrono::NaiveDate =
+                    sqlx::query_scalar("SELECT starts_on FROM offices WHERE id = ?")
+                        .bind(office)
+                        .fetch_one(&app.state.db)
+                        .await
+                        .expect("office");
+                assert_eq!(day, starts_on - chrono::Days::new(7), "{reference}");
+            }
+            "quorum-established" => {
+                assert_eq!(at.0, opened_at.0, "{reference}");
+                assert!(reference.ends_with(&opened_at.0.timestamp().to_string()));
+            }
+            "vote-result" if reference != "vote/1" => assert_eq!(day, meeting_day, "{reference}"),
+            "minutes-approved" | "agreement-opened" => {
+                assert!(day > meeting_day && day < today, "{reference} on {day}")
+            }
+            _ => {}
+        }
+        let evidence = evidence_of(&app, reference).await;
+        let data: String = sqlx::query_scalar("SELECT data_json FROM evidences WHERE id = ?")
+            .bind(&evidence)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("evidence");
+        let data: serde_json::Value = serde_json::from_str(&data).expect("json");
+        assert_eq!(
+            data["decided_at"],
+            app::domain::evidence::entry::format_time(at.0),
+            "{reference}: the evidence carries the decision's date"
+        );
+    }
+    // the past meeting's vote: its roll on the meeting's day, closed during the session
+    let (roll, closed): (chrono::NaiveDate, app::db::Ts) = sqlx::query_as(
+        "SELECT v.eligibility_on, v.closed_at FROM votes v JOIN agenda_items a ON a.vote_id = v.id
+           JOIN meetings m ON m.id = a.meeting_id WHERE m.status = 'held'",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .expect("vote");
+    assert_eq!(roll, meeting_day);
+    assert_eq!(closed.0.date_naive(), meeting_day);
     app.stop().await;
 }
 

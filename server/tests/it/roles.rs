@@ -283,10 +283,23 @@ async fn a_disabled_account_loses_its_sessions_and_cannot_log_in() {
         .submit("/account", &format!("/admin/accounts/{id}/disable"), &[])
         .await;
     assert_eq!(user.get("/account").await.status(), StatusCode::SEE_OTHER);
-    let r = app.browser().login(&email, PASSWORD).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        visible_text(&r.text().await.expect("body")).contains("Esta cuenta está deshabilitada")
+    // the right password and a wrong one get the same answer: a disabled account does not
+    // confirm its password to whoever tries it
+    let right = app.browser().login(&email, PASSWORD).await;
+    let wrong = app.browser().login(&email, "not the password at all").await;
+    assert_eq!(right.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (right, wrong) = (
+        visible_text(&right.text().await.expect("body")),
+        visible_text(&wrong.text().await.expect("body")),
     );
+    assert!(right.contains("o la cuenta está deshabilitada"), "{right}");
+    let form_part = |t: &str| {
+        t.split("Iniciar sesión")
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(form_part(&right), form_part(&wrong));
     app.stop().await;
 }

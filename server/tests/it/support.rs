@@ -111,7 +111,7 @@ impl TestApp {
             password_confirm: PASSWORD.into(),
         };
         let actor = Actor::system("test");
-        let id = accounts::register(&self.state, &registration, &actor)
+        let id = accounts::create_account(&self.state, &registration, &actor)
             .await
             .expect("register");
         if role.is_granted() {
@@ -151,9 +151,16 @@ impl TestApp {
                 starts_on: chrono::Utc::now().date_naive(),
                 ends_on: None,
             };
-            offices::grant(&self.state, person, &grant, "test", &actor)
-                .await
-                .expect("grant");
+            offices::grant(
+                &self.state,
+                &app::services::authority::Admin::operator(),
+                person,
+                &grant,
+                "test",
+                &actor,
+            )
+            .await
+            .expect("grant");
         }
         (email, id)
     }
@@ -194,6 +201,7 @@ impl TestApp {
     pub async fn api_key(&self, source: &str, kinds: &str) -> String {
         app::services::evidence::api_keys::create(
             &self.state,
+            &app::services::authority::Admin::operator(),
             source,
             kinds,
             true,
@@ -372,4 +380,75 @@ pub async fn evidence_of(app: &TestApp, reference: &str) -> String {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("decision {reference} was not registered");
+}
+
+/// The QR codes printed in a PDF: every page rendered to greyscale by `pdftoppm` (poppler-utils)
+/// and searched with `rqrr`; their texts, page by page.
+pub fn qr_codes_in(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("doc.pdf");
+    std::fs::write(&file, pdf).expect("write");
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-gray", "-r", "300"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .output()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
+        .collect();
+    pages.sort();
+    let mut texts = Vec::new();
+    for page in pages {
+        let bytes = std::fs::read(&page).expect("page");
+        let (w, h, pixels) = read_pgm(&bytes);
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+        for grid in img.detect_grids() {
+            let (_, text) = grid.decode().expect("a QR code that decodes");
+            texts.push(text);
+        }
+    }
+    texts
+}
+
+/// A binary PGM (P5, 8-bit): width, height and the pixels row by row.
+fn read_pgm(bytes: &[u8]) -> (usize, usize, &[u8]) {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if bytes[i] == b'#' {
+            while bytes[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(
+            std::str::from_utf8(&bytes[start..i])
+                .expect("header")
+                .to_string(),
+        );
+    }
+    assert_eq!(fields[0], "P5", "a binary greyscale map");
+    assert_eq!(fields[3], "255", "8 bits per pixel");
+    let (w, h): (usize, usize) = (
+        fields[1].parse().expect("width"),
+        fields[2].parse().expect("height"),
+    );
+    let data = &bytes[i + 1..];
+    assert_eq!(data.len(), w * h);
+    (w, h, data)
 }

@@ -17,6 +17,102 @@ pub enum JsonProblem {
     UnsafeInteger(String),
     #[error("expected a JSON object")]
     NotAnObject,
+    /// The JSON pointer (RFC 6901) of a member whose name the object already had.
+    #[error("the member {0} appears twice in its object (I-JSON, RFC 7493, forbids it)")]
+    DuplicateKey(String),
+}
+
+/// Refuses an object with two members of the same name anywhere in a JSON text: RFC 7493
+/// forbids it, and two parsers could keep different ones and so hash different records. Other
+/// syntax errors are left to the parser that reads the value.
+pub fn check_duplicate_keys(raw: &str) -> Result<(), JsonProblem> {
+    use serde::de::DeserializeSeed;
+    const MARK: &str = "minga-duplicate-key:";
+    let mut de = serde_json::Deserializer::from_str(raw);
+    match (NoDuplicates { pointer: "" }).deserialize(&mut de) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let text = e.to_string();
+            match text.strip_prefix(MARK) {
+                // serde_json adds " at line L column C" to custom errors
+                Some(rest) => Err(JsonProblem::DuplicateKey(
+                    rest.rsplit_once(" at line ")
+                        .map_or(rest, |(p, _)| p)
+                        .to_string(),
+                )),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+/// Walks a JSON value without keeping it, refusing repeated member names.
+struct NoDuplicates<'a> {
+    pointer: &'a str,
+}
+
+/// A member name as a JSON pointer token (RFC 6901: `~` as `~0`, `/` as `~1`).
+fn pointer_token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for NoDuplicates<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicates<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        loop {
+            let pointer = format!("{}/{i}", self.pointer);
+            if seq
+                .next_element_seed(NoDuplicates { pointer: &pointer })?
+                .is_none()
+            {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let pointer = format!("{}/{}", self.pointer, pointer_token(&name));
+            if !seen.insert(name) {
+                return Err(serde::de::Error::custom(format!(
+                    "minga-duplicate-key:{pointer}"
+                )));
+            }
+            map.next_value_seed(NoDuplicates { pointer: &pointer })?;
+        }
+        Ok(())
+    }
 }
 
 const MAX_SAFE: u64 = (1 << 53) - 1;
@@ -107,6 +203,28 @@ mod tests {
 
     fn jcs(text: &str) -> String {
         String::from_utf8(canonicalize(&serde_json::from_str(text).expect("json"))).expect("utf-8")
+    }
+
+    #[test]
+    fn repeated_member_names_are_refused_with_their_pointer() {
+        let cases = [
+            (r#"{"a":1,"b":2}"#, Ok(())),
+            (r#"{"a":{"a":1},"b":[{"a":1},{"a":2}]}"#, Ok(())),
+            (r#"{"a":1,"a":2}"#, Err("/a")),
+            (r#"{"x":[0,{"k":1,"k":1}]}"#, Err("/x/1/k")),
+            (r#"{"a/b~":1,"a\/b~":2}"#, Err("/a~1b~0")),
+            // the same name, written with an escape
+            (r#"{"é":1,"é":2}"#, Err("/é")),
+            // syntax errors are the parser's to report
+            (r#"{"a":"#, Ok(())),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                check_duplicate_keys(text),
+                expected.map_err(|p| JsonProblem::DuplicateKey(p.to_string())),
+                "{text}"
+            );
+        }
     }
 
     #[test]

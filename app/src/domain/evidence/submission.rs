@@ -6,6 +6,8 @@ use serde_json::Value;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub max_document_bytes: usize,
+    /// The record itself (`data`, as canonical JSON); the document may be much larger.
+    pub max_record_bytes: usize,
     pub max_items: usize,
     pub max_batch: usize,
 }
@@ -14,6 +16,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_document_bytes: 20 * 1024 * 1024,
+            max_record_bytes: 1024 * 1024,
             max_items: 10_000,
             max_batch: 1_000,
         }
@@ -27,16 +30,30 @@ pub enum SubmissionProblem {
     KindNotAllowed,
     RefInvalid,
     NotAnObject,
-    ItemNotAnObject { position: usize },
-    TooManyItems { max: usize },
-    DocumentTooLarge { max: usize },
+    ItemNotAnObject {
+        position: usize,
+    },
+    TooManyItems {
+        max: usize,
+    },
+    DocumentTooLarge {
+        max: usize,
+    },
+    RecordTooLarge {
+        max: usize,
+    },
     DocumentEmpty,
     MediaTypeInvalid,
     Base64Invalid,
     UnsafeInteger(String),
-    BatchTooLarge { max: usize },
+    BatchTooLarge {
+        max: usize,
+    },
     BatchEmpty,
     JsonInvalid(String),
+    /// A member name repeated in one object; the JSON pointer of the repeated member within the
+    /// submission (`/data/a`).
+    DuplicateKey(String),
 }
 
 /// Kinds are lowercase words joined by `-` or `.` (`purchase-order`, `governance.vote-result`).
@@ -79,6 +96,17 @@ pub fn check_data(data: &Value) -> Result<(), SubmissionProblem> {
     }
 }
 
+/// The record's size, measured on its canonical form (what is stored and hashed).
+pub fn check_record_size(canonical_len: usize, limits: &Limits) -> Result<(), SubmissionProblem> {
+    if canonical_len > limits.max_record_bytes {
+        Err(SubmissionProblem::RecordTooLarge {
+            max: limits.max_record_bytes,
+        })
+    } else {
+        Ok(())
+    }
+}
+
 pub fn check_items(items: &[Value], limits: &Limits) -> Result<(), SubmissionProblem> {
     if items.len() > limits.max_items {
         return Err(SubmissionProblem::TooManyItems {
@@ -104,7 +132,11 @@ pub fn check_document(
             max: limits.max_document_bytes,
         });
     }
+    // the whole value, parameters included, is printable ASCII: it is stored and shown
     let valid_type = media_type.len() <= 127
+        && media_type
+            .chars()
+            .all(|c| c.is_ascii() && !c.is_ascii_control())
         && media_type.split_once('/').is_some_and(|(a, b)| {
             let token = |s: &str| {
                 !s.is_empty()
@@ -169,10 +201,16 @@ mod tests {
     fn data_items_and_documents() {
         let limits = Limits {
             max_document_bytes: 10,
+            max_record_bytes: 20,
             max_items: 2,
             max_batch: 5,
         };
         assert_eq!(check_data(&json!({"a": 1})), Ok(()));
+        assert_eq!(check_record_size(20, &limits), Ok(()));
+        assert_eq!(
+            check_record_size(21, &limits),
+            Err(RecordTooLarge { max: 20 })
+        );
         assert_eq!(check_data(&json!([1])), Err(NotAnObject));
         assert_eq!(check_items(&[json!({}), json!({})], &limits), Ok(()));
         assert_eq!(
@@ -197,6 +235,18 @@ mod tests {
             check_document(b"x", "text/plain; charset=utf-8", &limits),
             Ok(())
         );
+        for forged in [
+            "text/plain; charset=utf-8\r\nX-Injected: 1",
+            "text/plain; name=\"a\u{0}b\"",
+            "text/plain; name=\"años\"",
+            "text/plain\t",
+        ] {
+            assert_eq!(
+                check_document(b"x", forged, &limits),
+                Err(MediaTypeInvalid),
+                "{forged:?}"
+            );
+        }
         assert_eq!(clean_filename("../../etc/passwd"), "passwd");
         assert_eq!(clean_filename("C:\\orden \"1\";.pdf"), "orden 1.pdf");
         assert_eq!(clean_filename(".."), "document");

@@ -38,6 +38,25 @@ impl TilePath {
     }
 
     /// Parses the path below `tile/`; `None` for anything not in canonical form.
+    /// The first position this tile covers at its level and the one after its last, or `None`
+    /// when that lies beyond any tree (the index arithmetic would overflow).
+    pub fn span(&self) -> Option<(u64, u64)> {
+        let first = self.index.checked_mul(WIDTH)?;
+        Some((first, first.checked_add(self.width)?))
+    }
+
+    /// How many entries the tree must hold for this tile to be complete within it.
+    pub fn needs_tree_size(&self) -> Option<u64> {
+        let (_, end) = self.span()?;
+        match self.level {
+            None => Some(end),
+            Some(level) => {
+                let height = u32::from(level).checked_mul(8)?;
+                end.checked_mul(1u64.checked_shl(height)?)
+            }
+        }
+    }
+
     pub fn parse(path: &str) -> Option<TilePath> {
         let (level, rest) = path.split_once('/')?;
         let level = if level == "entries" {
@@ -85,6 +104,28 @@ mod tests {
         assert_eq!(encode_index(67), "067");
         assert_eq!(encode_index(1000), "x001/000");
         assert_eq!(encode_index(1234067), "x001/x234/067");
+    }
+
+    #[test]
+    fn spans_beyond_any_tree_are_none_not_wrapped() {
+        let huge = TilePath::parse("entries/x072/x057/x594/x037/x927/936").expect("parses");
+        assert_eq!(huge.index, 72_057_594_037_927_936);
+        assert_eq!(huge.span(), None, "2^56 × 256 wraps a u64");
+        let deep = TilePath::parse("0/x018/x446/x744/x073/x709/x551/615").expect("parses");
+        assert_eq!(deep.span(), None);
+        let high = TilePath::parse("7/001").expect("parses");
+        assert_eq!(
+            high.needs_tree_size(),
+            None,
+            "512 hashes of 2^56 entries each"
+        );
+        let five = TilePath::parse("5/001").expect("parses");
+        assert_eq!(five.needs_tree_size(), Some(512 << 40));
+        let t = TilePath::parse("1/000.p/3").expect("parses");
+        assert_eq!(t.span(), Some((0, 3)));
+        assert_eq!(t.needs_tree_size(), Some(3 * 256));
+        let e = TilePath::parse("entries/002").expect("parses");
+        assert_eq!(e.needs_tree_size(), Some(768));
     }
 
     #[test]

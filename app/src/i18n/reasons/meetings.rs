@@ -1,8 +1,10 @@
 //! How the refusals and warnings of the meeting rules read (see [`crate::domain::meetings`]).
 
 use crate::domain::meetings::{
-    AdvisoryShortfall, NoticeRefusal, NoticeRule, ProxyRefusal, QuorumProblem,
+    AdvisoryShortfall, NoticeRefusal, NoticeRule, ProxyRefusal, QuorumProblem, SessionTooEarly,
+    StatusRefusal,
 };
+use crate::domain::minutes::{AgreementRefusal, MinutesRefusal};
 use crate::error::Reason;
 use crate::i18n::{Tr, fill};
 
@@ -114,6 +116,66 @@ impl Reason for AdvisoryShortfall {
                 ("shortfall", &self.shortfall),
             ],
         )
+    }
+}
+
+impl Reason for StatusRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            StatusRefusal::NotDraft => "not_draft",
+            StatusRefusal::NotConvened => "not_convened",
+            StatusRefusal::Closed => "meeting_closed",
+        }
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        match self {
+            StatusRefusal::NotDraft => t.mtg_problem_not_draft.to_string(),
+            StatusRefusal::NotConvened => t.mtg_problem_not_convened.to_string(),
+            StatusRefusal::Closed => t.mtg_problem_closed.to_string(),
+        }
+    }
+}
+
+impl Reason for SessionTooEarly {
+    fn code(&self) -> &'static str {
+        "session_too_early"
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        fill(t.mtg_problem_too_early, &[("from", &self.from)])
+    }
+}
+
+impl Reason for MinutesRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            MinutesRefusal::Approved => "minutes_approved",
+            MinutesRefusal::NotCirculated => "minutes_not_circulated",
+        }
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        match self {
+            MinutesRefusal::Approved => t.min_problem_approved.to_string(),
+            MinutesRefusal::NotCirculated => t.min_problem_not_circulated.to_string(),
+        }
+    }
+}
+
+impl Reason for AgreementRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            AgreementRefusal::NotProposed => "not_proposed",
+            AgreementRefusal::NotOpen => "not_open",
+        }
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        match self {
+            AgreementRefusal::NotProposed => t.min_problem_not_proposed.to_string(),
+            AgreementRefusal::NotOpen => t.min_problem_not_open.to_string(),
+        }
     }
 }
 

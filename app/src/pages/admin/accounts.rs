@@ -8,6 +8,7 @@ use crate::domain::roles::{Grant, Role};
 use crate::error::Invalid;
 use crate::i18n::{ChoiceInvalid, DateInvalid, Lang, datetime, role_name};
 use crate::pages::refused_form;
+use crate::services::authority::Admin;
 use crate::services::{accounts, institutions, network, offices};
 use crate::web::{CsrfForm, Ctx, NoFields, page, redirect};
 use crate::{AppError, AppState};
@@ -17,8 +18,6 @@ use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::Deserialize;
-
-const ADMIN: &[Role] = &[Role::Administrator];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -31,7 +30,7 @@ pub async fn list(
     ctx: Ctx,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
+    Admin::check(ctx.user.as_ref())?;
     let t = ctx.t();
     let rows = accounts::search(&state.db, &query.q).await?;
     let count = rows.len();
@@ -61,7 +60,7 @@ pub async fn list(
                     <button type="submit" class="button">{t.search_submit}</button>
                 </form>
                 <p class="hint">{crate::i18n::fill(t.admin_accounts_count, &[("count", &count)])}</p>
-                <div class="table-scroll">
+                <div class="table-scroll" role="region" aria-label=t.admin_accounts_title tabindex="0">
                     <table>
                         <thead><tr>
                             <th scope="col">{t.field_full_name}</th>
@@ -139,7 +138,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
+    Admin::check(ctx.user.as_ref())?;
     let t = ctx.t();
     let notice = match q.ok.as_str() {
         "granted" => Some(t.admin_notice_granted),
@@ -168,12 +167,19 @@ pub async fn grant(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<GrantForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
+    let admin = Admin::check(ctx.user.as_ref())?;
     let account = accounts::get(&state.db, id).await?;
     let result = match form.parse(Utc::now().date_naive()) {
-        Ok(grant) => offices::grant(&state, account.person_id, &grant, &form.note, &ctx.actor())
-            .await
-            .map(|_| ()),
+        Ok(grant) => offices::grant(
+            &state,
+            &admin,
+            account.person_id,
+            &grant,
+            &form.note,
+            &ctx.actor(),
+        )
+        .await
+        .map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -209,7 +215,7 @@ pub async fn revoke(
     Path(office_id): Path<i64>,
     CsrfForm(form): CsrfForm<RevokeForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
+    let admin = Admin::check(ctx.user.as_ref())?;
     let person_id: i64 = sqlx::query_scalar("SELECT person_id FROM offices WHERE id = ?")
         .bind(office_id)
         .fetch_optional(&state.db)
@@ -218,7 +224,7 @@ pub async fn revoke(
     let account_id = accounts::id_for_person(&state.db, person_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    match offices::revoke(&state, office_id, &form.reason, &ctx.actor()).await {
+    match offices::revoke(&state, &admin, office_id, &form.reason, &ctx.actor()).await {
         Ok(()) => Ok(redirect(&format!(
             "/admin/accounts/{account_id}?ok=revoked"
         ))),
@@ -257,10 +263,11 @@ pub async fn set_person(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<PersonForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
+    let admin = Admin::check(ctx.user.as_ref())?;
     let account = accounts::get(&state.db, id).await?;
     let result = institutions::set_person(
         &state,
+        &admin,
         account.person_id,
         &form.institution_id,
         &form.profile,
@@ -277,10 +284,11 @@ pub async fn add_membership(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<PersonForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
+    let admin = Admin::check(ctx.user.as_ref())?;
     let account = accounts::get(&state.db, id).await?;
     let result = institutions::add_membership(
         &state,
+        &admin,
         &form.member_collective_id,
         crate::services::memberships::Member::Person(account.person_id),
         &form.member_since,
@@ -342,8 +350,8 @@ async fn set_disabled(
     Path(id): Path<i64>,
     disabled: bool,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
-    match accounts::set_disabled(&state.db, id, disabled, &ctx.actor()).await {
+    let admin = Admin::check(ctx.user.as_ref())?;
+    match accounts::set_disabled(&state.db, &admin, id, disabled, &ctx.actor()).await {
         Ok(()) => Ok(redirect(&format!(
             "/admin/accounts/{id}?ok={}",
             if disabled { "disabled" } else { "enabled" }

@@ -1,9 +1,9 @@
 //! `/admin/api-keys`: the keys source systems submit evidences with. A new key is shown once.
 
 use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout};
-use crate::domain::roles::Role;
 use crate::i18n::datetime;
 use crate::pages::refused_form;
+use crate::services::authority::Admin;
 use crate::services::evidence::api_keys;
 use crate::web::{CsrfForm, Ctx, NoFields, page, redirect};
 use crate::{AppError, AppState};
@@ -12,8 +12,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
-
-const ADMIN: &[Role] = &[Role::Administrator];
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -24,7 +22,7 @@ pub struct KeyForm {
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
+    Admin::check(ctx.user.as_ref())?;
     render(
         &state,
         &ctx,
@@ -44,9 +42,10 @@ pub async fn create(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<KeyForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
+    let admin = Admin::check(ctx.user.as_ref())?;
     match api_keys::create(
         &state,
+        &admin,
         &form.source,
         &form.kinds,
         form.public == "on",
@@ -88,9 +87,36 @@ pub async fn revoke(
     Path(id): Path<i64>,
     _: CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
-    api_keys::revoke(&state.db, id, &ctx.actor()).await?;
+    let admin = Admin::check(ctx.user.as_ref())?;
+    api_keys::revoke(&state.db, &admin, id, &ctx.actor()).await?;
     Ok(redirect("/admin/api-keys"))
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VisibilityForm {
+    source: String,
+    kind: String,
+    public: String,
+}
+
+/// Shows or hides one source's records of one kind (an administrator's deliberate change).
+pub async fn set_visibility(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<VisibilityForm>,
+) -> Result<Response, AppError> {
+    let admin = Admin::check(ctx.user.as_ref())?;
+    api_keys::set_visibility(
+        &state.db,
+        &admin,
+        &form.source,
+        &form.kind,
+        form.public == "1",
+        &ctx.actor(),
+    )
+    .await?;
+    Ok(redirect("/admin/api-keys#visibility-title"))
 }
 
 async fn render(
@@ -105,6 +131,38 @@ async fn render(
     let form = form.clone();
     let t = ctx.t();
     let keys = api_keys::list(&state.db).await?;
+    let visibility = api_keys::visibility(&state.db).await?;
+    let visibility_rows = visibility
+        .into_iter()
+        .map(|v| {
+            let fixed = v.source == "portal" && v.kind.starts_with("governance.");
+            let (state_text, button, next) = if v.public {
+                (t.apikeys_visibility_public, t.apikeys_visibility_hide, "0")
+            } else {
+                (t.apikeys_visibility_private, t.apikeys_visibility_show, "1")
+            };
+            let form = (!fixed).then(|| {
+                view! {
+                    <form method="post" action="/admin/api-keys/visibility" class="inline-form">
+                        <CsrfInput ctx=ctx.clone()/>
+                        <input type="hidden" name="source" value=v.source.clone()/>
+                        <input type="hidden" name="kind" value=v.kind.clone()/>
+                        <input type="hidden" name="public" value=next/>
+                        <button type="submit" class="button button-secondary">{button}</button>
+                    </form>
+                }
+            });
+            view! {
+                <tr>
+                    <th scope="row">{v.source}</th>
+                    <td><code>{v.kind}</code></td>
+                    <td>{state_text}</td>
+                    <td>{datetime(v.changed_at.0)}</td>
+                    <td>{form}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     let rows = keys
         .into_iter()
         .map(|k| {
@@ -143,7 +201,7 @@ async fn render(
                         <p>{t.apikeys_new_key_once}</p>
                     </div>
                 })}
-                <div class="table-scroll">
+                <div class="table-scroll" role="region" aria-label=t.apikeys_title tabindex="0">
                     <table>
                         <thead><tr>
                             <th scope="col">{t.apikeys_source}</th>
@@ -155,6 +213,20 @@ async fn render(
                             <th scope="col">{t.col_actions}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <h2 id="visibility-title">{t.apikeys_visibility_title}</h2>
+                <p>{t.apikeys_visibility_intro}</p>
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="visibility-title">
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{t.apikeys_source}</th>
+                            <th scope="col">{t.apikeys_kind}</th>
+                            <th scope="col">{t.apikeys_visibility}</th>
+                            <th scope="col">{t.apikeys_visibility_changed}</th>
+                            <th scope="col">{t.col_actions}</th>
+                        </tr></thead>
+                        <tbody>{visibility_rows}</tbody>
                     </table>
                 </div>
                 <section aria-labelledby="new-key-title" class="narrow">

@@ -3,9 +3,9 @@
 //! audited.
 
 use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout, SelectField};
-use crate::domain::roles::Role;
 use crate::i18n::sector_name;
 use crate::pages::refused_form;
+use crate::services::authority::Admin;
 use crate::services::institutions::{self, InstitutionForm, SECTORS};
 use crate::services::memberships::Member;
 use crate::services::network;
@@ -17,8 +17,6 @@ use axum::response::Response;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde::Deserialize;
-
-const ADMIN: &[Role] = &[Role::Administrator];
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -38,7 +36,7 @@ struct Typed {
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
+    Admin::check(ctx.user.as_ref())?;
     render(
         &state,
         &ctx,
@@ -54,8 +52,8 @@ pub async fn create(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<InstitutionForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
-    match institutions::create(&state, &form, &ctx.actor()).await {
+    let admin = Admin::check(ctx.user.as_ref())?;
+    match institutions::create(&state, &admin, &form, &ctx.actor()).await {
         Ok(_) => Ok(redirect("/admin/institutions")),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -76,10 +74,11 @@ pub async fn add_membership(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<MembershipForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
+    let admin = Admin::check(ctx.user.as_ref())?;
     let institution: i64 = form.institution_id.trim().parse().unwrap_or(0);
     match institutions::add_membership(
         &state,
+        &admin,
         &form.collective_id,
         Member::Institution(institution),
         &form.since,
@@ -108,8 +107,8 @@ pub async fn end_membership(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<MembershipForm>,
 ) -> Result<Response, AppError> {
-    ctx.require_role(ADMIN)?;
-    match institutions::end_membership(&state, id, &form.until, &ctx.actor()).await {
+    let admin = Admin::check(ctx.user.as_ref())?;
+    match institutions::end_membership(&state, &admin, id, &form.until, &ctx.actor()).await {
         Ok(()) => Ok(redirect("/admin/institutions#memberships")),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;

@@ -6,6 +6,7 @@ use crate::domain::evidence::submission;
 use crate::error::{AppResult, Invalid, Reason};
 use crate::i18n::{Tr, fill};
 use crate::services::audit::{self, Actor};
+use crate::services::authority::Admin;
 use crate::services::secrets;
 use crate::{AppError, AppState};
 use serde_json::json;
@@ -73,9 +74,12 @@ pub fn parse_kinds(text: &str) -> Result<Vec<String>, KeyProblem> {
 }
 
 /// Creates a key for `source` limited to `kinds`; returns its id and the key, shown only now.
-/// `public`: the records of these kinds are shown on their verification pages.
+/// `public`: the records this source registers under kinds it had no key for yet are shown on
+/// their verification pages. A key never changes the visibility of what exists (another
+/// source's, or this source's kinds already set): that is [`set_visibility`]'s, on purpose.
 pub async fn create(
     state: &AppState,
+    _admin: &Admin,
     source: &str,
     kinds_text: &str,
     public: bool,
@@ -110,12 +114,14 @@ pub async fn create(
     .await?;
     for kind in &kinds {
         sqlx::query(
-            "INSERT INTO evidence_kinds (kind, public, created_at) VALUES (?, ?, ?)
-             ON CONFLICT (kind) DO UPDATE SET public = excluded.public",
+            "INSERT INTO evidence_visibility (source, kind, public, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (source, kind) DO NOTHING",
         )
+        .bind(source)
         .bind(kind)
         .bind(public)
         .bind(now)
+        .bind(actor.account_id)
         .execute(&mut *tx)
         .await?;
     }
@@ -157,7 +163,7 @@ pub async fn authenticate(db: &SqlitePool, key: &str) -> AppResult<ApiClient> {
     })
 }
 
-pub async fn revoke(db: &SqlitePool, id: i64, actor: &Actor) -> AppResult<()> {
+pub async fn revoke(db: &SqlitePool, _admin: &Admin, id: i64, actor: &Actor) -> AppResult<()> {
     let mut tx = crate::db::begin_write(db).await?;
     let found: Option<Option<Ts>> =
         sqlx::query_scalar("SELECT revoked_at FROM api_keys WHERE id = ?")
@@ -201,6 +207,74 @@ pub async fn list(db: &SqlitePool) -> AppResult<Vec<KeyRow>> {
     Ok(sqlx::query_as("SELECT id, source, prefix, kinds, created_at, last_used_at, revoked_at FROM api_keys ORDER BY id DESC")
         .fetch_all(db)
         .await?)
+}
+
+/// Whether one source's records of one kind are public, as the API-keys page lists them.
+#[derive(Clone, Debug, FromRow)]
+pub struct VisibilityRow {
+    pub source: String,
+    pub kind: String,
+    pub public: bool,
+    pub changed_at: Ts,
+}
+
+pub async fn visibility(db: &SqlitePool) -> AppResult<Vec<VisibilityRow>> {
+    Ok(sqlx::query_as(
+        "SELECT source, kind, public, changed_at FROM evidence_visibility ORDER BY source, kind",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// Shows or hides the records `source` registers under `kind` (their hashes stay public);
+/// an administrator's deliberate change, audited. The portal's governance decisions are always
+/// public and cannot be hidden.
+pub async fn set_visibility(
+    db: &SqlitePool,
+    _admin: &Admin,
+    source: &str,
+    kind: &str,
+    public: bool,
+    actor: &Actor,
+) -> AppResult<()> {
+    if source == "portal" && kind.starts_with("governance.") {
+        return Err(AppError::Invalid(Invalid::one(
+            "kind",
+            KeyProblem::KindReserved(kind.to_string()),
+        )));
+    }
+    let mut tx = crate::db::begin_write(db).await?;
+    let before: Option<bool> =
+        sqlx::query_scalar("SELECT public FROM evidence_visibility WHERE source = ? AND kind = ?")
+            .bind(source)
+            .bind(kind)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let before = before.ok_or(AppError::NotFound)?;
+    if before != public {
+        sqlx::query(
+            "UPDATE evidence_visibility SET public = ?, changed_at = ?, changed_by = ? WHERE source = ? AND kind = ?",
+        )
+        .bind(public)
+        .bind(Ts::now())
+        .bind(actor.account_id)
+        .bind(source)
+        .bind(kind)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "evidence.visibility_changed",
+            "evidence_kind",
+            format!("{source}/{kind}"),
+            Some(json!({"public": before})),
+            Some(json!({"public": public})),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

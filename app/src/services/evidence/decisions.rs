@@ -145,7 +145,7 @@ pub async fn publish_pending(state: &AppState) -> AppResult<usize> {
     let registered = super::submit(state, "portal", &kinds, subs, false).await?;
     let mut tx = crate::db::begin_write(&state.db).await?;
     for kind in &kinds {
-        sqlx::query("INSERT INTO evidence_kinds (kind, public, created_at) VALUES (?, 1, ?) ON CONFLICT (kind) DO NOTHING")
+        sqlx::query("INSERT INTO evidence_visibility (source, kind, public, changed_at) VALUES ('portal', ?, 1, ?) ON CONFLICT (source, kind) DO NOTHING")
             .bind(kind)
             .bind(Ts::now())
             .execute(&mut *tx)

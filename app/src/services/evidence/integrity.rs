@@ -450,6 +450,37 @@ pub async fn findings_of(db: &SqlitePool, run_id: i64) -> AppResult<Vec<FindingR
 
 /// What the last finished audit found about entry `idx` (empty when nothing): findings about
 /// it or a range holding it, and a corrupted tree, which puts every proof in doubt.
+/// What the latest finished audit says of the entry at `idx`: `None` when no finished audit has
+/// covered it yet (none has run, or it was registered after the last one read the log), or the
+/// findings that touch it (empty: nothing found).
+pub async fn audit_of(db: &SqlitePool, idx: i64) -> AppResult<Option<Vec<String>>> {
+    let covered: Option<i64> = sqlx::query_scalar(
+        "SELECT total FROM integrity_runs WHERE status IN ('clean', 'altered') ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
+    match covered {
+        Some(total) if idx < total => Ok(Some(findings_for(db, idx).await?)),
+        _ => Ok(None),
+    }
+}
+
+/// The findings of audit run `run` that touch entry `idx` (or the whole tree).
+pub async fn findings_of_run<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    run: i64,
+    idx: i64,
+) -> AppResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT f.detail FROM integrity_findings f
+         WHERE f.run_id = ?1 AND ((f.evidence_idx <= ?2 AND f.until_idx >= ?2) OR f.kind = 'tree')",
+    )
+    .bind(run)
+    .bind(idx)
+    .fetch_all(db)
+    .await?)
+}
+
 pub async fn findings_for(db: &SqlitePool, idx: i64) -> AppResult<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT f.detail FROM integrity_findings f

@@ -9,6 +9,7 @@ pub mod documents;
 pub mod integrity;
 pub mod sequencer;
 pub mod store;
+pub mod views;
 
 use crate::domain::evidence::checkpoint;
 use crate::domain::evidence::entry::Entry;
@@ -19,6 +20,8 @@ use crate::error::{AppResult, Invalid};
 use crate::{AppError, AppState};
 use sequencer::{Prepared, Registered, StoredDocument};
 use serde_json::Value;
+use sqlx::SqliteConnection;
+use std::sync::Arc;
 use store::{CheckpointRow, EvidenceRow};
 
 pub use sequencer::{Head, Log};
@@ -46,6 +49,8 @@ pub struct AtPosition {
     pub position: usize,
     pub field: &'static str,
     pub problem: SubmissionProblem,
+    /// Where in the submission, when more precise than its field (`/data/a`).
+    pub pointer: Option<String>,
 }
 
 /// Checks a submission against the key's scope and the limits; `position` names it in a batch.
@@ -64,6 +69,7 @@ fn check(
                 position,
                 field,
                 problem,
+                pointer: None,
             },
         ),
         None => invalid.add(field, problem),
@@ -78,7 +84,10 @@ fn check(
     if let Err(p) = submission::check_ref(&sub.reference) {
         add("ref", p);
     }
-    if let Err(p) = submission::check_data(&sub.data).and_then(|()| unsafe_integer(&sub.data)) {
+    if let Err(p) = submission::check_data(&sub.data)
+        .and_then(|()| unsafe_integer(&sub.data))
+        .and_then(|()| submission::check_record_size(jcs::canonicalize(&sub.data).len(), &limits))
+    {
         add("data", p);
     }
     if let Err(p) = submission::check_items(&sub.items, &limits)
@@ -97,6 +106,7 @@ fn unsafe_integer(v: &Value) -> Result<(), SubmissionProblem> {
     jcs::check_value_integers(v).map_err(|e| match e {
         jcs::JsonProblem::UnsafeInteger(n) => SubmissionProblem::UnsafeInteger(n),
         jcs::JsonProblem::NotAnObject => SubmissionProblem::NotAnObject,
+        jcs::JsonProblem::DuplicateKey(p) => SubmissionProblem::DuplicateKey(p),
     })
 }
 
@@ -133,17 +143,35 @@ pub async fn submit(
     }
     invalid.into_result()?;
     let mut prepared = Vec::with_capacity(subs.len());
+    let mut held = Vec::new();
     for sub in subs {
-        prepared.push(prepare(state, source, sub).await?);
+        prepared.push(prepare(state, source, sub, &mut held).await?);
     }
-    state.log.append(prepared).await
+    let result = state.log.append(prepared).await;
+    if result.is_err() {
+        // a refused submission (a 409, say) leaves no file of its own behind
+        let dir = state.settings.documents_dir();
+        for h in held {
+            if let Err(e) = documents::discard_if_unused(&state.db, &dir, h).await {
+                tracing::warn!(error = %e, "a refused submission's document could not be removed");
+            }
+        }
+    }
+    result
 }
 
-async fn prepare(state: &AppState, source: &str, sub: Submission) -> AppResult<Prepared> {
+async fn prepare(
+    state: &AppState,
+    source: &str,
+    sub: Submission,
+    held: &mut Vec<documents::Held>,
+) -> AppResult<Prepared> {
     let data_json = String::from_utf8(jcs::canonicalize(&sub.data)).map_err(AppError::internal)?;
     let document = match sub.document {
         Some(doc) => {
-            let hash = documents::store(&state.settings.documents_dir(), &doc.bytes).await?;
+            let h = documents::store_held(&state.settings.documents_dir(), &doc.bytes).await?;
+            let hash = h.hash();
+            held.push(h);
             Some(StoredDocument {
                 hash,
                 media_type: doc.media_type,
@@ -224,9 +252,14 @@ pub struct EvidenceView {
 
 /// The anchors covering entry `index`, each with its consistency proof to the checkpoint of
 /// `tree_size` (the one the inclusion proof leads to).
-pub async fn anchors_for(state: &AppState, index: u64, tree_size: u64) -> AppResult<Vec<Anchor>> {
+pub async fn anchors_for(
+    state: &AppState,
+    conn: &mut SqliteConnection,
+    index: u64,
+    tree_size: u64,
+) -> AppResult<Vec<Anchor>> {
     let mut out = Vec::new();
-    for a in crate::services::anchors::covering(&state.db, index).await? {
+    for a in crate::services::anchors::covering(&mut *conn, index).await? {
         let size = u64::try_from(a.tree_size).unwrap_or(0);
         if size > tree_size {
             continue;
@@ -234,7 +267,7 @@ pub async fn anchors_for(state: &AppState, index: u64, tree_size: u64) -> AppRes
         let consistency = if size == tree_size {
             Vec::new()
         } else {
-            store::consistency_proof(&state.db, size, tree_size).await?
+            store::consistency_proof_on(conn, size, tree_size).await?
         };
         let mut details = serde_json::Map::new();
         details.insert("backend".into(), Value::from(a.backend.clone()));
@@ -291,39 +324,72 @@ pub async fn anchors_for(state: &AppState, index: u64, tree_size: u64) -> AppRes
 }
 
 pub async fn view(state: &AppState, id: &str) -> AppResult<EvidenceView> {
-    let row = store::by_id(&state.db, id)
+    // every read on one connection; what does not change between views comes from the cache
+    let mut conn = state.db.acquire().await?;
+    let row = store::by_id(&mut *conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let public = store::is_public_kind(&state.db, &row.kind).await?;
-    let items_json = store::items(&state.db, row.idx).await?;
-    let checkpoint = store::latest_checkpoint(&state.db)
-        .await?
-        .filter(|c| c.size() > row.index());
-    let inclusion = match &checkpoint {
-        Some(cp) => Some(Inclusion {
-            tree_size: cp.size(),
-            root: EvidenceRow::hash(&cp.root_hash),
-            path: store::inclusion_proof(&state.db, row.index(), cp.size()).await?,
-        }),
+    let facts: Facts = sqlx::query_as(
+        "SELECT (SELECT MAX(tree_size) FROM checkpoints) AS tree_size,
+                r.id AS audit_run, r.total AS audit_total,
+                (SELECT public FROM evidence_visibility WHERE source = ?1 AND kind = ?2) AS public
+         FROM (SELECT 1 AS one) o
+         LEFT JOIN (SELECT id, total FROM integrity_runs
+                    WHERE status IN ('clean', 'altered') ORDER BY id DESC LIMIT 1) r ON 1 = 1",
+    )
+    .bind(&row.source)
+    .bind(&row.kind)
+    .fetch_one(&mut *conn)
+    .await?;
+    let public = store::always_public(&row.source, &row.kind) || facts.public.unwrap_or(0) != 0;
+    let latest = match facts.tree_size {
+        Some(size) => Some(latest_checkpoint(state, &mut conn, size).await?),
         None => None,
+    }
+    .flatten()
+    .filter(|l| l.row.size() > row.index());
+    let key = (
+        row.idx,
+        latest.as_ref().map_or(0, |l| l.row.tree_size),
+        facts.audit_run.unwrap_or(0),
+    );
+    let checked = match state.views.checked(key) {
+        Some(found) => found,
+        None => {
+            let made = check_stored(state, &mut conn, &row, latest.as_deref(), &facts).await?;
+            state.views.keep_checked(key, made)
+        }
     };
-    let anchors = match &checkpoint {
-        Some(cp) => anchors_for(state, row.index(), cp.size()).await?,
+    let anchors = match &latest {
+        Some(l) => anchors_for(state, &mut conn, row.index(), l.row.size()).await?,
         None => Vec::new(),
     };
-    let verification = verify_stored(
-        state,
-        &row,
-        &items_json,
-        checkpoint.as_ref(),
-        inclusion.as_ref(),
-    )
-    .await?;
+    drop(conn);
+
+    let mut checks = checked.checks.clone();
+    // `None`: no finished audit has read this entry yet — said as such, not as "nothing found"
+    checks.push(StoredCheck {
+        name: CheckName::Audit,
+        ok: checked.audit.as_ref().map(Vec::is_empty),
+        detail: checked
+            .audit
+            .as_ref()
+            .map(|f| f.join("; "))
+            .unwrap_or_default(),
+    });
+    let verdict = if checks.iter().any(|c| c.ok == Some(false)) {
+        Verdict::Altered
+    } else if latest.is_none() {
+        Verdict::Pending
+    } else {
+        Verdict::Verified
+    };
     let entry = serde_json::from_slice::<Entry>(&row.entry).ok();
     let (data, items) = if public {
         (
             serde_json::from_str(&row.data_json).ok(),
-            items_json
+            checked
+                .items_json
                 .iter()
                 .filter_map(|i| serde_json::from_str(i).ok())
                 .collect(),
@@ -337,22 +403,59 @@ pub async fn view(state: &AppState, id: &str) -> AppResult<EvidenceView> {
         public,
         data,
         items,
-        checkpoint,
-        inclusion,
+        checkpoint: latest.as_ref().map(|l| l.row.clone()),
+        inclusion: checked.inclusion.clone(),
         anchors,
-        verification,
+        verification: Verification { verdict, checks },
     })
 }
 
-/// Re-derives every hash of a stored evidence from what is stored now, checks its leaf, its
-/// inclusion proof and the checkpoint's signature, and the last integrity audit's findings.
-async fn verify_stored(
+/// What one query tells the verification page about the log as a whole.
+#[derive(sqlx::FromRow)]
+struct Facts {
+    tree_size: Option<i64>,
+    audit_run: Option<i64>,
+    audit_total: Option<i64>,
+    public: Option<i64>,
+}
+
+/// The latest checkpoint (of `tree_size`), its signature checked once per checkpoint.
+async fn latest_checkpoint(
     state: &AppState,
+    conn: &mut SqliteConnection,
+    tree_size: i64,
+) -> AppResult<Option<Arc<views::Latest>>> {
+    if let Some(kept) = state.views.latest(tree_size) {
+        return Ok(Some(kept));
+    }
+    let Some(row) = store::latest_checkpoint(&mut *conn).await? else {
+        return Ok(None);
+    };
+    let signed = checkpoint::verify(&row.note, state.log.key.verifier_key())
+        .ok()
+        .map(|c| (c.size, c.root));
+    Ok(Some(state.views.keep_latest(views::Latest { row, signed })))
+}
+
+/// Re-derives every hash of a stored evidence from what is stored, checks its leaf, its
+/// inclusion proof and the checkpoint's signature, and reads the findings of the last finished
+/// audit about it.
+async fn check_stored(
+    state: &AppState,
+    conn: &mut SqliteConnection,
     row: &EvidenceRow,
-    items_json: &[String],
-    checkpoint: Option<&CheckpointRow>,
-    inclusion: Option<&Inclusion>,
-) -> AppResult<Verification> {
+    latest: Option<&views::Latest>,
+    facts: &Facts,
+) -> AppResult<views::Checked> {
+    let items_json = store::items(&mut *conn, row.idx).await?;
+    let inclusion = match latest {
+        Some(l) => Some(Inclusion {
+            tree_size: l.row.size(),
+            root: EvidenceRow::hash(&l.row.root_hash),
+            path: store::inclusion_proof_on(conn, row.index(), l.row.size()).await?,
+        }),
+        None => None,
+    };
     let mut checks = Vec::new();
     let stored_data_hash = EvidenceRow::hash(&row.data_hash);
     let data_hash = serde_json::from_str::<Value>(&row.data_json)
@@ -380,12 +483,9 @@ async fn verify_stored(
 
     let document_hash = row.document_hash.as_deref().map(EvidenceRow::hash);
     if let Some(expected) = document_hash {
-        let found = documents::read(&state.settings.documents_dir(), &expected).await?;
+        let found = documents::hash_stored(&state.settings.documents_dir(), &expected).await?;
         let (ok, detail) = match found {
-            Some(bytes) => {
-                let h = Hash::of(&bytes);
-                (h == expected, h.hex())
-            }
+            Some(h) => (h == expected, h.hex()),
             None => (false, "missing".into()),
         };
         checks.push(StoredCheck {
@@ -414,16 +514,14 @@ async fn verify_stored(
         detail: link.hex(),
     });
 
-    let mut conn = state.db.acquire().await?;
     let leaf = store::nodes(
-        &mut conn,
+        conn,
         &[merkle::Node {
             level: 0,
             index: row.index(),
         }],
     )
     .await?;
-    drop(conn);
     let leaf = leaf.values().next().copied();
     checks.push(StoredCheck {
         name: CheckName::Leaf,
@@ -431,8 +529,8 @@ async fn verify_stored(
         detail: leaf.map(|h| h.hex()).unwrap_or_default(),
     });
 
-    match (checkpoint, inclusion) {
-        (Some(cp), Some(inc)) => {
+    match (latest, &inclusion) {
+        (Some(l), Some(inc)) => {
             let proof =
                 merkle::verify_inclusion(row.index(), inc.tree_size, &link, &inc.path, &inc.root);
             checks.push(StoredCheck {
@@ -440,13 +538,9 @@ async fn verify_stored(
                 ok: Some(proof.is_ok()),
                 detail: format!("{} / {}", inc.tree_size, inc.root.hex()),
             });
-            let signed = checkpoint::verify(&cp.note, state.log.key.verifier_key());
-            let ok = signed
-                .as_ref()
-                .is_ok_and(|c| c.size == inc.tree_size && c.root == inc.root);
             checks.push(StoredCheck {
                 name: CheckName::Signature,
-                ok: Some(ok),
+                ok: Some(l.signed == Some((inc.tree_size, inc.root))),
                 detail: state.log.key.verifier_key().to_string(),
             });
         }
@@ -464,21 +558,18 @@ async fn verify_stored(
         }
     }
 
-    let flagged = integrity::findings_for(&state.db, row.idx).await?;
-    checks.push(StoredCheck {
-        name: CheckName::Audit,
-        ok: Some(flagged.is_empty()),
-        detail: flagged.join("; "),
-    });
-
-    let verdict = if checks.iter().any(|c| c.ok == Some(false)) {
-        Verdict::Altered
-    } else if checkpoint.is_none() {
-        Verdict::Pending
-    } else {
-        Verdict::Verified
+    let audit = match (facts.audit_run, facts.audit_total) {
+        (Some(run), Some(total)) if row.idx < total => {
+            Some(integrity::findings_of_run(&mut *conn, run, row.idx).await?)
+        }
+        _ => None,
     };
-    Ok(Verification { verdict, checks })
+    Ok(views::Checked {
+        items_json,
+        inclusion,
+        checks,
+        audit,
+    })
 }
 
 /// The self-contained receipt of an evidence, against the latest signed checkpoint.
@@ -503,12 +594,58 @@ pub async fn receipt(state: &AppState, id: &str) -> AppResult<Receipt> {
             path: store::inclusion_proof(&state.db, row.index(), cp.size()).await?,
         },
         entry,
-        anchors: anchors_for(state, row.index(), cp.size()).await?,
+        anchors: anchors_for(
+            state,
+            &mut *state.db.acquire().await?,
+            row.index(),
+            cp.size(),
+        )
+        .await?,
         checkpoint: cp.note,
     })
 }
 
 /// Evidences matching an id, a reference, or any of their hashes (at most 50, newest first).
+/// The address that leads to the evidence of (`source`, `kind`, `reference`) once it is
+/// registered: for a document that cannot carry its own evidence's id, since its hash is part
+/// of the entry (the approved minutes' PDF points to its `minutes-approved` evidence so).
+pub fn lookup_url(public_url: &str, source: &str, kind: &str, reference: &str) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    format!(
+        "{}/v/lookup?source={}&kind={}&ref={}",
+        public_url.trim_end_matches('/'),
+        enc(source),
+        enc(kind),
+        enc(reference)
+    )
+}
+
+/// The evidence registered under (`source`, `kind`, `reference`), which is unique.
+pub async fn find(
+    db: &sqlx::SqlitePool,
+    source: &str,
+    kind: &str,
+    reference: &str,
+) -> AppResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM evidences WHERE source = ? AND kind = ? AND ref = ?")
+            .bind(source)
+            .bind(kind)
+            .bind(reference)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
 pub async fn search(state: &AppState, query: &str) -> AppResult<Vec<EvidenceRow>> {
     let q = query.trim();
     if q.is_empty() || q.len() > 200 {

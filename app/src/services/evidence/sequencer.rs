@@ -226,6 +226,7 @@ async fn write_job(
         .collect();
     let stored = existing(tx, &keys).await?;
     let mut out = Vec::with_capacity(items.len());
+    let mut rows: Vec<Row<'_>> = Vec::with_capacity(items.len());
     let mut item_rows: Vec<(i64, i64, &str)> = Vec::new();
     let mut nodes: Vec<(Node, Hash)> = Vec::with_capacity(items.len() * 2);
     for p in items {
@@ -263,29 +264,13 @@ async fn write_job(
         let link = merkle::leaf_hash(&bytes);
         let id = new_id()?;
         let idx = i64::try_from(index).map_err(AppError::internal)?;
-        sqlx::query(
-            "INSERT INTO evidences (idx, id, source, kind, ref, data_json, data_hash, document_hash, document_media_type,
-                 document_filename, document_size, items_root, items_count, registered_at, entry, link_hash)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(idx)
-        .bind(&id)
-        .bind(&p.source)
-        .bind(&p.kind)
-        .bind(&p.reference)
-        .bind(&p.data_json)
-        .bind(p.data_hash.0.to_vec())
-        .bind(p.document.as_ref().map(|d| d.hash.0.to_vec()))
-        .bind(p.document.as_ref().map(|d| d.media_type.clone()))
-        .bind(p.document.as_ref().map(|d| d.filename.clone()))
-        .bind(p.document.as_ref().map(|d| i64::try_from(d.size).unwrap_or(i64::MAX)))
-        .bind(p.items_root.map(|h| h.0.to_vec()))
-        .bind(i64::try_from(p.items_json.len()).unwrap_or(i64::MAX))
-        .bind(registered_at)
-        .bind(bytes)
-        .bind(link.0.to_vec())
-        .execute(&mut **tx)
-        .await?;
+        rows.push(Row {
+            idx,
+            id: id.clone(),
+            prepared: p,
+            entry: bytes,
+            link,
+        });
         for (position, item) in p.items_json.iter().enumerate() {
             item_rows.push((idx, i64::try_from(position).unwrap_or(i64::MAX), item));
         }
@@ -303,7 +288,38 @@ async fn write_job(
         local.insert(key, (candidate, registered.clone()));
         out.push(registered);
     }
-    // the job's items and tree nodes, a few hundred rows per statement
+    // the job's entries, items and tree nodes, a few hundred rows per statement (one statement
+    // per evidence made ingest a tenth of what SQLite can do)
+    for chunk in rows.chunks(500) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO evidences (idx, id, source, kind, ref, data_json, data_hash, document_hash, document_media_type,
+                 document_filename, document_size, items_root, items_count, registered_at, entry, link_hash) ",
+        );
+        q.push_values(chunk, |mut b, r| {
+            let p = r.prepared;
+            b.push_bind(r.idx)
+                .push_bind(&r.id)
+                .push_bind(&p.source)
+                .push_bind(&p.kind)
+                .push_bind(&p.reference)
+                .push_bind(&p.data_json)
+                .push_bind(p.data_hash.0.to_vec())
+                .push_bind(p.document.as_ref().map(|d| d.hash.0.to_vec()))
+                .push_bind(p.document.as_ref().map(|d| d.media_type.clone()))
+                .push_bind(p.document.as_ref().map(|d| d.filename.clone()))
+                .push_bind(
+                    p.document
+                        .as_ref()
+                        .map(|d| i64::try_from(d.size).unwrap_or(i64::MAX)),
+                )
+                .push_bind(p.items_root.map(|h| h.0.to_vec()))
+                .push_bind(i64::try_from(p.items_json.len()).unwrap_or(i64::MAX))
+                .push_bind(registered_at)
+                .push_bind(&r.entry)
+                .push_bind(r.link.0.to_vec());
+        });
+        q.build().execute(&mut **tx).await?;
+    }
     for chunk in item_rows.chunks(300) {
         let mut q: QueryBuilder<Sqlite> =
             QueryBuilder::new("INSERT INTO evidence_items (evidence_idx, position, item_json) ");
@@ -320,6 +336,15 @@ async fn write_job(
         q.build().execute(&mut **tx).await?;
     }
     Ok(out)
+}
+
+/// A new entry, written with the others of its job.
+struct Row<'a> {
+    idx: i64,
+    id: String,
+    prepared: &'a Prepared,
+    entry: Vec<u8>,
+    link: Hash,
 }
 
 #[derive(sqlx::FromRow)]

@@ -6,7 +6,7 @@ use crate::db::Ts;
 use crate::domain::evidence::Hash;
 use crate::domain::evidence::merkle::{self, Node};
 use crate::error::AppResult;
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection, SqliteExecutor, SqlitePool};
 use std::collections::HashMap;
 
 /// Reads the given complete subtrees in one query.
@@ -31,19 +31,34 @@ pub async fn nodes(conn: &mut SqliteConnection, wanted: &[Node]) -> AppResult<Ha
 }
 
 pub async fn inclusion_proof(db: &SqlitePool, index: u64, tree_size: u64) -> AppResult<Vec<Hash>> {
+    inclusion_proof_on(&mut *db.acquire().await?, index, tree_size).await
+}
+
+/// The inclusion proof, read on a connection the caller already holds.
+pub async fn inclusion_proof_on(
+    conn: &mut SqliteConnection,
+    index: u64,
+    tree_size: u64,
+) -> AppResult<Vec<Hash>> {
     let wanted = merkle::inclusion_nodes(index, tree_size)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let mut conn = db.acquire().await?;
-    let got = nodes(&mut conn, &wanted).await?;
+    let got = nodes(conn, &wanted).await?;
     merkle::inclusion_proof(index, tree_size, &got)
         .map_err(|e| AppError::internal(format!("log tree: {e}")))
 }
 
 pub async fn consistency_proof(db: &SqlitePool, from: u64, to: u64) -> AppResult<Vec<Hash>> {
+    consistency_proof_on(&mut *db.acquire().await?, from, to).await
+}
+
+pub async fn consistency_proof_on(
+    conn: &mut SqliteConnection,
+    from: u64,
+    to: u64,
+) -> AppResult<Vec<Hash>> {
     let wanted =
         merkle::consistency_nodes(from, to).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let mut conn = db.acquire().await?;
-    let got = nodes(&mut conn, &wanted).await?;
+    let got = nodes(conn, &wanted).await?;
     merkle::consistency_proof(from, to, &got)
         .map_err(|e| AppError::internal(format!("log tree: {e}")))
 }
@@ -75,7 +90,9 @@ impl CheckpointRow {
     }
 }
 
-pub async fn latest_checkpoint(db: &SqlitePool) -> AppResult<Option<CheckpointRow>> {
+pub async fn latest_checkpoint<'e>(
+    db: impl SqliteExecutor<'e>,
+) -> AppResult<Option<CheckpointRow>> {
     Ok(sqlx::query_as("SELECT tree_size, root_hash, note, signed_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
         .fetch_optional(db)
         .await?)
@@ -129,7 +146,7 @@ impl EvidenceRow {
     }
 }
 
-pub async fn by_id(db: &SqlitePool, id: &str) -> AppResult<Option<EvidenceRow>> {
+pub async fn by_id<'e>(db: impl SqliteExecutor<'e>, id: &str) -> AppResult<Option<EvidenceRow>> {
     let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidences WHERE id = ?");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
@@ -137,7 +154,7 @@ pub async fn by_id(db: &SqlitePool, id: &str) -> AppResult<Option<EvidenceRow>> 
         .await?)
 }
 
-pub async fn items(db: &SqlitePool, idx: i64) -> AppResult<Vec<String>> {
+pub async fn items<'e>(db: impl SqliteExecutor<'e>, idx: i64) -> AppResult<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT item_json FROM evidence_items WHERE evidence_idx = ? ORDER BY position",
     )
@@ -146,11 +163,22 @@ pub async fn items(db: &SqlitePool, idx: i64) -> AppResult<Vec<String>> {
     .await?)
 }
 
-pub async fn is_public_kind(db: &SqlitePool, kind: &str) -> AppResult<bool> {
+/// The portal's governance decisions are public whatever the visibility table says.
+pub fn always_public(source: &str, kind: &str) -> bool {
+    source == "portal" && kind.starts_with("governance.")
+}
+
+/// Whether the records that `source` registers under `kind` are shown to the public (their
+/// hashes always are). The portal's governance decisions always are.
+pub async fn is_public(db: &SqlitePool, source: &str, kind: &str) -> AppResult<bool> {
+    if always_public(source, kind) {
+        return Ok(true);
+    }
     let public: Option<i64> =
-        sqlx::query_scalar("SELECT public FROM evidence_kinds WHERE kind = ?")
+        sqlx::query_scalar("SELECT public FROM evidence_visibility WHERE source = ? AND kind = ?")
+            .bind(source)
             .bind(kind)
             .fetch_optional(db)
             .await?;
-    Ok(public.unwrap_or(0) != 0 || kind.starts_with("governance."))
+    Ok(public.unwrap_or(0) != 0)
 }

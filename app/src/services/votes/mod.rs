@@ -4,6 +4,7 @@
 //! collective's members.
 
 use super::audit::{self, Actor};
+use super::authority::{Signed, Steward, VoteCloser};
 use super::evidence::decisions::{self, Decision};
 use super::seats::{self, Appoint};
 use crate::db::Ts;
@@ -20,6 +21,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 use std::collections::BTreeSet;
+
+mod renewal;
+pub use renewal::*;
+
+mod delegations;
+pub use delegations::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VoteProblem {
@@ -173,13 +180,33 @@ impl VoteRow {
 const VOTE_SELECT: &str = "SELECT id, subject, subject_id, electorate, scope, question_es, question_en, majority, tie_rule, chair_id,
         secret, liquid, eligibility_on, closes_at, status, result_json, closed_at FROM votes";
 
-pub async fn get(db: &SqlitePool, id: i64) -> AppResult<VoteRow> {
+pub async fn get<'e>(db: impl sqlx::SqliteExecutor<'e>, id: i64) -> AppResult<VoteRow> {
     let sql = format!("{VOTE_SELECT} WHERE id = ?");
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(db)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// The open renewal votes, by the office they would renew.
+pub async fn open_renewals(db: &SqlitePool) -> AppResult<std::collections::HashMap<i64, i64>> {
+    Ok(sqlx::query_as::<_, (i64, i64)>(
+        "SELECT subject_id, id FROM votes WHERE subject = 'leader-renewal' AND status = 'open' AND subject_id IS NOT NULL",
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .collect())
+}
+
+/// Several votes in one query (the motions of a meeting's agenda).
+pub async fn by_ids(db: &SqlitePool, ids: &[i64]) -> AppResult<Vec<VoteRow>> {
+    let sql = format!("{VOTE_SELECT} WHERE id IN (SELECT value FROM json_each(?))");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(serde_json::to_string(ids).map_err(AppError::internal)?)
+        .fetch_all(db)
+        .await?)
 }
 
 /// Open votes first, then the latest closed ones; `subject` narrows to one kind.
@@ -314,26 +341,53 @@ pub async fn tally(conn: &mut SqliteConnection, vote: &VoteRow) -> AppResult<Tal
     ))
 }
 
-/// A person's ballot (again, while the vote is open: the last one counts).
+/// A person's own ballot (again, while the vote is open: the last one counts).
 pub async fn cast(
+    state: &AppState,
+    who: &Signed,
+    vote_id: i64,
+    choice: &str,
+    actor: &Actor,
+) -> AppResult<()> {
+    record_ballot(state, vote_id, who.person_id(), choice, actor).await
+}
+
+/// The ballot of `person_id`, as cast by them ([`cast`]) or as the secretary records a seat's
+/// vote at a meeting (under the meeting's convener's authority).
+pub(super) async fn record_ballot(
     state: &AppState,
     vote_id: i64,
     person_id: i64,
     choice: &str,
     actor: &Actor,
 ) -> AppResult<()> {
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let vote = get(&mut *tx, vote_id).await?;
+    ballot_in(&mut tx, &vote, person_id, choice, actor).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A ballot inside the caller's transaction (a meeting's secretary records every seat's vote and
+/// closes the motion in one).
+pub(super) async fn ballot_in(
+    tx: &mut SqliteConnection,
+    vote: &VoteRow,
+    person_id: i64,
+    choice: &str,
+    actor: &Actor,
+) -> AppResult<()> {
+    let vote_id = vote.id;
     let choice =
         Choice::parse(choice).ok_or_else(|| Invalid::one("choice", VoteProblem::ChoiceInvalid))?;
-    let vote = get(&state.db, vote_id).await?;
     if vote.status != "open" {
         return Err(Invalid::one("", VoteProblem::NotOpen).into());
     }
     if Utc::now() > vote.closes_at.0 {
         return Err(Invalid::one("", VoteProblem::DeadlinePassed).into());
     }
-    let mut tx = crate::db::begin_write(&state.db).await?;
     let electorate = vote.electorate().ok_or(AppError::NotFound)?;
-    if !eligible(&mut tx, electorate, vote.eligibility_on)
+    if !eligible(&mut *tx, electorate, vote.eligibility_on)
         .await?
         .contains(&person_id)
     {
@@ -356,17 +410,7 @@ pub async fn cast(
     } else {
         json!({"vote_id": vote_id, "person_id": person_id, "choice": choice.as_str()})
     };
-    audit::record(
-        &mut tx,
-        actor,
-        "ballot.cast",
-        "vote",
-        vote_id,
-        None,
-        Some(after),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::record(tx, actor, "ballot.cast", "vote", vote_id, None, Some(after)).await?;
     Ok(())
 }
 
@@ -401,10 +445,36 @@ async fn body_of(conn: &mut SqliteConnection, electorate: Electorate) -> AppResu
     })
 }
 
+/// Closes a vote before its deadline (an administrator or the Executive Secretary): see
+/// [`close_vote`].
+pub async fn close(
+    state: &AppState,
+    _closer: &VoteCloser,
+    vote_id: i64,
+    actor: &Actor,
+) -> AppResult<Tally> {
+    close_vote(state, vote_id, actor).await
+}
+
 /// Closes a vote: the tally is frozen, registered as a decision, and what the vote decides is
-/// carried out (an approved renewal appoints the next term). Returns the tally.
-pub async fn close(state: &AppState, vote_id: i64, actor: &Actor) -> AppResult<Tally> {
+/// carried out (an approved renewal appoints the next term). Returns the tally. Reached through
+/// [`close`], the calendar ([`close_due`]) and a meeting's secretary closing a motion's vote.
+pub(super) async fn close_vote(state: &AppState, vote_id: i64, actor: &Actor) -> AppResult<Tally> {
     let mut tx = crate::db::begin_write(&state.db).await?;
+    let tally = close_in(&mut tx, state, vote_id, actor).await?;
+    tx.commit().await?;
+    state.decisions_pending.notify_one();
+    state.motions_pending.notify_one();
+    Ok(tally)
+}
+
+/// Closes a vote inside the caller's transaction (see [`close_vote`]).
+pub(super) async fn close_in(
+    tx: &mut SqliteConnection,
+    state: &AppState,
+    vote_id: i64,
+    actor: &Actor,
+) -> AppResult<Tally> {
     let sql = format!("{VOTE_SELECT} WHERE id = ?");
     let vote: VoteRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(vote_id)
@@ -414,7 +484,7 @@ pub async fn close(state: &AppState, vote_id: i64, actor: &Actor) -> AppResult<T
     if vote.status != "open" {
         return Err(Invalid::one("", VoteProblem::NotOpen).into());
     }
-    let tally = tally(&mut tx, &vote).await?;
+    let tally = tally(&mut *tx, &vote).await?;
     let electorate = vote.electorate().ok_or(AppError::NotFound)?;
     let result = serde_json::to_value(&tally).map_err(AppError::internal)?;
     // a secret vote keeps only the totals
@@ -424,14 +494,19 @@ pub async fn close(state: &AppState, vote_id: i64, actor: &Actor) -> AppResult<T
     } else {
         result
     };
-    sqlx::query("UPDATE votes SET status = 'closed', result_json = ?, closed_at = ? WHERE id = ?")
-        .bind(published.to_string())
-        .bind(Ts::now())
-        .bind(vote_id)
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE votes SET status = 'closed', result_json = ?, closed_at = ? WHERE id = ? AND status = 'open'",
+    )
+    .bind(published.to_string())
+    .bind(Ts::now())
+    .bind(vote_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(Invalid::one("", VoteProblem::NotOpen).into());
+    }
     audit::record(
-        &mut tx,
+        &mut *tx,
         actor,
         "vote.closed",
         "vote",
@@ -446,9 +521,9 @@ pub async fn close(state: &AppState, vote_id: i64, actor: &Actor) -> AppResult<T
     } else {
         ("rechazada", "rejected")
     };
-    let body = body_of(&mut tx, electorate).await?;
+    let body = body_of(&mut *tx, electorate).await?;
     decisions::record(
-        &mut tx,
+        &mut *tx,
         &Decision {
             event: "vote-result",
             body,
@@ -471,13 +546,13 @@ pub async fn close(state: &AppState, vote_id: i64, actor: &Actor) -> AppResult<T
         && approved
         && let Some(office_id) = vote.subject_id
     {
-        let term = seats::holder(&mut tx, office_id).await?;
+        let term = seats::holder(&mut *tx, office_id).await?;
         let start = term
             .ends_on
             .and_then(|e| e.succ_opt())
             .ok_or_else(|| Invalid::one("", VoteProblem::NotALeaderTerm))?;
         seats::appoint(
-            &mut tx,
+            &mut *tx,
             &state.settings.governance,
             &Appoint {
                 person_id: term.person_id,
@@ -495,8 +570,6 @@ pub async fn close(state: &AppState, vote_id: i64, actor: &Actor) -> AppResult<T
         )
         .await?;
     }
-    tx.commit().await?;
-    state.decisions_pending.notify_one();
     Ok(tally)
 }
 
@@ -510,258 +583,12 @@ pub async fn close_due(state: &AppState) -> AppResult<usize> {
     let actor = Actor::system("votes");
     let mut closed = 0;
     for id in due {
-        match close(state, id, &actor).await {
-            Ok(tally) => {
-                closed += 1;
-                // a meeting's motion that approved minutes freezes them, as if closed at the table
-                let item: Option<i64> = sqlx::query_scalar(
-                    "SELECT subject_id FROM votes WHERE id = ? AND subject = 'motion'",
-                )
-                .bind(id)
-                .fetch_optional(&state.db)
-                .await?
-                .flatten();
-                if let Some(item) = item
-                    && let Err(e) = super::minutes::after_vote(state, item, &tally, &actor).await
-                {
-                    tracing::warn!(vote = id, error = %e, "approving the minutes the vote approved");
-                }
-            }
+        match close_vote(state, id, &actor).await {
+            // what a meeting's motion decides is carried out by the motions worker
+            Ok(_) => closed += 1,
             // a renewal the seat rules refuse closes nothing; it stays for a person to see
             Err(e) => tracing::warn!(vote = id, error = %e, "closing a vote"),
         }
     }
     Ok(closed)
-}
-
-/// Opens the vote of a collective's members on renewing a leader's term for one more period.
-/// Refused when the term is not a leader's, is already renewed or being voted on, or when the
-/// seat rules would refuse the renewal (renewals exhausted).
-pub async fn open_renewal(
-    state: &AppState,
-    office_id: i64,
-    closes_on: &str,
-    actor: &Actor,
-) -> AppResult<i64> {
-    let today = Utc::now().date_naive();
-    let closes_on = NaiveDate::parse_from_str(closes_on.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| *d >= today)
-        .ok_or_else(|| Invalid::one("closes_on", VoteProblem::DeadlineInvalid))?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let term = seats::holder(&mut tx, office_id).await?;
-    let (Some(Role::CollectiveLeader), Some(collective_id), Some(ends_on)) =
-        (term.role(), term.collective_id, term.ends_on)
-    else {
-        return Err(Invalid::one("", VoteProblem::NotALeaderTerm).into());
-    };
-    let pending: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM votes WHERE subject = 'leader-renewal' AND subject_id = ?1 AND status = 'open')
-              + (SELECT COUNT(*) FROM offices WHERE renews = ?1 AND revoked_at IS NULL)",
-    )
-    .bind(office_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if pending > 0 {
-        return Err(Invalid::one("", VoteProblem::RenewalPending).into());
-    }
-    let start = ends_on
-        .succ_opt()
-        .ok_or_else(|| Invalid::one("", VoteProblem::NotALeaderTerm))?;
-    // the renewal must be possible before the members are asked
-    seats::check(
-        &mut tx,
-        &state.settings.governance,
-        &Appoint {
-            person_id: term.person_id,
-            role: Role::CollectiveLeader,
-            collective_id: Some(collective_id),
-            starts_on: start,
-            ends_on: None,
-            renews: Some(office_id),
-            event: "leader-renewed",
-            body: "collectives",
-            grounds: json!({}),
-            note: String::new(),
-        },
-    )
-    .await?;
-    let end = governance::term_end(Role::CollectiveLeader, start, &state.settings.governance)
-        .unwrap_or(start);
-    let (ces, cen) = (
-        term.collective_es.clone().unwrap_or_default(),
-        term.collective_en.clone().unwrap_or_default(),
-    );
-    let closes_at = closes_on
-        .and_hms_opt(23, 59, 59)
-        .map(|t| t.and_utc())
-        .ok_or_else(|| Invalid::one("closes_on", VoteProblem::DeadlineInvalid))?;
-    let id = open(
-        &mut tx,
-        &NewVote {
-            subject: "leader-renewal",
-            subject_id: Some(office_id),
-            electorate: Electorate::CollectiveMembers(collective_id),
-            scope: Some(DelegationScope::Collective(collective_id)),
-            question_es: format!(
-                "¿Renovar a {} como líder del {ces} del {start} al {end}?",
-                term.full_name
-            ),
-            question_en: format!(
-                "Renew {} as leader of the {cen} from {start} to {end}?",
-                term.full_name
-            ),
-            majority: state.settings.governance.renewal_majority,
-            tie: state.settings.governance.renewal_tie,
-            chair: None,
-            secret: state.settings.governance.renewal_secret,
-            eligibility_on: today,
-            closes_at,
-        },
-        actor,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-#[derive(Clone, Debug, FromRow)]
-pub struct DelegationRow {
-    pub id: i64,
-    pub scope: String,
-    pub to_person: i64,
-    pub to_name: String,
-    pub created_at: Ts,
-}
-
-/// A person's delegations in force.
-pub async fn delegations_of(db: &SqlitePool, person_id: i64) -> AppResult<Vec<DelegationRow>> {
-    Ok(sqlx::query_as(
-        "SELECT d.id, d.scope, d.to_person, p.full_name AS to_name, d.created_at FROM delegations d JOIN people p ON p.id = d.to_person
-         WHERE d.from_person = ? AND d.revoked_at IS NULL ORDER BY d.scope",
-    )
-    .bind(person_id)
-    .fetch_all(db)
-    .await?)
-}
-
-/// The people a person may delegate to in a scope today: for a collective's matters its
-/// members, for elections and projects every member of the network.
-pub async fn delegates_for(
-    db: &SqlitePool,
-    scope: DelegationScope,
-    person_id: i64,
-) -> AppResult<Vec<(i64, String)>> {
-    let today = Utc::now().date_naive();
-    let mut conn = db.acquire().await?;
-    let ids: BTreeSet<i64> = match scope {
-        DelegationScope::Collective(c) => {
-            eligible(&mut conn, Electorate::CollectiveMembers(c), today).await?
-        }
-        DelegationScope::Elections | DelegationScope::Projects => {
-            let all: Vec<i64> = sqlx::query_scalar("SELECT id FROM collectives")
-                .fetch_all(&mut *conn)
-                .await?;
-            let mut set = BTreeSet::new();
-            for c in all {
-                set.extend(eligible(&mut conn, Electorate::CollectiveMembers(c), today).await?);
-            }
-            set
-        }
-    };
-    let mut out = Vec::new();
-    for id in ids.into_iter().filter(|id| *id != person_id) {
-        let name: String = sqlx::query_scalar("SELECT full_name FROM people WHERE id = ?")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-        out.push((id, name));
-    }
-    out.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(out)
-}
-
-/// Delegates a person's vote in a scope (replacing their delegation there, if any); refused to
-/// oneself, into a cycle, or to someone who may not vote in the scope.
-pub async fn delegate(
-    state: &AppState,
-    from: i64,
-    scope: &str,
-    to: &str,
-    actor: &Actor,
-) -> AppResult<()> {
-    let scope = DelegationScope::parse(scope)
-        .ok_or_else(|| Invalid::one("scope", VoteProblem::ScopeUnknown))?;
-    let to: i64 = to
-        .trim()
-        .parse()
-        .map_err(|_| Invalid::one("to", VoteProblem::DelegateUnknown))?;
-    let allowed = delegates_for(&state.db, scope, from).await?;
-    if !allowed.iter().any(|(id, _)| *id == to) {
-        return Err(Invalid::one("to", VoteProblem::DelegateNotEligible).into());
-    }
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let existing = delegations_in(&mut tx, scope).await?;
-    voting::check_delegation(from, to, &existing).map_err(|r| Invalid::one("to", r))?;
-    let now = Ts::now();
-    sqlx::query("UPDATE delegations SET revoked_at = ? WHERE from_person = ? AND scope = ? AND revoked_at IS NULL")
-        .bind(now)
-        .bind(from)
-        .bind(scope.key())
-        .execute(&mut *tx)
-        .await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO delegations (from_person, to_person, scope, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-    )
-    .bind(from)
-    .bind(to)
-    .bind(scope.key())
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        "delegation.created",
-        "delegation",
-        id,
-        None,
-        Some(json!({"from": from, "to": to, "scope": scope.key()})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Revokes a person's delegation in a scope.
-pub async fn revoke_delegation(
-    state: &AppState,
-    from: i64,
-    delegation_id: i64,
-    actor: &Actor,
-) -> AppResult<()> {
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let done = sqlx::query(
-        "UPDATE delegations SET revoked_at = ? WHERE id = ? AND from_person = ? AND revoked_at IS NULL",
-    )
-    .bind(Ts::now())
-    .bind(delegation_id)
-    .bind(from)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    audit::record(
-        &mut tx,
-        actor,
-        "delegation.revoked",
-        "delegation",
-        delegation_id,
-        None,
-        Some(json!({"revoked": true})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }

@@ -1,16 +1,22 @@
-//! Speed of the evidence engine, reported as figures (a benchmark, not a test):
+//! Speed and memory of the portal's evidence engine, reported as figures beside their goals (a
+//! benchmark, not a test):
 //!
 //! 1. batch ingest through the sequencer (validated, canonicalised, hashed, appended to the tree,
 //!    durable before the answer) against the raw SQLite insert rate of the same rows into the
-//!    same table, measured in the same run;
+//!    same table, measured in the same run on logs already holding 0, 200 k and 1 M entries;
 //! 2. inclusion- and consistency-proof latency read from the stored tree of logs of 1 M and
 //!    10 M entries;
-//! 3. `GET /v/{id}` requests per second against the real server.
+//! 3. `GET /v/{id}` requests per second against the real server: records without a document,
+//!    with a 1 MB and with a 10 MB document (and `/healthz` latency meanwhile);
+//! 4. memory of the `minga` binary (its allocator, its bounded password hashing): RSS after
+//!    start with the demo, after bursts of logins, and serving the largest log of part 1.
 //!
 //! `cargo bench -p server --bench evidence`. Settings (environment): `MINGA_BENCH_INGEST`
-//! (evidences, default 20000), `MINGA_BENCH_PROOF_SIZES` (default `1000000,10000000`),
-//! `MINGA_BENCH_HTTP_SECONDS` (default 10), `MINGA_BENCH_HTTP_CLIENTS` (default 16).
-//! Everything runs on fresh on-disk SQLite databases in a temporary directory.
+//! (evidences per measured window, default 20000), `MINGA_BENCH_INGEST_AT` (log sizes the window
+//! starts at, default `0,200000,1000000`), `MINGA_BENCH_PROOF_SIZES` (default
+//! `1000000,10000000`), `MINGA_BENCH_HTTP_SECONDS` (default 10), `MINGA_BENCH_HTTP_CLIENTS`
+//! (default 16), `MINGA_BENCH_PARTS` (which parts to run, default `1,2,3,4`). Everything runs on
+//! fresh on-disk SQLite databases in a temporary directory.
 
 use app::AppState;
 use app::domain::evidence::merkle::{self, Frontier, Node};
@@ -20,6 +26,9 @@ use app::settings::Settings;
 use serde_json::json;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use std::time::{Duration, Instant};
+
+mod memory;
+use memory::memory;
 
 const BATCH: usize = 1000;
 
@@ -88,12 +97,9 @@ struct RawRow {
 
 /// Same rows (the evidence and its items), same tables and indexes, same pragmas (WAL,
 /// synchronous = FULL), transactions of the same size; no validation, entry hashing, tree or
-/// sequencer.
-async fn raw_insert_rate(n: usize) -> f64 {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let state = fresh_state(dir.path()).await;
-    let db = &state.db;
-    let rows: Vec<RawRow> = (0..n)
+/// sequencer. Rows `from..from + n` of the table.
+async fn raw_insert(db: &SqlitePool, from: usize, n: usize) -> Duration {
+    let rows: Vec<RawRow> = (from..from + n)
         .map(|i| {
             let o = order(i);
             let data = String::from_utf8(jcs::canonicalize(&o.data)).expect("utf-8");
@@ -121,7 +127,7 @@ async fn raw_insert_rate(n: usize) -> f64 {
     for (chunk_no, chunk) in rows.chunks(BATCH).enumerate() {
         let mut tx = app::db::begin_write(db).await.expect("begin");
         for (j, row) in chunk.iter().enumerate() {
-            let idx = (100_000 + chunk_no * BATCH + j) as i64;
+            let idx = (from + chunk_no * BATCH + j) as i64;
             sqlx::query(
                 "INSERT INTO evidences (idx, id, source, kind, ref, data_json, data_hash, document_hash, document_media_type,
                      document_filename, document_size, items_root, items_count, registered_at, entry, link_hash)
@@ -152,39 +158,78 @@ async fn raw_insert_rate(n: usize) -> f64 {
         }
         tx.commit().await.expect("commit");
     }
-    per_second(n, start.elapsed())
+    start.elapsed()
+}
+
+/// Batches of `BATCH` through the public service, orders `from..from + n`.
+async fn service_insert(state: &AppState, from: usize, n: usize) -> Duration {
+    let kinds = vec!["purchase-order".to_string()];
+    let orders: Vec<Submission> = (from..from + n).map(order).collect();
+    let start = Instant::now();
+    for chunk in orders.chunks(BATCH) {
+        let done = evidence::submit(state, "catalogo", &kinds, chunk.to_vec(), true)
+            .await
+            .expect("batch accepted");
+        assert_eq!(done.len(), chunk.len());
+    }
+    start.elapsed()
+}
+
+/// Ingest of a window of `n` evidences starting at each log size of `at`: through the log and
+/// raw, each on its own database grown to that size first (untimed). Returns the log's data
+/// directory, grown to the largest size, for part 4.
+async fn ingest_at(n: usize, at: &[usize]) -> tempfile::TempDir {
+    let log_dir = tempfile::tempdir().expect("temp dir");
+    let state = fresh_state(log_dir.path()).await;
+    let raw_dir = tempfile::tempdir().expect("temp dir");
+    let raw_state = fresh_state(raw_dir.path()).await;
+    let (mut log_size, mut raw_size) = (0, 0);
+    for &size in at {
+        if size > log_size {
+            let t = Instant::now();
+            service_insert(&state, log_size, size - log_size).await;
+            raw_insert(&raw_state.db, raw_size, size - raw_size).await;
+            println!(
+                "  (grew both logs to {size} entries in {:.0} s)",
+                t.elapsed().as_secs_f64()
+            );
+            (log_size, raw_size) = (size, size);
+        }
+        let raw = per_second(n, raw_insert(&raw_state.db, raw_size, n).await);
+        let log = per_second(n, service_insert(&state, log_size, n).await);
+        log_size += n;
+        raw_size += n;
+        println!(
+            "  from {size:>8} entries: through the log {log:>8.0} evidences/s, raw {raw:>8.0} rows/s ({:>3.0} % of raw){}",
+            100.0 * log / raw,
+            if log >= 10_000.0 {
+                ""
+            } else {
+                "   [goal ≥ 10000/s]"
+            }
+        );
+    }
+    state.db.close().await;
+    raw_state.db.close().await;
+    log_dir
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Through the public service: validation, RFC 8785, hashes, the sequencer, the tree nodes.
-async fn ingest_rate(n: usize) -> (f64, f64) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let state = fresh_state(dir.path()).await;
+/// One evidence per request, 64 at once: the sequencer groups them into shared commits.
+async fn singles_rate(n: usize) -> f64 {
     let kinds = vec!["purchase-order".to_string()];
-    let orders: Vec<Submission> = (0..n).map(order).collect();
-    let start = Instant::now();
-    for chunk in orders.chunks(BATCH) {
-        let done = evidence::submit(&state, "catalogo", &kinds, chunk.to_vec(), true)
-            .await
-            .expect("batch accepted");
-        assert_eq!(done.len(), chunk.len());
-    }
-    let batches = per_second(n, start.elapsed());
-
-    // one evidence per request, 64 at once: the sequencer groups them into shared commits
     let dir = tempfile::tempdir().expect("temp dir");
     let state = fresh_state(dir.path()).await;
-    let singles = n.min(5000);
     let start = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for worker in 0..64 {
         let state = state.clone();
         let kinds = kinds.clone();
         tasks.spawn(async move {
-            for i in (worker..singles).step_by(64) {
+            for i in (worker..n).step_by(64) {
                 evidence::submit(&state, "catalogo", &kinds, vec![order(i)], false)
                     .await
                     .expect("accepted");
@@ -194,7 +239,7 @@ async fn ingest_rate(n: usize) -> (f64, f64) {
     while let Some(r) = tasks.join_next().await {
         r.expect("worker");
     }
-    (batches, per_second(singles, start.elapsed()))
+    per_second(n, start.elapsed())
 }
 
 /// Fills `log_tree` of a fresh database with `size` synthetic leaves and every complete
@@ -226,14 +271,20 @@ async fn synthetic_tree(db: &SqlitePool, size: u64) -> Hash {
     frontier.root()
 }
 
+fn quantile(samples: &mut [Duration], q: f64) -> Duration {
+    samples.sort();
+    samples[((samples.len() - 1) as f64 * q) as usize]
+}
+
 fn summary(mut samples: Vec<Duration>) -> String {
     samples.sort();
     let mean = samples.iter().sum::<Duration>() / samples.len() as u32;
     let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
     format!(
-        "mean {:>7.3} ms   p50 {:>7.3} ms   p99 {:>7.3} ms   max {:>7.3} ms",
+        "mean {:>7.3} ms   p50 {:>7.3} ms   p95 {:>7.3} ms   p99 {:>7.3} ms   max {:>7.3} ms",
         mean.as_secs_f64() * 1e3,
         at(0.5).as_secs_f64() * 1e3,
+        at(0.95).as_secs_f64() * 1e3,
         at(0.99).as_secs_f64() * 1e3,
         at(1.0).as_secs_f64() * 1e3,
     )
@@ -283,59 +334,30 @@ async fn proof_latency(size: u64) {
     println!("    consistency proof {}", summary(consistency));
 }
 
-async fn page_rate(seconds: u64, clients: usize) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let mut settings = Settings::embedded(dir.path().join("data"));
-    settings.listen = addr;
-    settings.public_url = format!("http://{addr}");
-    settings.demo = false;
-    settings.admin_password = Some("benchmark administrator password".into());
-    let (state, _) = server::prepare(settings).await.expect("prepare");
-    let kinds = vec!["purchase-order".to_string()];
-    let mut ids = Vec::new();
-    // the page's data: 10,000 orders
-    for chunk in (0..10_000).collect::<Vec<_>>().chunks(BATCH) {
-        let subs = chunk.iter().map(|i| order(*i)).collect();
-        let done = evidence::submit(&state, "catalogo", &kinds, subs, true)
-            .await
-            .expect("batch");
-        ids.extend(done.into_iter().map(|r| r.id));
+/// An order whose document is `size` bytes (distinct per order).
+fn with_document(i: usize, size: usize) -> Submission {
+    let mut o = order(i);
+    let mut bytes = format!("%PDF-1.4\n% orden {i}\n").into_bytes();
+    let mut rng = XorShift(0x1234_5678 + i as u64);
+    while bytes.len() < size {
+        bytes.push(b' ' + rng.below(90) as u8);
     }
-    // purchase orders are public: the page shows the record too
-    evidence::api_keys::create(
-        &state,
-        "catalogo",
-        "purchase-order",
-        true,
-        &app::services::audit::Actor::system("benchmark"),
-    )
-    .await
-    .expect("public kind");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(server::serve(state.clone(), listener, async {
-        let _ = stopped.await;
-    }));
-    let client = reqwest::Client::new();
-    // wait for the signer to cover the log
-    let last = ids.last().cloned().expect("ids");
-    loop {
-        let page = client
-            .get(format!("http://{addr}/v/{last}"))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("body");
-        if page.contains("verdict-ok") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    o.document = Some(evidence::DocumentUpload {
+        bytes,
+        media_type: "application/pdf".into(),
+        filename: format!("orden-{i}.pdf"),
+    });
+    o
+}
+
+/// `clients` viewers of random pages among `ids` for `seconds`, and one `/healthz` prober.
+async fn load(
+    addr: std::net::SocketAddr,
+    client: &reqwest::Client,
+    ids: Vec<String>,
+    seconds: u64,
+    clients: usize,
+) -> (f64, Vec<Duration>, Vec<Duration>) {
     let ids = std::sync::Arc::new(ids);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = tokio::task::JoinSet::new();
@@ -361,17 +383,135 @@ async fn page_rate(seconds: u64, clients: usize) {
             samples
         });
     }
+    let prober = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            let mut samples = Vec::new();
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let r = client
+                    .get(format!("http://{addr}/healthz"))
+                    .send()
+                    .await
+                    .expect("get");
+                assert!(r.status().is_success());
+                samples.push(t.elapsed());
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            samples
+        })
+    };
     let mut samples = Vec::new();
     while let Some(r) = tasks.join_next().await {
         samples.extend(r.expect("client"));
     }
-    println!(
-        "  GET /v/{{id}}: {:.0} requests/s over {seconds} s with {clients} clients on the same machine",
-        samples.len() as f64 / seconds as f64
-    );
-    println!("    latency {}", summary(samples));
+    let health = prober.await.expect("prober");
+    (samples.len() as f64 / seconds as f64, samples, health)
+}
+
+async fn page_rate(seconds: u64, clients: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let mut settings = Settings::embedded(dir.path().join("data"));
+    settings.listen = addr;
+    settings.public_url = format!("http://{addr}");
+    settings.demo = false;
+    settings.admin_password = Some("benchmark administrator password".into());
+    let (state, _) = server::prepare(settings).await.expect("prepare");
+    let kinds = vec!["purchase-order".to_string()];
+    // the pages' data: 10,000 orders without a document, 40 with 1 MB, 8 with 10 MB
+    let mut sets: Vec<(&str, Vec<String>)> = Vec::new();
+    for (label, count, size) in [
+        ("no document", 10_000usize, 0usize),
+        ("1 MB document", 40, 1 << 20),
+        ("10 MB document", 8, 10 << 20),
+    ] {
+        let mut ids = Vec::new();
+        let first = 100_000 * (sets.len() + 1);
+        for chunk in (first..first + count)
+            .collect::<Vec<_>>()
+            .chunks(if size == 0 { BATCH } else { 4 })
+        {
+            let subs = chunk
+                .iter()
+                .map(|i| {
+                    if size == 0 {
+                        order(*i)
+                    } else {
+                        with_document(*i, size)
+                    }
+                })
+                .collect();
+            let done = evidence::submit(&state, "catalogo", &kinds, subs, true)
+                .await
+                .expect("batch");
+            ids.extend(done.into_iter().map(|r| r.id));
+        }
+        sets.push((label, ids));
+    }
+    // purchase orders are public: the page shows the record too
+    evidence::api_keys::create(
+        &state,
+        &app::services::authority::Admin::operator(),
+        "catalogo",
+        "purchase-order",
+        true,
+        &app::services::audit::Actor::system("benchmark"),
+    )
+    .await
+    .expect("public kind");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server::serve(state.clone(), listener, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    // wait for the signer to cover the log
+    let last = sets
+        .last()
+        .and_then(|(_, ids)| ids.last().cloned())
+        .expect("ids");
+    loop {
+        if text(&client, &format!("http://{addr}/v/{last}"))
+            .await
+            .contains("verdict-ok")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for (label, ids) in sets {
+        let (rate, mut samples, mut health) = load(addr, &client, ids, seconds, clients).await;
+        let p95 = quantile(&mut samples, 0.95);
+        println!(
+            "  GET /v/{{id}}, {label}: {rate:>6.0} requests/s over {seconds} s with {clients} clients on the same machine{}",
+            if rate >= 5000.0 && p95 <= Duration::from_millis(20) {
+                ""
+            } else {
+                "   [goal ≥ 5000/s, p95 ≤ 20 ms]"
+            }
+        );
+        println!("    latency {}", summary(samples));
+        println!(
+            "    /healthz meanwhile: p99 {:.1} ms",
+            quantile(&mut health, 0.99).as_secs_f64() * 1e3
+        );
+    }
     let _ = stop.send(());
     let _ = server.await;
+}
+
+async fn text(client: &reqwest::Client, url: &str) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body")
 }
 
 fn main() {
@@ -381,29 +521,45 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
+        let parts: String = env_or("MINGA_BENCH_PARTS", "1,2,3,4".to_string());
+        let part = |n: &str| parts.split(',').any(|p| p.trim() == n);
         let n: usize = env_or("MINGA_BENCH_INGEST", 20_000);
         println!("Minga evidence engine benchmark ({} cores)", std::thread::available_parallelism().map_or(1, |p| p.get()));
-        println!("\n1. Ingest of {n} purchase orders (2 items each), durable (WAL, synchronous = FULL)");
-        let raw = raw_insert_rate(n).await;
-        let (batches, singles) = ingest_rate(n).await;
-        println!("  raw SQLite insert of the same rows, {BATCH} per transaction: {raw:>9.0} rows/s");
-        println!(
-            "  through the log, batches of {BATCH}:                      {batches:>9.0} evidences/s ({:.0} % of raw)",
-            100.0 * batches / raw
-        );
-        println!("  through the log, one per request, 64 concurrent:      {singles:>9.0} evidences/s");
-
-        println!("\n2. Proofs read from the stored tree");
-        let sizes: String = env_or("MINGA_BENCH_PROOF_SIZES", "1000000,10000000".to_string());
-        for size in sizes.split(',').filter_map(|s| s.trim().parse::<u64>().ok()) {
-            proof_latency(size).await;
+        let mut largest = None;
+        if part("1") {
+            let mut at: Vec<usize> = env_or("MINGA_BENCH_INGEST_AT", "0,200000,1000000".to_string())
+                .split(',')
+                .filter_map(|s| s.trim().parse().ok())
+                .collect();
+            at.sort_unstable();
+            println!("\n1. Ingest of {n} purchase orders (2 items each), durable (WAL, synchronous = FULL), batches of {BATCH}");
+            let dir = ingest_at(n, &at).await;
+            let singles = singles_rate(n.min(5000)).await;
+            println!("  through the log, one per request, 64 concurrent: {singles:>9.0} evidences/s");
+            let entries = at.last().copied().unwrap_or(0) + n;
+            largest = Some((entries, dir));
         }
-
-        println!("\n3. The public verification page");
-        page_rate(
-            env_or("MINGA_BENCH_HTTP_SECONDS", 10),
-            env_or("MINGA_BENCH_HTTP_CLIENTS", 16),
-        )
-        .await;
+        if part("2") {
+            println!("\n2. Proofs read from the stored tree");
+            let sizes: String = env_or("MINGA_BENCH_PROOF_SIZES", "1000000,10000000".to_string());
+            for size in sizes.split(',').filter_map(|s| s.trim().parse::<u64>().ok()) {
+                proof_latency(size).await;
+            }
+        }
+        if part("3") {
+            println!("\n3. The public verification page");
+            page_rate(
+                env_or("MINGA_BENCH_HTTP_SECONDS", 10),
+                env_or("MINGA_BENCH_HTTP_CLIENTS", 16),
+            )
+            .await;
+        }
+        if part("4") {
+            println!("\n4. Memory of the minga binary (resident set)");
+            memory(largest.as_ref().map(|(n, d)| (*n, d.path().join("data")))
+                .as_ref()
+                .map(|(n, p)| (*n, p.as_path())))
+            .await;
+        }
     });
 }

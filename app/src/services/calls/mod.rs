@@ -2,35 +2,51 @@
 //! election, which appoints the elected after the seat rules and registers the decision.
 
 use super::audit::{self, Actor};
+use super::authority::{CallOpener, Convener, Signed};
 use super::mail::{self, Message};
 use super::seats::{self, Appoint};
 use crate::db::Ts;
+use crate::domain::meetings::{Body, MeetingStatus};
 use crate::domain::roles::Role;
 use crate::error::{AppResult, Invalid, Reason};
 use crate::i18n::{Tr, fill};
 use crate::{AppError, AppState};
 use chrono::{NaiveDate, Utc};
-use serde_json::json;
+use serde_json::{Value, json};
 use sqlx::{FromRow, SqlitePool};
+
+mod election;
+pub use election::*;
 
 /// Why a call, a candidacy or an election is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CallProblem {
     CollectiveUnknown,
-    SeatsOutOfRange { max: usize },
+    SeatsOutOfRange {
+        max: usize,
+    },
     DateInvalid,
     ClosesInThePast,
     TermBeforeClose,
-    TextTooLong { max: usize },
+    TextTooLong {
+        max: usize,
+    },
     StatementRequired,
     NotOpen,
     DeadlinePassed,
     NotInCollective,
     AlreadyApplied,
     NoneElected,
-    TooManyElected { seats: i64 },
+    TooManyElected {
+        seats: i64,
+    },
     NotACandidate,
     ConfirmEarlyClose,
+    /// The meeting that votes the election must be a convened (or draft) Executive Council
+    /// meeting after the call closes.
+    MeetingUnfit,
+    /// An election of this call is already on a meeting's agenda, waiting for its vote.
+    AlreadyOnAgenda,
 }
 
 impl Reason for CallProblem {
@@ -46,6 +62,8 @@ impl Reason for CallProblem {
             CallProblem::NotOpen => "call_not_open",
             CallProblem::DeadlinePassed => "deadline_passed",
             CallProblem::NotInCollective => "not_in_collective",
+            CallProblem::MeetingUnfit => "meeting_unfit",
+            CallProblem::AlreadyOnAgenda => "already_on_agenda",
             CallProblem::AlreadyApplied => "already_applied",
             CallProblem::NoneElected => "none_elected",
             CallProblem::TooManyElected { .. } => "too_many_elected",
@@ -71,10 +89,12 @@ impl Reason for CallProblem {
             CallProblem::AlreadyApplied => t.gov_problem_already_applied.into(),
             CallProblem::NoneElected => t.gov_problem_none_elected.into(),
             CallProblem::TooManyElected { seats } => {
-                fill(t.gov_problem_too_many_elected, &[("seats", seats)])
+                t.gov_problem_too_many_elected.fill(*seats, &[])
             }
             CallProblem::NotACandidate => t.gov_problem_not_a_candidate.into(),
             CallProblem::ConfirmEarlyClose => t.gov_problem_confirm_early_close.into(),
+            CallProblem::MeetingUnfit => t.gov_problem_meeting_unfit.into(),
+            CallProblem::AlreadyOnAgenda => t.gov_problem_already_on_agenda.into(),
         }
     }
 }
@@ -98,7 +118,12 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// Opens a call for leaders of a collective; its members are told by mail.
-pub async fn open(state: &AppState, form: &CallForm, actor: &Actor) -> AppResult<i64> {
+pub async fn open(
+    state: &AppState,
+    _who: &CallOpener,
+    form: &CallForm,
+    actor: &Actor,
+) -> AppResult<i64> {
     let today = Utc::now().date_naive();
     let settings = &state.settings.governance;
     let mut invalid = Invalid::new();
@@ -294,10 +319,11 @@ pub async fn candidacies(db: &SqlitePool, call_id: i64) -> AppResult<Vec<Candida
 pub async fn apply(
     state: &AppState,
     call_id: i64,
-    person_id: i64,
+    who: &Signed,
     statement: &str,
     actor: &Actor,
 ) -> AppResult<i64> {
+    let person_id = who.person_id();
     let today = Utc::now().date_naive();
     let call = get(&state.db, call_id).await?;
     let statement = statement.trim();
@@ -346,9 +372,10 @@ pub async fn apply(
 pub async fn withdraw(
     state: &AppState,
     candidacy_id: i64,
-    person_id: i64,
+    who: &Signed,
     actor: &Actor,
 ) -> AppResult<i64> {
+    let person_id = who.person_id();
     let mut tx = crate::db::begin_write(&state.db).await?;
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT d.call_id, d.status, k.status FROM candidacies d JOIN calls k ON k.id = d.call_id WHERE d.id = ? AND d.person_id = ?",
@@ -378,164 +405,4 @@ pub async fn withdraw(
     .await?;
     tx.commit().await?;
     Ok(call_id)
-}
-
-/// The Executive Council's election, recorded by its secretary: the elected candidacies become
-/// leaders from the call's term start (after the seat rules), the others are not elected, the
-/// call is decided, and each election is a decision in the log. Before the deadline the call
-/// can only be decided with `close_early`.
-pub async fn elect(
-    state: &AppState,
-    call_id: i64,
-    elected: &[i64],
-    close_early: bool,
-    minutes_ref: &str,
-    actor: &Actor,
-) -> AppResult<Vec<i64>> {
-    let today = Utc::now().date_naive();
-    let call = get(&state.db, call_id).await?;
-    if call.status != "open" {
-        return Err(Invalid::one("", CallProblem::NotOpen).into());
-    }
-    if today <= call.closes_on && !close_early {
-        return Err(Invalid::one("close_early", CallProblem::ConfirmEarlyClose).into());
-    }
-    if elected.is_empty() {
-        return Err(Invalid::one("elected", CallProblem::NoneElected).into());
-    }
-    if i64::try_from(elected.len()).unwrap_or(i64::MAX) > call.seats {
-        return Err(
-            Invalid::one("elected", CallProblem::TooManyElected { seats: call.seats }).into(),
-        );
-    }
-    let all = candidacies(&state.db, call_id).await?;
-    let standing: Vec<&CandidacyRow> = all.iter().filter(|c| c.status == "submitted").collect();
-    if elected
-        .iter()
-        .any(|id| !standing.iter().any(|c| c.id == *id))
-    {
-        return Err(Invalid::one("elected", CallProblem::NotACandidate).into());
-    }
-    let considered: Vec<_> = standing
-        .iter()
-        .map(|c| json!({"candidacy": c.id, "person": {"id": c.person_id, "name": c.full_name, "institution": c.institution}, "elected": elected.contains(&c.id)}))
-        .collect();
-    let grounds = json!({
-        "call": {"id": call.id, "collective": call.collective_slug, "seats": call.seats, "opened_on": call.opens_on, "closed_on": call.closes_on, "closed_early": today <= call.closes_on},
-        "candidacies": considered,
-        "minutes": minutes_ref.trim(),
-    });
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let mut offices = Vec::new();
-    for c in standing.iter().filter(|c| elected.contains(&c.id)) {
-        let office = seats::appoint(
-            &mut tx,
-            &state.settings.governance,
-            &Appoint {
-                person_id: c.person_id,
-                role: Role::CollectiveLeader,
-                collective_id: Some(call.collective_id),
-                starts_on: call.term_starts_on,
-                ends_on: None,
-                renews: None,
-                event: "leader-elected",
-                body: "executive-council",
-                grounds: grounds.clone(),
-                note: format!("call {}", call.id),
-            },
-            actor,
-        )
-        .await
-        .map_err(|e| name_refusal(e, &c.full_name))?;
-        sqlx::query(
-            "UPDATE candidacies SET status = 'elected', decided_at = ?, office_id = ? WHERE id = ?",
-        )
-        .bind(Ts::now())
-        .bind(office)
-        .bind(c.id)
-        .execute(&mut *tx)
-        .await?;
-        offices.push(office);
-    }
-    sqlx::query(
-        "UPDATE candidacies SET status = 'not_elected', decided_at = ? WHERE call_id = ? AND status = 'submitted'",
-    )
-    .bind(Ts::now())
-    .bind(call_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE calls SET status = 'decided', decided_at = ? WHERE id = ?")
-        .bind(Ts::now())
-        .bind(call_id)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        "call.decided",
-        "call",
-        call_id,
-        Some(json!({"status": "open"})),
-        Some(json!({"status": "decided", "elected": elected, "offices": offices})),
-    )
-    .await?;
-    for c in &standing {
-        let emails: Option<String> = sqlx::query_scalar("SELECT email FROM people WHERE id = ?")
-            .bind(c.person_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(email) = emails.filter(|e| !e.is_empty()) else {
-            continue;
-        };
-        let won = elected.contains(&c.id);
-        mail::queue(
-            &mut tx,
-            &Message {
-                to_address: email,
-                to_name: c.full_name.clone(),
-                subject: format!(
-                    "Resultado de la convocatoria / Result of the call: {}",
-                    call.collective_es
-                ),
-                body_text: if won {
-                    format!("El Consejo Ejecutivo le eligió como líder del {}, desde el {}.\n\nThe Executive Council elected you leader of the {}, from {}.\n", call.collective_es, call.term_starts_on, call.collective_en, call.term_starts_on)
-                } else {
-                    format!("El Consejo Ejecutivo resolvió la convocatoria del {} sin elegir su candidatura. Gracias por participar.\n\nThe Executive Council decided the call of the {} without electing your candidacy. Thank you for taking part.\n", call.collective_es, call.collective_en)
-                },
-                ics: None,
-                topic: format!("call-decided/{call_id}"),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    state.decisions_pending.notify_one();
-    state.mail_pending.notify_one();
-    Ok(offices)
-}
-
-/// A seat-rule refusal for one of several candidates says whose appointment it is about.
-fn name_refusal(e: AppError, name: &str) -> AppError {
-    match e {
-        AppError::Invalid(inv) => {
-            let mut out = Invalid::new();
-            for fe in inv.0 {
-                out.add("elected", Named(name.to_string(), fe.reason));
-            }
-            AppError::Invalid(out)
-        }
-        other => other,
-    }
-}
-
-#[derive(Debug)]
-struct Named(String, Box<dyn Reason>);
-
-impl Reason for Named {
-    fn code(&self) -> &'static str {
-        self.1.code()
-    }
-    fn message(&self, t: &'static Tr) -> String {
-        format!("{}: {}", self.0, self.1.message(t))
-    }
 }

@@ -1,0 +1,30 @@
+// Every public page, as the demo loads it: the accessibility scans (desktop, both languages, and
+// a phone without script) go through this one list.
+export const publicPages = [
+  '/',
+  '/login',
+  '/register',
+  '/register/sent',
+  '/collectives',
+  '/collectives/academico',
+  '/councils',
+  '/councils/nominations',
+  '/calls',
+  // the demo's open call and its open renewal vote
+  '/calls/1',
+  '/votes',
+  '/votes/1',
+  '/meetings',
+  // the demo's past meeting, its approved minutes and an agreement; the upcoming meeting
+  '/meetings/1',
+  '/meetings/1/minutes',
+  '/agreements/1',
+  '/meetings/2',
+  '/decisions',
+  '/reports',
+  '/v',
+  // a record page: the minutes' decision, found through the lookup its PDF's QR code leads to
+  '/v/lookup?source=portal&kind=governance.minutes-approved&ref=meeting/1/minutes',
+  '/integrity',
+  '/no-such-page',
+];

@@ -1,0 +1,35 @@
+//! The motions worker: carries out what a meeting's motion decided once its vote closed —
+//! minutes approved by a later meeting are frozen and registered, a slate the Executive
+//! Council elected takes office. Woken when a vote closes; a
+//! pass every minute also finishes what a restart interrupted.
+
+use app::AppState;
+use app::services::{calls, minutes};
+use std::time::Duration;
+use tokio::sync::watch;
+
+pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        match minutes::approve_by_votes(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(minutes = n, "minutes approved by a vote frozen"),
+            Err(e) => tracing::warn!(error = %e, "carrying out closed motions failed; will retry"),
+        }
+        match calls::elect_by_votes(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(calls = n, "slates elected by a vote took office"),
+            Err(e) => {
+                tracing::warn!(error = %e, "carrying out closed elections failed; will retry")
+            }
+        }
+        if !super::wait(
+            &state.motions_pending,
+            Duration::from_secs(60),
+            &mut shutdown,
+        )
+        .await
+        {
+            return;
+        }
+    }
+}
