@@ -56,6 +56,8 @@ pub struct Settings {
     pub calendar_interval: std::time::Duration,
     /// Notice periods, the holiday calendar, quorum and the Advisory Council's minimum meetings.
     pub meetings: crate::domain::meetings::MeetingSettings,
+    /// Node requests: the minimum requirements, the commission's vote.
+    pub nodes: crate::domain::nodes::NodeSettings,
     /// Seat limits, terms and renewals of the governance bodies (the seed's defaults).
     pub governance: crate::domain::governance::GovernanceSettings,
     /// The SMTP relay mail is delivered through; `None`: mail stays queued in the outbox.
@@ -177,6 +179,7 @@ impl Settings {
             report_font: PathBuf::from("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
             calendar_interval: std::time::Duration::from_secs(600),
             meetings: Default::default(),
+            nodes: Default::default(),
             governance: Default::default(),
             smtp_url: None,
             mail_from: "Minga <minga@localhost>".into(),

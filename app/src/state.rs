@@ -27,6 +27,9 @@ pub struct Inner {
     pub motions_pending: Notify,
     /// What the verification page keeps between views (checkpoint, checks, QR images).
     pub views: crate::services::evidence::views::ViewCache,
+    /// What asks nodes over JSON-RPC (set once by the server; without it a request's endpoint
+    /// is not probed).
+    pub node_rpc: std::sync::OnceLock<Arc<dyn crate::services::node_probe::NodeRpc>>,
 }
 
 impl AppState {
@@ -40,6 +43,7 @@ impl AppState {
             mail_pending: Notify::new(),
             motions_pending: Notify::new(),
             views: Default::default(),
+            node_rpc: std::sync::OnceLock::new(),
         }))
     }
 }

@@ -51,7 +51,10 @@ pub async fn prepare(mut settings: Settings) -> anyhow::Result<(AppState, StartR
     let log = Log::start(pool.clone(), log_key)
         .await
         .map_err(|e| anyhow::anyhow!("starting the evidence log: {e}"))?;
+    let node_timeout = settings.nodes.timeout;
     let state = AppState::new(pool, settings, csrf_key, log);
+    let rpc = nodes::JsonRpc::new(node_timeout).context("the nodes' JSON-RPC client")?;
+    let _ = state.node_rpc.set(std::sync::Arc::new(rpc));
     let admin = bootstrap::ensure_foundation(&state)
         .await
         .map_err(|e| anyhow::anyhow!("bootstrap: {e}"))?;

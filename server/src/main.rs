@@ -3,7 +3,7 @@
 use anyhow::Context;
 use app::i18n::role_name;
 use clap::Parser;
-use server::config::{ApiKeyCommand, Cli, Command, LogFormat};
+use server::config::{ApiKeyCommand, Cli, Command, LogFormat, NodeCommand};
 use std::io::Write;
 use tracing_subscriber::EnvFilter;
 
@@ -153,6 +153,27 @@ async fn main() -> anyhow::Result<()> {
             };
             state.db.close().await;
             result
+        }
+        Command::Nodes(NodeCommand::Import { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let (state, _) = server::prepare(app::settings::Settings {
+                demo: false,
+                ..settings
+            })
+            .await?;
+            let result = server::nodes::import_at_command_line(&state, &text).await;
+            state.db.close().await;
+            let ids = result?;
+            say(&format!(
+                "Imported {} nodes (ids {}); each admitted by a governance.node-imported decision.",
+                ids.len(),
+                ids.iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            Ok(())
         }
         Command::Backup { dir } => {
             let made = server::backup::backup(&settings, &dir).await?;

@@ -127,3 +127,31 @@ impl NodeRpc for JsonRpc {
         Box::pin(self.probe_node(url, validator))
     }
 }
+
+/// `minga nodes import FILE.csv`: the import under the authority of the operator at the command
+/// line, recorded as made by the portal's first administrator.
+pub async fn import_at_command_line(state: &app::AppState, text: &str) -> anyhow::Result<Vec<i64>> {
+    let person: Option<i64> = sqlx::query_scalar(
+        "SELECT a.person_id FROM accounts a JOIN offices o ON o.person_id = a.person_id
+         WHERE o.role = 'administrator' AND o.revoked_at IS NULL ORDER BY a.id LIMIT 1",
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    let person = person.ok_or_else(|| anyhow::anyhow!("the portal has no administrator yet"))?;
+    let actor = app::services::audit::Actor::system("cli");
+    let admin = app::services::authority::Admin::operator();
+    match app::services::nodes::exports::import(state, &admin, person, text, &actor).await {
+        Ok(ids) => Ok(ids),
+        Err(app::AppError::Invalid(inv)) => {
+            let t = app::i18n::Lang::En.tr();
+            Err(anyhow::anyhow!(
+                inv.0
+                    .iter()
+                    .map(|e| e.reason.message(t))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ))
+        }
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}

@@ -163,6 +163,8 @@ pub const MULTILINE_FIELDS: &[&str] = &[
     "motion",
     "note",
     "objectives",
+    "projects",
+    "reason",
     "statement",
     "text",
 ];

@@ -59,6 +59,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                         <ul>
                             {nav_link("/", t.nav_home)}
                             {nav_link("/collectives", t.nav_collectives)}
+                            {nav_link("/network", t.nav_network)}
                             {nav_link("/councils", t.nav_councils)}
                             {nav_link("/calls", t.nav_calls)}
                             {nav_link("/meetings", t.nav_meetings)}
@@ -73,6 +74,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                             {is_admin.then(|| nav_link("/admin/api-keys", t.nav_admin_api_keys))}
                             {is_admin.then(|| nav_link("/admin/anchors", t.nav_admin_anchors))}
                             {is_admin.then(|| nav_link("/admin/mail", t.mail_admin_title))}
+                            {is_admin.then(|| nav_link("/admin/nodes/import", t.nav_admin_nodes))}
                             {(!logged_in).then(|| nav_link("/login", t.nav_login))}
                             {(!logged_in).then(|| nav_link("/register", t.nav_register))}
                         </ul>

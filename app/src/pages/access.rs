@@ -8,7 +8,7 @@
 use crate::AppError;
 use crate::domain::roles::Role;
 use crate::services::authority::{
-    Administering, ClosingVotes, Designating, Nominating, OpeningCalls, Policy,
+    Administering, ClosingVotes, Designating, EvaluatingNodes, Nominating, OpeningCalls, Policy,
     RecordingCouncilDecisions,
 };
 use crate::services::sessions::CurrentUser;
@@ -92,6 +92,16 @@ pub const MUTATING: &[(&str, Rule)] = &[
     ("/advisory/apply", Rule::SignedIn),
     ("/advisory/renewal", Rule::SignedIn),
     ("/councils/nominations/{id}/withdraw", Rule::SignedIn),
+    ("/network/requests", Rule::SignedIn),
+    ("/network/requests/{id}/withdraw", Rule::SignedIn),
+    ("/network/requests/{id}/resubmit", Rule::SignedIn),
+    ("/network/requests/{id}/leaders", Rule::Steward),
+    (
+        "/network/requests/{id}/evaluation",
+        roles::<EvaluatingNodes>(),
+    ),
+    ("/network/nodes/{id}/status", roles::<EvaluatingNodes>()),
+    ("/admin/nodes/import", roles::<Administering>()),
     ("/admin/accounts/{id}/offices", roles::<Administering>()),
     ("/admin/accounts/{id}/disable", roles::<Administering>()),
     ("/admin/accounts/{id}/enable", roles::<Administering>()),

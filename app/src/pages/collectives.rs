@@ -149,6 +149,23 @@ async fn render(
     let holders = seats::holders_on(&state.db, today).await?;
     let history = seats::history(&state.db, c.id).await?;
     let collective_calls = calls::list(&state.db, Some(c.id)).await?;
+    let collective_nodes = crate::services::nodes::on_network(&state.db, Some(c.id)).await?;
+    let in_operation = collective_nodes
+        .iter()
+        .any(|n| n.status == crate::domain::nodes::NodeStatus::Admitted);
+    let node_items = collective_nodes
+        .iter()
+        .filter(|n| n.status != crate::domain::nodes::NodeStatus::Retired)
+        .map(|n| {
+            view! {
+                <li>
+                    <a href=format!("/network/nodes/{}", n.id)>{n.name.clone()}</a>
+                    " — "{n.operator_name()}" · "{crate::pages::nodes::type_name(n.node_type, t)}
+                    " · "{crate::pages::nodes::status_name(n.status, t)}
+                </li>
+            }
+        })
+        .collect_view();
     let leaders: Vec<_> = holders
         .iter()
         .filter(|h| h.collective_id == Some(c.id))
@@ -311,6 +328,9 @@ async fn render(
                         <tbody>{member_rows}</tbody>
                     </table>
                 </div>
+                <h2>{t.node_collective_nodes}</h2>
+                {(!in_operation).then(|| view! { <p class="flag" role="status">{t.node_collective_no_node}</p> })}
+                <ul>{node_items}</ul>
                 <h2>{t.gov_calls_title}</h2>
                 {collective_calls.is_empty().then(|| view! { <p>{t.gov_calls_none}</p> })}
                 <ul>{call_items}</ul>

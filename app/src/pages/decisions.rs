@@ -59,6 +59,7 @@ pub fn body_name(body: &str, t: &'static Tr) -> String {
         "executive-council" => t.body_executive_council.to_string(),
         "advisory-council" => t.body_advisory_council.to_string(),
         "collectives" => t.body_collectives.to_string(),
+        "nodes-commission" => t.role_nodes_commission.to_string(),
         "founding-council" => t.body_founding.to_string(),
         other => other.to_string(),
     }
@@ -83,6 +84,14 @@ pub fn event_name(event: &str, t: &'static Tr) -> String {
         "minutes-approved" => t.event_minutes_approved,
         "agreement-opened" => t.event_agreement_opened,
         "agreement-closed" => t.event_agreement_closed,
+        "node-forwarded" => t.node_step_forward,
+        "node-returned" => t.node_step_return,
+        "node-admitted" => t.node_step_admit,
+        "node-rejected" => t.node_step_reject,
+        "node-suspended" => t.node_step_suspend,
+        "node-reinstated" => t.node_step_reinstate,
+        "node-retired" => t.node_step_retire,
+        "node-imported" => t.node_step_import,
         other => return other.to_string(),
     }
     .to_string()

@@ -18,6 +18,7 @@ pub mod lang;
 pub mod login;
 pub mod meetings;
 pub mod minutes;
+pub mod nodes;
 pub mod nominations;
 pub mod register;
 pub mod reports;
@@ -77,6 +78,12 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(admin::institutions::end_membership),
         )
         .route("/admin/audit", get(admin::audit::list))
+        .route(
+            "/admin/nodes/import",
+            get(admin::nodes::get).post(admin::nodes::post).layer(
+                axum::extract::DefaultBodyLimit::max(admin::nodes::MAX_CSV_BYTES + 64 * 1024),
+            ),
+        )
         .route("/admin/anchors", get(admin::anchors::list))
         .route("/admin/mail", get(admin::mail::list))
         .route(
@@ -203,6 +210,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/v/{id}/qr.svg", get(verify::qr_svg))
         .route("/v/{id}/qr.png", get(verify::qr_png))
         .merge(advisory::routes())
+        .merge(nodes::routes())
         .merge(nominations::routes())
         .fallback(|| async { AppError::NotFound })
         // the door of every form (inside the layer that builds the request context)

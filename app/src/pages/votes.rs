@@ -37,6 +37,7 @@ async fn electorate_name(state: &AppState, e: Option<Electorate>, ctx: &Ctx) -> 
     Ok(match e {
         Some(Electorate::ExecutiveCouncil) => t.body_executive_council.to_string(),
         Some(Electorate::AdvisoryCouncil) => t.body_advisory_council.to_string(),
+        Some(Electorate::NodesCommission) => t.role_nodes_commission.to_string(),
         Some(Electorate::Meeting(_)) => t.gov_electorate_meeting.to_string(),
         Some(Electorate::CollectiveMembers(id)) => {
             let name = collective_name(state, id, ctx.lang).await?;

@@ -150,6 +150,11 @@ policy!(
     Nominating, Nominator = [CollectiveLeader]
 );
 policy!(
+    /// Evaluating node requests, and suspending, reinstating or retiring nodes: the nodes
+    /// commission.
+    EvaluatingNodes, NodeEvaluator = [NodesCommission]
+);
+policy!(
     /// Designating the Executive Council: the Advisory Council.
     Designating, Designator = [AdvisoryMember]
 );

@@ -19,6 +19,7 @@ pub mod memberships;
 pub mod minutes;
 pub mod network;
 pub mod node_probe;
+pub mod nodes;
 pub mod nominations;
 pub mod offices;
 pub mod seats;

@@ -146,6 +146,17 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
     .await;
     let office = one(app, "SELECT o.id FROM offices o JOIN people p ON p.id = o.person_id WHERE p.email = 'carmen.diaz@minga.example'").await;
     let key = one(app, "SELECT id FROM api_keys ORDER BY id").await;
+    // a request with the academic collective's leaders, and a node of the network
+    let node_request = one(
+        app,
+        "SELECT n.id FROM nodes n JOIN collectives c ON c.id = n.collective_id WHERE n.status = 'submitted' AND c.slug = 'academico' ORDER BY n.id",
+    )
+    .await;
+    let node = one(
+        app,
+        "SELECT id FROM nodes WHERE status = 'admitted' ORDER BY id",
+    )
+    .await;
     let evidence: String = sqlx::query_scalar("SELECT id FROM evidences ORDER BY idx")
         .fetch_one(&app.state.db)
         .await
@@ -416,6 +427,41 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
             "/agreements/{id}/close",
             format!("/agreements/{agreement}/close"),
             empty(),
+        ),
+        (
+            "/network/requests",
+            "/network/requests".into(),
+            Body::Multipart,
+        ),
+        (
+            "/network/requests/{id}/withdraw",
+            format!("/network/requests/{node_request}/withdraw"),
+            empty(),
+        ),
+        (
+            "/network/requests/{id}/resubmit",
+            format!("/network/requests/{node_request}/resubmit"),
+            empty(),
+        ),
+        (
+            "/network/requests/{id}/leaders",
+            format!("/network/requests/{node_request}/leaders"),
+            Body::Form(vec![("decision", "return".into())]),
+        ),
+        (
+            "/network/requests/{id}/evaluation",
+            format!("/network/requests/{node_request}/evaluation"),
+            empty(),
+        ),
+        (
+            "/network/nodes/{id}/status",
+            format!("/network/nodes/{node}/status"),
+            Body::Form(vec![("step", "suspend".into())]),
+        ),
+        (
+            "/admin/nodes/import",
+            "/admin/nodes/import".into(),
+            Body::Multipart,
         ),
         // last: it ends the session it is posted in
         ("/logout", "/logout".into(), empty()),

@@ -13,6 +13,7 @@ mod governance;
 mod mail;
 mod meetings;
 mod minutes;
+mod node_admission;
 mod nodes;
 mod nominations;
 mod ops;

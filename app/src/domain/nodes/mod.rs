@@ -239,6 +239,39 @@ impl Default for NodeRequirements {
     }
 }
 
+/// The settings of nodes (each a `MINGA_NODE_*` variable; defaults are the seed's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSettings {
+    pub requirements: NodeRequirements,
+    /// How long the nodes commission's vote on a request stays open (it closes earlier once
+    /// every seat has voted).
+    pub vote_days: u32,
+    /// How long one JSON-RPC call to a node may take.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for NodeSettings {
+    fn default() -> Self {
+        NodeSettings {
+            requirements: NodeRequirements::default(),
+            vote_days: 7,
+            timeout: std::time::Duration::from_secs(5),
+        }
+    }
+}
+
+/// `Ubuntu 16.04.3` → the name and the version numbers of a minimum operating system.
+pub fn parse_min_os(text: &str) -> Option<(String, Vec<u32>)> {
+    let mut words = text.split_whitespace();
+    let name = words.next()?.to_string();
+    let version = os_version(text, &name)?;
+    words.next()?;
+    if words.next().is_some() {
+        return None;
+    }
+    Some((name, version))
+}
+
 /// A requirement the host does not meet, with what it needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Unmet {
@@ -359,6 +392,9 @@ pub enum NodeStep {
     Suspend,
     Reinstate,
     Retire,
+    /// A node of a network that already ran, admitted by an administrator's import (it takes
+    /// no path: it is admitted as it is recorded).
+    Import,
 }
 
 /// Why a step cannot be taken from where the request stands.
@@ -449,6 +485,7 @@ impl NodeStep {
             NodeStep::Suspend => Some("node-suspended"),
             NodeStep::Reinstate => Some("node-reinstated"),
             NodeStep::Retire => Some("node-retired"),
+            NodeStep::Import => Some("node-imported"),
         }
     }
 

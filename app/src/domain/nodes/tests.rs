@@ -163,6 +163,8 @@ fn every_step_of_a_request_and_every_refusal() {
         T::Suspend,
         T::Reinstate,
         T::Retire,
+        // an import records a node as admitted; it moves nothing
+        T::Import,
     ];
     for from in S::ALL {
         for step in steps {
@@ -194,6 +196,7 @@ fn every_step_of_a_request_and_every_refusal() {
 fn decisions_and_reasons_per_step() {
     assert_eq!(NodeStep::Admit.decision_event(), Some("node-admitted"));
     assert_eq!(NodeStep::Withdraw.decision_event(), None);
+    assert_eq!(NodeStep::Import.decision_event(), Some("node-imported"));
     assert!(NodeStep::Return.needs_reason() && NodeStep::Suspend.needs_reason());
     assert!(!NodeStep::Forward.needs_reason() && !NodeStep::Admit.needs_reason());
     assert_eq!(missing_evaluations(&[1, 2, 3], &[3, 1]), vec![2]);
@@ -285,4 +288,19 @@ fn one_mail_down_and_one_recovered_however_it_flaps() {
     }
     assert_eq!(mails, vec![(15, Notice::Down), (38, Notice::Recovered)]);
     assert_eq!(alert, Alert::Quiet);
+}
+
+#[test]
+fn the_minimum_operating_system_is_read_from_its_setting() {
+    assert_eq!(
+        parse_min_os("Ubuntu 16.04.3"),
+        Some(("Ubuntu".to_string(), vec![16, 4, 3]))
+    );
+    assert_eq!(
+        parse_min_os("Debian 12"),
+        Some(("Debian".to_string(), vec![12]))
+    );
+    for bad in ["", "Ubuntu", "Ubuntu latest", "Ubuntu 16.04 LTS extra"] {
+        assert_eq!(parse_min_os(bad), None, "{bad}");
+    }
 }

@@ -106,6 +106,8 @@ pub enum Electorate {
     ExecutiveCouncil,
     /// The members of the advisory council.
     AdvisoryCouncil,
+    /// The seats of the nodes commission (a node's admission).
+    NodesCommission,
     /// The members and leaders of one collective, and the people who joined it individually.
     CollectiveMembers(i64),
     /// The seats present at one meeting (in person, virtually or represented), as the
@@ -120,6 +122,7 @@ impl Electorate {
         match self {
             Electorate::ExecutiveCouncil => "executive-council".to_string(),
             Electorate::AdvisoryCouncil => "advisory-council".to_string(),
+            Electorate::NodesCommission => "nodes-commission".to_string(),
             Electorate::CollectiveMembers(id) => format!("collective:{id}"),
             Electorate::Meeting(id) => format!("meeting:{id}"),
         }
@@ -129,6 +132,7 @@ impl Electorate {
         match s {
             "executive-council" => Some(Electorate::ExecutiveCouncil),
             "advisory-council" => Some(Electorate::AdvisoryCouncil),
+            "nodes-commission" => Some(Electorate::NodesCommission),
             _ => match s.strip_prefix("meeting:") {
                 Some(id) => id
                     .parse::<i64>()
@@ -201,6 +205,7 @@ pub fn eligible(
             Role::ExecutiveSecretary | Role::ProjectsCommission | Role::NodesCommission
         ),
         Electorate::AdvisoryCouncil => office.role == Role::AdvisoryMember,
+        Electorate::NodesCommission => office.role == Role::NodesCommission,
         Electorate::CollectiveMembers(c) => {
             matches!(office.role, Role::Member | Role::CollectiveLeader)
                 && office.collective_id == Some(c)

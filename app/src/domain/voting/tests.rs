@@ -121,6 +121,7 @@ fn electorate_keys_round_trip() {
     let cases = [
         (Electorate::ExecutiveCouncil, "executive-council"),
         (Electorate::AdvisoryCouncil, "advisory-council"),
+        (Electorate::NodesCommission, "nodes-commission"),
         (Electorate::CollectiveMembers(7), "collective:7"),
         (Electorate::CollectiveMembers(-3), "collective:-3"),
     ];
@@ -222,7 +223,7 @@ fn executive_and_advisory_councils_on_a_day() {
         since: d("2020-01-01"),
         until: None,
     }];
-    let cases: [(Electorate, &str, &[PersonId]); 8] = [
+    let cases: [(Electorate, &str, &[PersonId]); 10] = [
         (Electorate::ExecutiveCouncil, "2025-12-31", &[2]),
         (Electorate::ExecutiveCouncil, "2026-01-01", &[1, 2]),
         (Electorate::ExecutiveCouncil, "2026-05-31", &[1, 2]),
@@ -231,6 +232,8 @@ fn executive_and_advisory_councils_on_a_day() {
         (Electorate::AdvisoryCouncil, "2025-12-31", &[4]),
         (Electorate::AdvisoryCouncil, "2026-05-31", &[4, 6]),
         (Electorate::AdvisoryCouncil, "2026-06-01", &[6]),
+        (Electorate::NodesCommission, "2026-05-31", &[]),
+        (Electorate::NodesCommission, "2026-06-01", &[3]),
     ];
     for (electorate, day, expected) in cases {
         assert_eq!(

@@ -6,3 +6,4 @@ pub mod api_keys;
 pub mod audit;
 pub mod institutions;
 pub mod mail;
+pub mod nodes;

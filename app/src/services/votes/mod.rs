@@ -349,7 +349,32 @@ pub async fn cast(
     choice: &str,
     actor: &Actor,
 ) -> AppResult<()> {
-    record_ballot(state, vote_id, who.person_id(), choice, actor).await
+    record_ballot(state, vote_id, who.person_id(), choice, actor).await?;
+    close_if_every_seat_voted(state, vote_id, actor).await
+}
+
+/// The subjects whose vote is a small body's recorded vote: it closes as soon as every seat has
+/// voted, without waiting for its deadline.
+const CLOSES_WHEN_COMPLETE: [&str; 1] = ["node-admission"];
+
+/// Closes the vote once every eligible seat has a ballot, for [`CLOSES_WHEN_COMPLETE`].
+async fn close_if_every_seat_voted(state: &AppState, vote_id: i64, actor: &Actor) -> AppResult<()> {
+    let vote = get(&state.db, vote_id).await?;
+    if vote.status != "open" || !CLOSES_WHEN_COMPLETE.contains(&vote.subject.as_str()) {
+        return Ok(());
+    }
+    let tally = {
+        let mut conn = state.db.acquire().await?;
+        tally(&mut conn, &vote).await?
+    };
+    if tally.eligible > 0 && tally.counted >= tally.eligible {
+        match close_vote(state, vote_id, actor).await {
+            // closed meanwhile by another ballot
+            Ok(_) | Err(AppError::Invalid(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// The ballot of `person_id`, as cast by them ([`cast`]) or as the secretary records a seat's
@@ -430,6 +455,7 @@ async fn body_of(conn: &mut SqliteConnection, electorate: Electorate) -> AppResu
     Ok(match electorate {
         Electorate::ExecutiveCouncil => "executive-council",
         Electorate::AdvisoryCouncil => "advisory-council",
+        Electorate::NodesCommission => "nodes-commission",
         Electorate::CollectiveMembers(_) => "collectives",
         Electorate::Meeting(id) => {
             let body: Option<String> = sqlx::query_scalar("SELECT body FROM meetings WHERE id = ?")

@@ -7,6 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod nodes;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "minga",
@@ -61,6 +63,17 @@ pub enum Command {
     /// Manage the API keys of source systems.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
+    /// The network's nodes.
+    #[command(subcommand)]
+    Nodes(NodeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NodeCommand {
+    /// Import the nodes of a network that already runs from a CSV with the header
+    /// `name,enode,rpc_url,type,collective,institution`: each is admitted by a
+    /// `governance.node-imported` decision. Nothing is imported if a line is wrong.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +103,8 @@ pub enum LogFormat {
 
 #[derive(Debug, Args)]
 pub struct SettingsArgs {
+    #[command(flatten)]
+    pub nodes: nodes::NodeArgs,
     /// Address and port to listen on.
     #[arg(
         long,
@@ -564,6 +579,7 @@ impl SettingsArgs {
             minutes_comment_days: self.minutes_comment_days,
             session_days_early: self.session_days_early,
         };
+        s.nodes = self.nodes.to_settings();
         s.calendar_interval = self
             .calendar_interval
             .to_std()

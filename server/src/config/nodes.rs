@@ -1,0 +1,90 @@
+//! The settings of nodes: the minimum requirements a node's host must meet (the seed's) and the
+//! nodes commission's vote.
+
+use app::domain::nodes::{HostKind, NodeRequirements, NodeSettings, parse_min_os};
+use app::settings::parse_duration;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct NodeArgs {
+    /// The kinds of host a node may run on (comma-separated: physical, vps, other).
+    #[arg(
+        long,
+        env = "MINGA_NODE_HOST_KINDS",
+        default_value = "physical,vps",
+        value_parser = parse_kinds,
+        global = true
+    )]
+    pub node_host_kinds: HostKinds,
+    /// The oldest operating system a node may run: its name and version.
+    #[arg(
+        long,
+        env = "MINGA_NODE_MIN_OS",
+        default_value = "Ubuntu 16.04.3",
+        value_parser = parse_os,
+        global = true
+    )]
+    pub node_min_os: MinOs,
+    /// The least RAM a node's host may have, in MB.
+    #[arg(
+        long,
+        env = "MINGA_NODE_MIN_RAM_MB",
+        default_value_t = 2048,
+        global = true
+    )]
+    pub node_min_ram_mb: u64,
+    /// The least disk a node's host may have, in GB.
+    #[arg(
+        long,
+        env = "MINGA_NODE_MIN_DISK_GB",
+        default_value_t = 25,
+        global = true
+    )]
+    pub node_min_disk_gb: u64,
+    /// Days the nodes commission's vote on a request stays open (it closes as soon as every
+    /// seat has voted).
+    #[arg(long, env = "MINGA_NODE_VOTE_DAYS", default_value_t = 7, global = true)]
+    pub node_vote_days: u32,
+    /// How long one JSON-RPC call to a node may take (the probe of a request, the poller).
+    #[arg(long, env = "MINGA_NODE_TIMEOUT", default_value = "5s", value_parser = parse_duration, global = true)]
+    pub node_timeout: chrono::Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct HostKinds(pub Vec<HostKind>);
+
+#[derive(Clone, Debug)]
+pub struct MinOs(pub String, pub Vec<u32>);
+
+fn parse_kinds(s: &str) -> Result<HostKinds, String> {
+    s.split(',')
+        .map(|k| HostKind::parse(k).ok_or_else(|| format!("unknown host kind {k:?}")))
+        .collect::<Result<Vec<_>, _>>()
+        .map(HostKinds)
+}
+
+fn parse_os(s: &str) -> Result<MinOs, String> {
+    parse_min_os(s)
+        .map(|(name, version)| MinOs(name, version))
+        .ok_or_else(|| format!("expected a name and a version, like \"Ubuntu 16.04.3\": {s:?}"))
+}
+
+impl NodeArgs {
+    pub fn to_settings(&self) -> NodeSettings {
+        NodeSettings {
+            requirements: NodeRequirements {
+                kinds: self.node_host_kinds.0.clone(),
+                os_name: self.node_min_os.0.clone(),
+                os_min_version: self.node_min_os.1.clone(),
+                min_ram_mb: self.node_min_ram_mb,
+                min_disk_gb: self.node_min_disk_gb,
+            },
+            vote_days: self.node_vote_days.max(1),
+            timeout: self
+                .node_timeout
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(5))
+                .max(std::time::Duration::from_millis(100)),
+        }
+    }
+}
