@@ -81,6 +81,75 @@ fn draw(
     Ok(())
 }
 
+/// A line over time (a node's lag, peers, latency or availability), `width` pixels wide; the
+/// times on the axis in UTC. An empty series still draws its frame.
+pub fn line_svg(
+    points: &[(chrono::DateTime<chrono::Utc>, f64)],
+    caption: &str,
+    width: u32,
+) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, 220)).into_drawing_area();
+        let _ = draw_line(&root, points, caption);
+        let _ = root.present();
+    }
+    svg
+}
+
+fn draw_line(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    points: &[(chrono::DateTime<chrono::Utc>, f64)],
+    caption: &str,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<std::io::Error>| e.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let now = chrono::Utc::now();
+    let from = points
+        .first()
+        .map_or(now - chrono::Duration::hours(1), |p| p.0);
+    let to = points
+        .last()
+        .map_or(now, |p| p.0)
+        .max(from + chrono::Duration::minutes(1));
+    let top = points.iter().map(|p| p.1).fold(0.0_f64, f64::max).max(1.0) * 1.1;
+    let span = to - from;
+    // seconds since `from` on the x axis (plotters' own time axes need its chrono feature)
+    let secs = |t: chrono::DateTime<chrono::Utc>| (t - from).num_milliseconds() as f64 / 1000.0;
+    let width = secs(to);
+    let mut chart = ChartBuilder::on(root)
+        .caption(caption, ("sans-serif", 15))
+        .margin(8)
+        .x_label_area_size(24)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0.0..width, 0.0..top)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_style(("sans-serif", 11))
+        .y_label_style(("sans-serif", 11))
+        .x_label_formatter(&|x| {
+            let t = from + chrono::Duration::milliseconds((*x * 1000.0) as i64);
+            if span > chrono::Duration::days(2) {
+                t.format("%m-%d").to_string()
+            } else {
+                t.format("%H:%M").to_string()
+            }
+        })
+        .draw()
+        .map_err(e)?;
+    let brand = RGBColor(0x0b, 0x5d, 0x4b);
+    chart
+        .draw_series(LineSeries::new(
+            points.iter().map(|(t, v)| (secs(*t), *v)),
+            brand.stroke_width(2),
+        ))
+        .map_err(e)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +226,24 @@ mod tests {
         }
         // a member who attended nothing still has their name (and their grey bar)
         assert!(svg.contains("Ana Martínez"));
+    }
+
+    #[test]
+    fn a_line_over_time_draws_its_caption_and_its_path() {
+        let now = chrono::Utc::now();
+        let points: Vec<_> = (0..24)
+            .map(|h| {
+                (
+                    now - chrono::Duration::hours(24 - h),
+                    f64::from(h as u32 % 5),
+                )
+            })
+            .collect();
+        let svg = line_svg(&points, "Retraso en bloques", 640);
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains("Retraso en bloques"));
+        assert!(svg.contains("<polyline") || svg.contains("<path"), "{svg}");
+        assert!(line_svg(&[], "Vacío", 320).starts_with("<svg"));
     }
 
     #[test]

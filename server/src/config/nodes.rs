@@ -48,6 +48,41 @@ pub struct NodeArgs {
     /// How long one JSON-RPC call to a node may take (the probe of a request, the poller).
     #[arg(long, env = "MINGA_NODE_TIMEOUT", default_value = "5s", value_parser = parse_duration, global = true)]
     pub node_timeout: chrono::Duration,
+    /// How often the poller asks every admitted node (block height, peers, sync state, client,
+    /// validators' signer metrics).
+    #[arg(long, env = "MINGA_NODE_POLL_INTERVAL", default_value = "30s", value_parser = parse_duration, global = true)]
+    pub node_poll_interval: chrono::Duration,
+    /// How long a node must be down, or lag, before one mail goes to its liaison and its
+    /// collective's leaders (and well again before the "recovered" one).
+    #[arg(long, env = "MINGA_NODE_DOWN_AFTER", default_value = "5m", value_parser = parse_duration, global = true)]
+    pub node_down_after: chrono::Duration,
+    /// Blocks behind the network's head beyond which a node counts as lagging.
+    #[arg(
+        long,
+        env = "MINGA_NODE_LAG_ALERT",
+        default_value_t = 20,
+        global = true
+    )]
+    pub node_lag_alert: u64,
+    /// Days the poller's raw samples are kept.
+    #[arg(long, env = "MINGA_NODE_RAW_DAYS", default_value_t = 7, global = true)]
+    pub node_raw_days: u32,
+    /// Days the hourly aggregates of the samples are kept.
+    #[arg(
+        long,
+        env = "MINGA_NODE_HOURLY_DAYS",
+        default_value_t = 730,
+        global = true
+    )]
+    pub node_hourly_days: u32,
+    /// How many nodes the poller asks at once.
+    #[arg(
+        long,
+        env = "MINGA_NODE_POLL_CONCURRENCY",
+        default_value_t = 64,
+        global = true
+    )]
+    pub node_poll_concurrency: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -85,6 +120,18 @@ impl NodeArgs {
                 .to_std()
                 .unwrap_or(std::time::Duration::from_secs(5))
                 .max(std::time::Duration::from_millis(100)),
+            poll_interval: std_duration(self.node_poll_interval, 30)
+                .max(std::time::Duration::from_secs(1)),
+            down_after: std_duration(self.node_down_after, 300),
+            lag_alert: self.node_lag_alert,
+            raw_days: self.node_raw_days.max(1),
+            hourly_days: self.node_hourly_days.max(self.node_raw_days).max(1),
+            concurrency: self.node_poll_concurrency.clamp(1, 1024),
         }
     }
+}
+
+fn std_duration(d: chrono::Duration, default_secs: u64) -> std::time::Duration {
+    d.to_std()
+        .unwrap_or(std::time::Duration::from_secs(default_secs))
 }

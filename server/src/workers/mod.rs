@@ -7,6 +7,7 @@ mod housekeeping;
 mod integrity;
 mod mail;
 mod motions;
+mod nodes;
 mod terms;
 
 use app::AppState;
@@ -28,6 +29,7 @@ pub fn spawn_all(
         tokio::spawn(terms::run(state.clone(), shutdown.clone())),
         tokio::spawn(mail::run(state.clone(), mailer, shutdown.clone())),
         tokio::spawn(motions::run(state.clone(), shutdown.clone())),
+        tokio::spawn(nodes::run(state.clone(), shutdown.clone())),
     ]
 }
 

@@ -248,6 +248,18 @@ pub struct NodeSettings {
     pub vote_days: u32,
     /// How long one JSON-RPC call to a node may take.
     pub timeout: std::time::Duration,
+    /// How often the poller asks every admitted node.
+    pub poll_interval: std::time::Duration,
+    /// How long a node must be down (or lagging) before its alert is mailed, and well again
+    /// before its recovery is.
+    pub down_after: std::time::Duration,
+    /// Blocks behind the network's head beyond which a node counts as lagging.
+    pub lag_alert: u64,
+    /// Days raw samples are kept; hourly aggregates are kept `hourly_days`.
+    pub raw_days: u32,
+    pub hourly_days: u32,
+    /// How many nodes the poller asks at once.
+    pub concurrency: usize,
 }
 
 impl Default for NodeSettings {
@@ -256,6 +268,12 @@ impl Default for NodeSettings {
             requirements: NodeRequirements::default(),
             vote_days: 7,
             timeout: std::time::Duration::from_secs(5),
+            poll_interval: std::time::Duration::from_secs(30),
+            down_after: std::time::Duration::from_secs(300),
+            lag_alert: 20,
+            raw_days: 7,
+            hourly_days: 730,
+            concurrency: 64,
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::AppError;
 use crate::AppState;
-use crate::services::nodes::{self, exports};
+use crate::services::nodes::{self, exports, health};
 use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LAST_MODIFIED};
@@ -55,10 +55,18 @@ pub async fn static_nodes(State(state): State<AppState>) -> Result<Response, App
 pub async fn nodes_json(State(state): State<AppState>) -> Result<Response, AppError> {
     let change = exports::last_change(&state.db).await?;
     let all = nodes::on_network(&state.db, None).await?;
+    let ids: Vec<i64> = all.iter().map(|n| n.id).collect();
+    let figures = health::figures(&state.db, &ids, chrono::Utc::now()).await?;
     let body = json!({
         "changed_at": change.at.map(|a| a.to_db()),
         "decision": change.evidence_id,
-        "nodes": all.iter().map(|n| exports::node_json(n, None)).collect::<Vec<_>>(),
+        "nodes": all
+            .iter()
+            .map(|n| {
+                let h = figures.get(&n.id).and_then(|h| serde_json::to_value(h).ok());
+                exports::node_json(n, h.as_ref())
+            })
+            .collect::<Vec<_>>(),
     });
     let body = serde_json::to_string_pretty(&body).map_err(AppError::internal)?;
     Ok(with_headers(body, "application/json", &change))

@@ -6,6 +6,7 @@ use crate::i18n::{Lang, Tr, fill};
 use crate::services::nodes::NodeRow;
 
 pub mod exports;
+pub mod health;
 pub mod network;
 pub mod request;
 pub mod review;

@@ -2,13 +2,14 @@
 //! `/network/nodes/{id}`: one node, its history with each decision's verification, and for the
 //! nodes commission the form that suspends, reinstates or retires it.
 
+use super::health::{number, percent, state_word};
 use super::{collective_name, status_name, step_name, type_name};
 use crate::components::{CsrfInput, ErrorSummary, FormErrors, Layout, TextArea, VerifiedBadge};
 use crate::domain::nodes::{NodeStatus, NodeStep};
 use crate::i18n::{datetime, fill};
 use crate::pages::refused_form;
 use crate::services::authority::NodeEvaluator;
-use crate::services::nodes::{self, admission, exports};
+use crate::services::nodes::{self, admission, exports, health};
 use crate::web::{CsrfForm, Ctx, page, redirect};
 use crate::{AppError, AppState};
 use axum::extract::{Path, State};
@@ -35,6 +36,16 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .iter()
         .any(|r| u.has(*r))
     });
+    let ids: Vec<i64> = all
+        .iter()
+        .filter(|n| n.status != NodeStatus::Retired)
+        .map(|n| n.id)
+        .collect();
+    let figures = health::figures(&state.db, &ids, chrono::Utc::now()).await?;
+    let head = figures
+        .values()
+        .filter_map(|h| Some(h.block? + h.lag?))
+        .max();
     let mut by_collective: BTreeMap<String, usize> = BTreeMap::new();
     for n in all.iter().filter(|n| n.status != NodeStatus::Retired) {
         *by_collective.entry(collective_name(n, lang)).or_default() += 1;
@@ -46,6 +57,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let rows = all
         .iter()
         .map(|n| {
+            let h = figures.get(&n.id);
             view! {
                 <tr>
                     <td><a href=format!("/network/nodes/{}", n.id)>{n.name.clone()}</a></td>
@@ -53,7 +65,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <td>{n.operator_name()}</td>
                     <td>{type_name(n.node_type, t)}</td>
                     <td>{status_name(n.status, t)}</td>
-                    <td>{n.admitted_at.map(|a| a.0.date_naive().to_string())}</td>
+                    <td>{state_word(h, t)}</td>
+                    <td>{number(h.and_then(|h| h.lag))}</td>
+                    <td>{number(h.and_then(|h| h.peers))}</td>
+                    <td>{number(h.and_then(|h| h.latency_ms))}</td>
+                    <td>{percent(h.and_then(|h| h.availability_24h))}</td>
+                    <td>{h.and_then(|h| h.client.clone()).unwrap_or_default()}</td>
                 </tr>
             }
         })
@@ -73,6 +90,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             <Layout ctx=ctx.clone() title=t.node_network_title>
                 <h1>{t.node_network_title}</h1>
                 <p>{t.node_network_intro}</p>
+                {head.map(|b| view! { <p>{fill(t.node_head, &[("block", &b)])}</p> })}
                 {signed_in.then(|| view! { <p><a class="button" href="/network/requests/new">{t.node_network_request}</a></p> })}
                 {reviewer.then(|| view! { <p><a href="/network/requests">{t.node_network_requests}</a></p> })}
                 {(!empty).then(|| view! {
@@ -91,7 +109,12 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                                     <th scope="col">{t.node_col_operator}</th>
                                     <th scope="col">{t.node_col_type}</th>
                                     <th scope="col">{t.node_col_status}</th>
-                                    <th scope="col">{t.node_col_since}</th>
+                                    <th scope="col">{t.node_col_health}</th>
+                                    <th scope="col">{t.node_col_lag}</th>
+                                    <th scope="col">{t.node_col_peers}</th>
+                                    <th scope="col">{t.node_col_latency}</th>
+                                    <th scope="col">{t.node_col_availability}</th>
+                                    <th scope="col">{t.node_col_client}</th>
                                 </tr></thead>
                                 <tbody>{rows}</tbody>
                             </table>
@@ -183,6 +206,7 @@ async fn render_node(
         return Err(AppError::NotFound);
     }
     let history = admission::history(&state.db, id).await?;
+    let health_view = super::health::section(state, id, &ctx.path, t).await?;
     let steps = history
         .into_iter()
         .map(|s| {
@@ -231,11 +255,21 @@ async fn render_node(
                     <dt>{t.node_col_type}</dt><dd>{type_name(n.node_type, t)}</dd>
                     <dt>{t.node_request_enode}</dt><dd><code>{n.enode.clone()}</code></dd>
                     <dt>{t.node_col_since}</dt><dd>{n.admitted_at.map(|a| a.0.date_naive().to_string())}</dd>
+                    <dt>{t.node_deployment}</dt><dd>{deployment_name(&n.deployment, t)}</dd>
                 </dl>
+                {health_view}
                 <h2>{t.node_show_history}</h2>
                 <ol>{steps}</ol>
                 {change_form}
             </Layout>
         },
     ))
+}
+
+fn deployment_name(d: &str, t: &'static crate::i18n::Tr) -> &'static str {
+    match d {
+        "deployed" => t.node_deploy_deployed,
+        "retired" => t.node_deploy_retired,
+        _ => t.node_deploy_provisioned,
+    }
 }

@@ -20,6 +20,7 @@ use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 pub mod admission;
 pub mod exports;
+pub mod health;
 
 const MAX_NAME: usize = 120;
 const MAX_TEXT: usize = 4000;

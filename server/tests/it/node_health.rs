@@ -1,0 +1,192 @@
+//! The node poller against real anvil nodes on loopback: every admitted node is sampled; one
+//! whose endpoint answers "method not found" to `net_peerCount` (a proxy in front of anvil, as
+//! Besu answers for an API group left off) is up all the same; a node killed is down, and after
+//! the grace period its liaison gets exactly one mail however long it stays down; restarted, it
+//! gets exactly one "recovered". The samples fold into hourly aggregates, and `/network`, the
+//! node's page (with its charts) and `nodes.json` show the figures.
+
+use crate::anchors::{Anvil, free_port};
+use crate::support::*;
+use app::services::node_probe::NodeRpc;
+use app::services::nodes::health;
+use axum::Json;
+use axum::extract::State;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use server::nodes::JsonRpc;
+use std::sync::Arc;
+use std::time::Duration;
+
+const KEYS: [char; 3] = ['a', 'b', 'c'];
+
+/// A JSON-RPC endpoint that passes every call to `upstream` but answers −32601 "Method not
+/// found" to `net_peerCount`.
+async fn without_net_api(upstream: String) -> (String, tokio::task::JoinHandle<()>) {
+    async fn handle(State(upstream): State<String>, Json(call): Json<Value>) -> Json<Value> {
+        if call["method"] == "net_peerCount" {
+            return Json(json!({"jsonrpc": "2.0", "id": call["id"],
+                "error": {"code": -32601, "message": "Method not found"}}));
+        }
+        let answer = reqwest::Client::new()
+            .post(&upstream)
+            .json(&call)
+            .send()
+            .await
+            .expect("upstream")
+            .json::<Value>()
+            .await
+            .expect("json");
+        Json(answer)
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let router = axum::Router::new()
+        .route("/", axum::routing::post(handle))
+        .with_state(upstream);
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (url, task)
+}
+
+async fn mails(app: &TestApp, node: i64, kind: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT to_address FROM mail_outbox WHERE topic LIKE ? ORDER BY id")
+        .bind(format!("node-health/{node}/{kind}/%"))
+        .fetch_all(&app.state.db)
+        .await
+        .expect("mails")
+}
+
+#[tokio::test]
+async fn the_poller_samples_every_node_and_mails_once_when_one_goes_down_and_once_when_back() {
+    let (pa, pb) = (free_port(), free_port());
+    let a = Anvil::start_chain(pa, 648_542).await;
+    let b = Anvil::start_chain(pb, 648_542).await;
+    let (proxy, proxy_task) = without_net_api(a.url.clone()).await;
+    let app = TestApp::spawn_with(|s| {
+        // the grace period is counted in rounds here: troubled on one, alerted on the next
+        s.nodes.down_after = Duration::ZERO;
+        // separate anvil chains drift apart: lag is not what this test is about
+        s.nodes.lag_alert = 1_000_000;
+        // the test runs the rounds itself
+        s.nodes.poll_interval = Duration::from_secs(3600);
+    })
+    .await;
+    sqlx::query(
+        "INSERT INTO institutions (name, sector, kind, created_at) VALUES ('Universidad Sur', 'academic', 'university', '2026-01-01T00:00:00Z')",
+    )
+    .execute(&app.state.db)
+    .await
+    .expect("institution");
+    let slug: String = sqlx::query_scalar("SELECT slug FROM collectives WHERE id = 1")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("slug");
+    let mut csv = String::from("name,enode,rpc_url,type,collective,institution\n");
+    for (i, url) in [&a.url, &b.url, &proxy].iter().enumerate() {
+        let key: String = std::iter::repeat_n(KEYS[i], 128).collect();
+        csv.push_str(&format!(
+            "Nodo {i},enode://{key}@10.0.0.{i}:30303,{url},writer,{slug},Universidad Sur\n"
+        ));
+    }
+    let ids = server::nodes::import_at_command_line(&app.state, &csv)
+        .await
+        .expect("import");
+    sqlx::query("UPDATE nodes SET liaison_name = 'Enlace', liaison_email = 'enlace.' || id || '@sur.example'")
+        .execute(&app.state.db)
+        .await
+        .expect("liaison");
+    let (a_id, b_id, proxy_id) = (ids[0], ids[1], ids[2]);
+    let rpc: Arc<dyn NodeRpc> = Arc::new(JsonRpc::new(Duration::from_secs(2)).expect("client"));
+
+    let round = health::poll_round(&app.state, rpc.clone())
+        .await
+        .expect("round");
+    assert_eq!((round.polled, round.up), (3, 3), "{round:?}");
+    assert!(round.head.is_some());
+    let (up, peers_state): (bool, String) = sqlx::query_as(
+        "SELECT up, peers_state FROM node_samples WHERE node_id = ? ORDER BY at DESC LIMIT 1",
+    )
+    .bind(proxy_id)
+    .fetch_one(&app.state.db)
+    .await
+    .expect("sample");
+    assert!(up, "a missing net API is not a node down");
+    assert_eq!(peers_state, "not_supported");
+
+    // b dies: troubled on the next round, alerted on the one after, and silent after that
+    drop(b);
+    for _ in 0..4 {
+        let round = health::poll_round(&app.state, rpc.clone())
+            .await
+            .expect("round");
+        assert_eq!(round.up, 2, "{round:?}");
+    }
+    assert_eq!(
+        mails(&app, b_id, "down").await,
+        vec![format!("enlace.{b_id}@sur.example")]
+    );
+    assert!(mails(&app, a_id, "down").await.is_empty());
+    let (code, html) = app.browser().text("/network").await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(html.contains("Caído") && html.contains("En línea"));
+
+    // b is back (a fresh chain on the same port): recovering, then recovered, once
+    let b = Anvil::start_chain(pb, 648_542).await;
+    for _ in 0..3 {
+        let round = health::poll_round(&app.state, rpc.clone())
+            .await
+            .expect("round");
+        assert_eq!(round.up, 3, "{round:?}");
+    }
+    assert_eq!(mails(&app, b_id, "recovered").await.len(), 1);
+    assert_eq!(mails(&app, b_id, "down").await.len(), 1);
+
+    // the samples fold into hours; the figures and charts show them
+    let written = health::compact(&app.state, chrono::Utc::now() + chrono::Duration::hours(1))
+        .await
+        .expect("compact");
+    assert!(written >= 3, "an hour (or two) for each node: {written}");
+    let (samples, ups): (i64, i64) =
+        sqlx::query_as("SELECT SUM(samples), SUM(up_samples) FROM node_hourly WHERE node_id = ?")
+            .bind(b_id)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("hourly");
+    assert_eq!((samples, ups), (8, 4));
+    let figures = health::figures(&app.state.db, &[b_id], chrono::Utc::now())
+        .await
+        .expect("figures");
+    let h = &figures[&b_id];
+    assert_eq!(h.up, Some(true));
+    assert_eq!(h.availability_24h, Some(0.5));
+    let (code, html) = app.browser().text(&format!("/network/nodes/{b_id}")).await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(html.contains("<svg"), "the node's charts");
+    assert!(html.contains("50.0 %"), "availability over 24 h");
+    let (code, html) = app
+        .browser()
+        .text(&format!("/network/nodes/{b_id}?span=30d"))
+        .await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(html.contains("<svg"));
+    let all: Value = app
+        .browser()
+        .get("/network/nodes.json")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let b_json = all["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|n| n["id"] == b_id)
+        .expect("b");
+    assert_eq!(b_json["health"]["up"], true);
+    drop((a, b));
+    proxy_task.abort();
+    app.stop().await;
+}
