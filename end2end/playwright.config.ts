@@ -9,6 +9,11 @@ const port = Number(process.env.MINGA_E2E_PORT ?? 3100);
 const dataDir = mkdtempSync(join(tmpdir(), 'minga-e2e-'));
 const binary = process.env.MINGA_BIN ?? resolve(__dirname, '../target/debug/minga');
 export const adminPassword = 'e2e administrator password';
+// a real Ethereum node on loopback: the endpoint the node tests' applicants register
+const anvilPort = Number(process.env.MINGA_E2E_ANVIL_PORT ?? 3102);
+export const anvilUrl = `http://127.0.0.1:${anvilPort}`;
+const anvil =
+  process.env.MINGA_ANVIL ?? resolve(__dirname, '../.tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil');
 
 const chromium = {
   browserName: 'chromium' as const,
@@ -49,22 +54,34 @@ export default defineConfig({
     },
     { name: 'phone', use: { ...chromium, ...phone }, testMatch: /phone-a11y/ },
   ],
-  webServer: {
-    command: `${binary} serve`,
-    url: `http://127.0.0.1:${port}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      MINGA_DATA_DIR: dataDir,
-      MINGA_LISTEN: `127.0.0.1:${port}`,
-      MINGA_ADMIN_PASSWORD: adminPassword,
-      MINGA_LOG: 'warn',
-      // circulated minutes are approved by the body's rule at once (the default waits 5 days)
-      MINGA_MINUTES_COMMENT_DAYS: '0',
-      // the meeting the tests hold is weeks ahead: its session may be recorded from 30 days before
-      MINGA_SESSION_DAYS_EARLY: '30',
+  webServer: [
+    {
+      command: `${anvil} --host 127.0.0.1 --port ${anvilPort} --block-time 1 --chain-id 648543`,
+      port: anvilPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'ignore',
     },
-  },
+    {
+      command: `${binary} serve`,
+      url: `http://127.0.0.1:${port}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        MINGA_DATA_DIR: dataDir,
+        MINGA_LISTEN: `127.0.0.1:${port}`,
+        MINGA_ADMIN_PASSWORD: adminPassword,
+        MINGA_LOG: 'warn',
+        // circulated minutes are approved by the body's rule at once (the default waits 5 days)
+        MINGA_MINUTES_COMMENT_DAYS: '0',
+        // the meeting the tests hold is weeks ahead: its session may be recorded from 30 days before
+        MINGA_SESSION_DAYS_EARLY: '30',
+        // the node tests wait for a node's first samples
+        MINGA_NODE_POLL_INTERVAL: '1s',
+      },
+    },
+  ],
 });

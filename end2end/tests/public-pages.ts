@@ -7,6 +7,10 @@ export const publicPages = [
   '/register/sent',
   '/collectives',
   '/collectives/academico',
+  // the demo's network, a node with a month of samples (its charts) and the one down
+  '/network',
+  '/network/nodes/1',
+  '/network/nodes/6?span=30d',
   '/councils',
   '/councils/nominations',
   '/calls',

@@ -87,7 +87,10 @@ node_show_verify = verify
 node_show_reason = Reason
 node_show_evaluations = The commission's evaluations
 node_show_no_evaluations = No evaluation yet.
-node_show_missing = {count} evaluations are missing before the vote opens.
+node_show_missing = { $count ->
+    [one] {count} evaluation is missing before the vote opens.
+   *[other] {count} evaluations are missing before the vote opens.
+}
 node_show_vote = The commission's vote
 node_opinion_favourable = Favourable
 node_opinion_unfavourable = Unfavourable

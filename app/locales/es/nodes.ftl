@@ -87,7 +87,10 @@ node_show_verify = verificar
 node_show_reason = Motivo
 node_show_evaluations = Evaluaciones de la comisión
 node_show_no_evaluations = Aún no hay evaluaciones.
-node_show_missing = Faltan {count} evaluaciones para abrir la votación.
+node_show_missing = { $count ->
+    [one] Falta {count} evaluación para abrir la votación.
+   *[other] Faltan {count} evaluaciones para abrir la votación.
+}
 node_show_vote = Votación de la comisión
 node_opinion_favourable = Favorable
 node_opinion_unfavourable = Desfavorable

@@ -121,7 +121,7 @@ fn chart(i: usize, caption: &'static str, points: &[Point], t: &'static Tr) -> A
     view! {
         <section aria-labelledby=id1>
             <h3 id=id2>{caption}</h3>
-            <figure class="chart">
+            <figure class="chart chart-fluid">
                 <div aria-hidden="true" inner_html=svg></div>
                 <figcaption>{t.node_chart_caption}</figcaption>
             </figure>

@@ -36,9 +36,10 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .iter()
         .any(|r| u.has(*r))
     });
+    // the nodes in operation: a suspended or retired node is no longer asked
     let ids: Vec<i64> = all
         .iter()
-        .filter(|n| n.status != NodeStatus::Retired)
+        .filter(|n| n.status == NodeStatus::Admitted)
         .map(|n| n.id)
         .collect();
     let figures = health::figures(&state.db, &ids, chrono::Utc::now()).await?;
@@ -65,7 +66,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <td>{n.operator_name()}</td>
                     <td>{type_name(n.node_type, t)}</td>
                     <td>{status_name(n.status, t)}</td>
-                    <td>{state_word(h, t)}</td>
+                    <td>{if n.status == NodeStatus::Admitted { state_word(h, t) } else { "—" }}</td>
                     <td>{number(h.and_then(|h| h.lag))}</td>
                     <td>{number(h.and_then(|h| h.peers))}</td>
                     <td>{number(h.and_then(|h| h.latency_ms))}</td>

@@ -431,7 +431,7 @@ async fn render(
                 } else {
                     view! { <ul>{eval_items}</ul> }.into_any()
                 }}
-                {in_evaluation.then(|| view! { <p>{fill(t.node_show_missing, &[("count", &missing)])}</p> })}
+                {in_evaluation.then(|| view! { <p>{t.node_show_missing.fill(missing as i64, &[])}</p> })}
                 {vote}
                 {leaders_form}
                 {evaluate_form}

@@ -121,7 +121,7 @@ pub(super) async fn date_as_it_happened(state: &AppState) -> AppResult<()> {
 
 /// Dates a decision not yet registered (and may rename its reference): its column and the
 /// `decided_at` its evidence will carry; `tweak` adjusts the rest of its data.
-async fn redate(
+pub(super) async fn redate(
     tx: &mut sqlx::SqliteConnection,
     reference: &str,
     renamed: Option<&str>,

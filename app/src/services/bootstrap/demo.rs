@@ -288,6 +288,7 @@ pub async fn load_demo(state: &AppState, password: &str) -> AppResult<Vec<Creden
         });
     }
     load_governance_demo(state, &actor).await?;
+    logins.extend(super::nodes::commission_logins(state, password, &actor).await?);
     Ok(logins)
 }
 
@@ -664,5 +665,6 @@ async fn load_governance_demo(state: &AppState, actor: &Actor) -> AppResult<()> 
         .await?;
     }
     crate::services::meetings::convene(state, &council, meeting, actor).await?;
+    nodes_demo(state, actor).await?;
     date_as_it_happened(state).await
 }

@@ -23,6 +23,9 @@ use dating::date_as_it_happened;
 mod past_meeting;
 use past_meeting::past_meeting_demo;
 
+mod nodes;
+use nodes::nodes_demo;
+
 /// The four sector collectives of the governance model.
 const FOUNDING_COLLECTIVES: [(&str, &str, &str, &str, &str, &str); 4] = [
     (

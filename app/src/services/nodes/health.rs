@@ -47,14 +47,16 @@ fn answer_state<T>(a: &Answer<T>) -> &'static str {
     }
 }
 
-/// Asks every admitted node, at most `concurrency` at once, and keeps what they said.
+/// Asks every admitted node (but those on reserved names, see [`super::reserved_host`]), at
+/// most `concurrency` at once, and keeps what they said.
 pub async fn poll_round(state: &AppState, rpc: Arc<dyn NodeRpc>) -> AppResult<Round> {
-    let targets: Vec<Target> = sqlx::query_as(
+    let mut targets: Vec<Target> = sqlx::query_as(
         "SELECT id, name, rpc_url, node_type, collective_id, liaison_name, liaison_email
          FROM nodes WHERE status = 'admitted' ORDER BY id",
     )
     .fetch_all(&state.db)
     .await?;
+    targets.retain(|t| !super::reserved_host(&t.rpc_url));
     let settings = &state.settings.nodes;
     let limit = Arc::new(tokio::sync::Semaphore::new(settings.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();

@@ -167,6 +167,25 @@ pub fn rpc_url_ok(url: &str) -> bool {
     })
 }
 
+/// Whether `url`'s host is under a name reserved never to resolve (RFC 2606: `.example`,
+/// `.invalid`, `.test`): such an endpoint is neither probed nor polled (the demo's nodes use
+/// them), so that no one waits on a lookup that cannot succeed.
+pub fn reserved_host(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or(url);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => authority,
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    ["example", "invalid", "test"]
+        .iter()
+        .any(|tld| host == *tld || host.ends_with(&format!(".{tld}")))
+}
+
 /// A requirement not met, as a stable code with what it needs (stored with the request).
 pub fn unmet_code(u: &Unmet) -> serde_json::Value {
     match u {
@@ -358,6 +377,9 @@ pub fn check_letter(letter: Option<Letter<'_>>) -> Result<Letter<'_>, Invalid> {
 /// Asks the endpoint once, if the portal has a JSON-RPC client (the server gives it one): what
 /// the evaluators see. An endpoint that does not answer is stated, never a refusal.
 pub async fn probe_once(state: &AppState, url: &str, validator: bool) -> Option<String> {
+    if reserved_host(url) {
+        return None;
+    }
     let rpc = state.node_rpc.get()?;
     let probe = rpc.probe(url, validator).await;
     serde_json::to_string(&probe).ok()
@@ -682,4 +704,33 @@ pub async fn is_applicant(db: &SqlitePool, node_id: i64, person_id: i64) -> AppR
         .fetch_one(db)
         .await?;
     Ok(n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_and_reserved_names() {
+        for (url, ok) in [
+            ("http://127.0.0.1:8545", true),
+            ("https://nodo.unam.mx:8545/rpc", true),
+            ("ftp://nodo", false),
+            ("http://user:pw@nodo:8545", false),
+            ("http:// nodo", false),
+            ("http://", false),
+        ] {
+            assert_eq!(rpc_url_ok(url), ok, "{url}");
+        }
+        for (url, reserved) in [
+            ("https://nodo1.unam.example:8545", true),
+            ("http://x.invalid", true),
+            ("http://a.test:80/", true),
+            ("http://example.com", false),
+            ("http://127.0.0.1:8545", false),
+            ("https://testnet.gob.mx", false),
+        ] {
+            assert_eq!(reserved_host(url), reserved, "{url}");
+        }
+    }
 }
