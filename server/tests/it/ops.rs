@@ -164,8 +164,9 @@ async fn the_home_page_presents_the_demo_network() {
         .await
         .expect("count");
     assert_eq!(
-        accounts, 13,
-        "the administrator, one account per other role and four members who may stand in calls"
+        accounts, 16,
+        "the administrator, one account per other role, four members who may stand in calls and \
+         the three other seats of the nodes commission (each evaluates and votes on node requests)"
     );
     // the governance bodies are populated, each seat with the decision that appointed it
     let councils = visible_text(&app.browser().text("/councils").await.1);
