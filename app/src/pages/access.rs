@@ -96,6 +96,8 @@ pub const MUTATING: &[(&str, Rule)] = &[
     ("/network/requests/{id}/withdraw", Rule::SignedIn),
     ("/network/requests/{id}/resubmit", Rule::SignedIn),
     ("/network/requests/{id}/leaders", Rule::Steward),
+    ("/network/nodes/{id}/capital", Rule::SignedIn),
+    ("/network/capital/{grant}", Rule::Steward),
     (
         "/network/requests/{id}/evaluation",
         roles::<EvaluatingNodes>(),

@@ -157,6 +157,12 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
         "SELECT id FROM nodes WHERE status = 'admitted' ORDER BY id",
     )
     .await;
+    // a grant asked for by a node of the academic collective
+    let grant = one(
+        app,
+        "SELECT g.id FROM capital_grants g JOIN nodes n ON n.id = g.node_id JOIN collectives c ON c.id = n.collective_id WHERE g.status = 'requested' AND c.slug = 'academico' ORDER BY g.id",
+    )
+    .await;
     let evidence: String = sqlx::query_scalar("SELECT id FROM evidences ORDER BY idx")
         .fetch_one(&app.state.db)
         .await
@@ -457,6 +463,16 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
             "/network/nodes/{id}/status",
             format!("/network/nodes/{node}/status"),
             Body::Form(vec![("step", "suspend".into())]),
+        ),
+        (
+            "/network/nodes/{id}/capital",
+            format!("/network/nodes/{node}/capital"),
+            empty(),
+        ),
+        (
+            "/network/capital/{grant}",
+            format!("/network/capital/{grant}"),
+            Body::Form(vec![("verdict", "refuse".into())]),
         ),
         (
             "/admin/nodes/import",

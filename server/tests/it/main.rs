@@ -14,6 +14,7 @@ mod mail;
 mod meetings;
 mod minutes;
 mod node_admission;
+mod node_capital;
 mod node_health;
 mod nodes;
 mod nominations;

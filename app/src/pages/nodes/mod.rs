@@ -5,6 +5,7 @@ use crate::domain::nodes::{HostKind, NodeStatus, NodeType};
 use crate::i18n::{Lang, Tr, fill};
 use crate::services::nodes::NodeRow;
 
+pub mod capital;
 pub mod exports;
 pub mod health;
 pub mod network;
@@ -131,6 +132,10 @@ pub fn routes() -> axum::Router<crate::AppState> {
         )
         .route("/network/static-nodes.json", get(exports::static_nodes))
         .route("/network/nodes.json", get(exports::nodes_json))
+        .route("/network/capital", get(capital::list))
+        .route("/network/capital.json", get(capital::json))
+        .route("/network/capital/{grant}", post(capital::decide))
+        .route("/network/nodes/{id}/capital", post(capital::request))
         .route(
             "/network/requests",
             get(review::list)

@@ -9,6 +9,7 @@ use crate::domain::nodes::{NodeStatus, NodeStep};
 use crate::i18n::{datetime, fill};
 use crate::pages::refused_form;
 use crate::services::authority::NodeEvaluator;
+use crate::services::nodes::capital::CapitalForm;
 use crate::services::nodes::{self, admission, exports, health};
 use crate::web::{CsrfForm, Ctx, page, redirect};
 use crate::{AppError, AppState};
@@ -128,6 +129,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <li><a href="/network/permissions_config.toml">{t.node_network_toml}</a></li>
                     <li><a href="/network/static-nodes.json">{t.node_network_static}</a></li>
                     <li><a href="/network/nodes.json">{t.node_network_json}</a></li>
+                    <li><a href="/network/capital">{t.capital_title}</a>" ("<a href="/network/capital.json">"capital.json"</a>")"</li>
                 </ul>
             </Layout>
         },
@@ -144,6 +146,7 @@ pub async fn node(
         &ctx,
         id,
         &ChangeForm::default(),
+        &None,
         FormErrors::default(),
         StatusCode::OK,
     )
@@ -179,6 +182,7 @@ pub async fn change(
                 &ctx,
                 id,
                 &form,
+                &None,
                 refused.errors.clone(),
                 refused.status,
             )
@@ -188,11 +192,36 @@ pub async fn change(
     }
 }
 
+/// The node's page again, with a capital form refused (`grant`: the grant it was about, `None`
+/// for the request) and what was typed in it.
+pub async fn refused_capital(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    grant: Option<i64>,
+    typed: CapitalForm,
+    e: AppError,
+) -> Result<Response, AppError> {
+    let refused = refused_form(e, ctx.t())?;
+    render_node(
+        state,
+        ctx,
+        id,
+        &ChangeForm::default(),
+        &Some((grant, typed)),
+        refused.errors.clone(),
+        refused.status,
+    )
+    .await
+    .map(|r| refused.finish(r))
+}
+
 async fn render_node(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
     form: &ChangeForm,
+    capital_typed: &super::capital::Typed,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -208,6 +237,13 @@ async fn render_node(
     }
     let history = admission::history(&state.db, id).await?;
     let health_view = super::health::section(state, id, &ctx.path, t).await?;
+    let capital_view = super::capital::section(state, ctx, &n, capital_typed, &errors).await?;
+    // the change form shows the errors only when it was the form posted
+    let errors = if capital_typed.is_some() {
+        FormErrors::default()
+    } else {
+        errors
+    };
     let steps = history
         .into_iter()
         .map(|s| {
@@ -259,6 +295,7 @@ async fn render_node(
                     <dt>{t.node_deployment}</dt><dd>{deployment_name(&n.deployment, t)}</dd>
                 </dl>
                 {health_view}
+                {capital_view}
                 <h2>{t.node_show_history}</h2>
                 <ol>{steps}</ol>
                 {change_form}

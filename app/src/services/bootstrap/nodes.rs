@@ -142,7 +142,66 @@ pub(super) async fn nodes_demo(state: &AppState, actor: &Actor) -> AppResult<()>
     )
     .await?;
     tx.commit().await?;
+    capital_demo(state, &ids, admin, actor).await?;
     requests(state, actor).await
+}
+
+/// Transaction capital: IPN's writer has a grant in force, UNAM's validator has asked for one.
+async fn capital_demo(state: &AppState, ids: &[i64], admin: i64, actor: &Actor) -> AppResult<()> {
+    use crate::services::nodes::capital::{self, CapitalForm, Verdict};
+    let account: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE person_id = ?")
+        .bind(admin)
+        .fetch_one(&state.db)
+        .await?;
+    let operator = Signed::operator(account, admin);
+    let academico: i64 = sqlx::query_scalar("SELECT collective_id FROM nodes WHERE id = ?")
+        .bind(ids[1])
+        .fetch_one(&state.db)
+        .await?;
+    let asked = |account: &str, amount: &str, reason: &str| CapitalForm {
+        account: account.into(),
+        amount: amount.into(),
+        period: "month".into(),
+        reason: reason.into(),
+    };
+    let granted = capital::request(
+        state,
+        &operator,
+        ids[1],
+        &asked(
+            "0x5a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
+            "60000000",
+            "Registro de constancias académicas: unas 2 000 transacciones al mes.",
+        ),
+        actor,
+    )
+    .await?;
+    capital::decide(
+        state,
+        &Steward::operator(academico),
+        granted,
+        Verdict::Grant,
+        &asked(
+            "",
+            "50000000",
+            "Se otorga lo que corresponde a su uso de los últimos tres meses.",
+        ),
+        actor,
+    )
+    .await?;
+    capital::request(
+        state,
+        &operator,
+        ids[0],
+        &asked(
+            "0x7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f809",
+            "20000000",
+            "Pruebas del contrato de registro de títulos.",
+        ),
+        actor,
+    )
+    .await?;
+    Ok(())
 }
 
 struct DemoHour {

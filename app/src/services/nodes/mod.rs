@@ -19,6 +19,7 @@ use serde_json::json;
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 pub mod admission;
+pub mod capital;
 pub mod exports;
 pub mod health;
 
