@@ -88,7 +88,11 @@ CREATE TABLE node_samples (
     -- "value", "not_supported", "api_disabled", "failed" for net_peerCount (peers may be absent
     -- without the node being down)
     peers_state TEXT NOT NULL DEFAULT 'value',
+    -- for a validator, from the signer metrics of the round: the blocks it proposed, the blocks
+    -- of the metrics' window and how many signers shared them
     proposed    INTEGER,
+    proposed_of INTEGER,
+    signers     INTEGER,
     PRIMARY KEY (node_id, at)
 );
 CREATE INDEX node_samples_at ON node_samples (at);

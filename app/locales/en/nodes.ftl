@@ -215,3 +215,7 @@ capital_problem_node = The node is not admitted to the network.
 capital_problem_operator = Only whoever runs the node may ask for its capital.
 capital_problem_pending = This request was already decided; reload the page.
 capital_problem_active = This capital is no longer in force; reload the page.
+node_proposed = Blocks proposed
+node_proposed_line = {proposed} of the last {total} blocks, among {signers} validators (about {expected} expected).
+node_proposes_too_little = This validator proposes far fewer blocks than its share: check its connection and its clock.
+node_proposes_too_little_short = proposes few blocks

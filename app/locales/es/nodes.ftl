@@ -215,3 +215,7 @@ capital_problem_node = El nodo no está admitido en la red.
 capital_problem_operator = Solo quien opera el nodo puede pedir su capital.
 capital_problem_pending = Este pedido ya fue resuelto; vuelva a cargar la página.
 capital_problem_active = Este capital ya no está vigente; vuelva a cargar la página.
+node_proposed = Bloques propuestos
+node_proposed_line = {proposed} de los últimos {total} bloques, entre {signers} validadores (se esperan unos {expected}).
+node_proposes_too_little = Este validador propone muchos menos bloques de los que le corresponden: revise su conexión y su reloj.
+node_proposes_too_little_short = propone pocos bloques

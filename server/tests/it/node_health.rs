@@ -190,3 +190,82 @@ async fn the_poller_samples_every_node_and_mails_once_when_one_goes_down_and_onc
     proxy_task.abort();
     app.stop().await;
 }
+
+/// A validator whose endpoint answers QBFT's signer metrics: its share of the blocks proposed
+/// is read by its address (derived from its enode), and too small a share is flagged.
+#[tokio::test]
+async fn a_validator_proposing_too_few_blocks_is_flagged() {
+    const KEY: &str = "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8";
+    const ADDRESS: &str = "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf";
+    async fn answer(Json(call): Json<Value>) -> Json<Value> {
+        let result = match call["method"].as_str().unwrap_or_default() {
+            "eth_chainId" => json!("0x9e5a"),
+            "eth_blockNumber" => json!("0x64"),
+            "net_peerCount" => json!("0x3"),
+            "eth_syncing" => json!(false),
+            "web3_clientVersion" => json!("besu/v25.10.0"),
+            "qbft_getSignerMetrics" => json!([
+                {"address": ADDRESS, "proposedBlockCount": "0x1", "lastProposedBlockNumber": "0x10"},
+                {"address": "0x1111111111111111111111111111111111111111", "proposedBlockCount": "0x21", "lastProposedBlockNumber": "0x63"},
+                {"address": "0x2222222222222222222222222222222222222222", "proposedBlockCount": "0x21", "lastProposedBlockNumber": "0x62"},
+                {"address": "0x3333333333333333333333333333333333333333", "proposedBlockCount": "0x21", "lastProposedBlockNumber": "0x64"},
+            ]),
+            _ => {
+                return Json(json!({"jsonrpc": "2.0", "id": call["id"],
+                    "error": {"code": -32601, "message": "Method not found"}}));
+            }
+        };
+        Json(json!({"jsonrpc": "2.0", "id": call["id"], "result": result}))
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let endpoint = tokio::spawn(async move {
+        let router = axum::Router::new().route("/", axum::routing::post(answer));
+        let _ = axum::serve(listener, router).await;
+    });
+    let app = TestApp::spawn_with(|s| s.nodes.poll_interval = Duration::from_secs(3600)).await;
+    sqlx::query(
+        "INSERT INTO institutions (name, sector, kind, created_at) VALUES ('Validadora', 'public', 'agency', '2026-01-01T00:00:00Z')",
+    )
+    .execute(&app.state.db)
+    .await
+    .expect("institution");
+    let slug: String = sqlx::query_scalar("SELECT slug FROM collectives WHERE id = 1")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("slug");
+    let ids = server::nodes::import_at_command_line(
+        &app.state,
+        &format!("name,enode,rpc_url,type,collective,institution\nValidador lento,enode://{KEY}@10.0.0.9:30303,{url},validator,{slug},Validadora\n"),
+    )
+    .await
+    .expect("import");
+    let rpc: Arc<dyn NodeRpc> = Arc::new(JsonRpc::new(Duration::from_secs(2)).expect("client"));
+    health::poll_round(&app.state, rpc).await.expect("round");
+    let figures = health::figures(&app.state.db, &ids, chrono::Utc::now())
+        .await
+        .expect("figures");
+    let h = &figures[&ids[0]];
+    assert_eq!(
+        (h.proposed, h.proposed_of, h.signers),
+        (Some(1), Some(100), Some(4))
+    );
+    assert!(h.proposes_too_little);
+    let text = visible_text(
+        &app.browser()
+            .text(&format!("/network/nodes/{}", ids[0]))
+            .await
+            .1,
+    );
+    assert!(
+        text.contains("1 de los últimos 100 bloques, entre 4 validadores"),
+        "{text}"
+    );
+    assert!(text.contains("propone muchos menos bloques"), "{text}");
+    let text = visible_text(&app.browser().text("/network").await.1);
+    assert!(text.contains("propone pocos bloques"), "{text}");
+    endpoint.abort();
+    app.stop().await;
+}

@@ -142,6 +142,17 @@ impl Enode {
     }
 }
 
+impl Enode {
+    /// The account a node signs blocks with: the last 20 bytes of the Keccak-256 of its public
+    /// key (the enode id), as `0x…` in lowercase.
+    pub fn address(&self) -> String {
+        use sha3::Digest;
+        let key = hex::decode(&self.id).unwrap_or_default();
+        let hash = sha3::Keccak256::digest(&key);
+        format!("0x{}", hex::encode(&hash[12..]))
+    }
+}
+
 impl fmt::Display for Enode {
     /// The canonical spelling (lowercase id and name), as the allowlists carry it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -304,3 +304,16 @@ fn the_minimum_operating_system_is_read_from_its_setting() {
         assert_eq!(parse_min_os(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn a_validator_signs_with_the_address_of_its_enode_key() {
+    // the public key of the private key 1, and its well-known address
+    let enode = Enode::parse(
+        "enode://79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8@127.0.0.1:30303",
+    )
+    .expect("enode");
+    assert_eq!(
+        enode.address(),
+        "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf"
+    );
+}

@@ -27,6 +27,20 @@ pub fn number(v: Option<i64>) -> String {
     v.map_or("—".into(), |v| v.to_string())
 }
 
+/// A validator's blocks proposed in the signer metrics' window, against its expected share.
+pub fn proposals(h: &Health, t: &'static Tr) -> Option<String> {
+    let (p, total, n) = (h.proposed?, h.proposed_of?, h.signers?);
+    Some(fill(
+        t.node_proposed_line,
+        &[
+            ("proposed", &p),
+            ("total", &total),
+            ("signers", &n),
+            ("expected", &(total / n.max(1))),
+        ],
+    ))
+}
+
 /// The period of `?span=`: 24 h (the default), 7 d or 30 d.
 pub fn span_of(query: &str) -> (&'static str, Duration) {
     match query
@@ -92,7 +106,9 @@ pub async fn section(
             <dt>{t.node_col_peers}</dt><dd>{number(h.peers)}</dd>
             <dt>{t.node_col_latency}</dt><dd>{number(h.latency_ms)}</dd>
             <dt>{t.node_col_client}</dt><dd>{h.client.clone().unwrap_or_else(|| "—".into())}</dd>
+            {proposals(&h, t).map(|line| view! { <dt>{t.node_proposed}</dt><dd>{line}</dd> })}
         </dl>
+        {h.proposes_too_little.then(|| view! { <p class="flag" role="status">{t.node_proposes_too_little}</p> })}
         <p>{fill(t.node_availability_line, &[
             ("d1", &percent(h.availability_24h)),
             ("d7", &percent(h.availability_7d)),

@@ -66,7 +66,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <td><a href=format!("/collectives/{}", n.collective_slug)>{collective_name(n, lang)}</a></td>
                     <td>{n.operator_name()}</td>
                     <td>{type_name(n.node_type, t)}</td>
-                    <td>{status_name(n.status, t)}</td>
+                    <td>{status_name(n.status, t)}{h.filter(|h| h.proposes_too_little).map(|_| view! { <br/><span class="flag">{t.node_proposes_too_little_short}</span> })}</td>
                     <td>{if n.status == NodeStatus::Admitted { state_word(h, t) } else { "—" }}</td>
                     <td>{number(h.and_then(|h| h.lag))}</td>
                     <td>{number(h.and_then(|h| h.peers))}</td>

@@ -8,7 +8,7 @@ use super::super::mail::{self, Message};
 use super::admission::leaders_of;
 use crate::AppState;
 use crate::db::Ts;
-use crate::domain::nodes::{Alert, NodeType, Notice, lag, quantile};
+use crate::domain::nodes::{Alert, Enode, NodeType, Notice, lag, proposes_too_little, quantile};
 use crate::error::AppResult;
 use crate::services::node_probe::{Answer, NodeRpc, Probe};
 use chrono::{DateTime, Duration, DurationRound, Utc};
@@ -22,6 +22,7 @@ struct Target {
     id: i64,
     name: String,
     rpc_url: String,
+    enode: String,
     node_type: NodeType,
     collective_id: i64,
     liaison_name: String,
@@ -51,7 +52,7 @@ fn answer_state<T>(a: &Answer<T>) -> &'static str {
 /// most `concurrency` at once, and keeps what they said.
 pub async fn poll_round(state: &AppState, rpc: Arc<dyn NodeRpc>) -> AppResult<Round> {
     let mut targets: Vec<Target> = sqlx::query_as(
-        "SELECT id, name, rpc_url, node_type, collective_id, liaison_name, liaison_email
+        "SELECT id, name, rpc_url, enode, node_type, collective_id, liaison_name, liaison_email
          FROM nodes WHERE status = 'admitted' ORDER BY id",
     )
     .fetch_all(&state.db)
@@ -79,6 +80,27 @@ pub async fn poll_round(state: &AppState, rpc: Arc<dyn NodeRpc>) -> AppResult<Ro
         .values()
         .filter_map(|p| p.block.value().copied())
         .max();
+    // the signer metrics of the round (every validator reports the same window): the blocks
+    // each signer proposed
+    let metrics: Option<HashMap<String, u64>> = probes.values().find_map(|p| {
+        p.signers.as_ref()?.value().map(|m| {
+            m.iter()
+                .map(|s| (s.address.to_ascii_lowercase(), s.proposed))
+                .collect()
+        })
+    });
+    let proposals = |t: &Target| -> Option<(i64, i64, i64)> {
+        let m = metrics
+            .as_ref()
+            .filter(|_| t.node_type == NodeType::Validator)?;
+        let address = Enode::parse(&t.enode).ok()?.address();
+        let total: u64 = m.values().sum();
+        Some((
+            m.get(&address).copied().unwrap_or(0) as i64,
+            total as i64,
+            m.len() as i64,
+        ))
+    };
     let mut tx = crate::db::begin_write(&state.db).await?;
     let mut round = Round {
         polled: probes.len(),
@@ -88,18 +110,16 @@ pub async fn poll_round(state: &AppState, rpc: Arc<dyn NodeRpc>) -> AppResult<Ro
     };
     for chunk in targets.chunks(80) {
         let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO node_samples (node_id, at, up, block, head, peers, latency_ms, syncing, client, peers_state, proposed) ",
+            "INSERT INTO node_samples (node_id, at, up, block, head, peers, latency_ms, syncing, client, peers_state,
+                                       proposed, proposed_of, signers) ",
         );
         q.push_values(
             chunk
                 .iter()
-                .filter_map(|t| probes.get(&t.id).map(|p| (t.id, p))),
-            |mut b, (id, p)| {
-                let proposed = p.signers.as_ref().and_then(|s| {
-                    s.value()
-                        .map(|m| m.iter().map(|x| x.proposed).sum::<u64>() as i64)
-                });
-                b.push_bind(id)
+                .filter_map(|t| probes.get(&t.id).map(|p| (t, p))),
+            |mut b, (t, p)| {
+                let proposed = proposals(t);
+                b.push_bind(t.id)
                     .push_bind(Ts(now))
                     .push_bind(p.up())
                     .push_bind(p.block.value().map(|b| *b as i64))
@@ -109,7 +129,9 @@ pub async fn poll_round(state: &AppState, rpc: Arc<dyn NodeRpc>) -> AppResult<Ro
                     .push_bind(p.syncing.value().copied())
                     .push_bind(p.client_version.value().cloned())
                     .push_bind(answer_state(&p.peers))
-                    .push_bind(proposed);
+                    .push_bind(proposed.map(|x| x.0))
+                    .push_bind(proposed.map(|x| x.1))
+                    .push_bind(proposed.map(|x| x.2));
             },
         );
         if chunk.iter().any(|t| probes.contains_key(&t.id)) {
@@ -314,6 +336,12 @@ pub struct Health {
     pub availability_24h: Option<f64>,
     pub availability_7d: Option<f64>,
     pub availability_30d: Option<f64>,
+    /// A validator's blocks proposed in the signer metrics' window, of how many, among how
+    /// many signers; and whether that is too few (more than two standard deviations below 1/N).
+    pub proposed: Option<i64>,
+    pub proposed_of: Option<i64>,
+    pub signers: Option<i64>,
+    pub proposes_too_little: bool,
 }
 
 #[derive(Clone, Debug, FromRow)]
@@ -326,6 +354,12 @@ struct RawRow {
     peers: Option<i64>,
     latency_ms: Option<i64>,
     client: Option<String>,
+    #[sqlx(default)]
+    proposed: Option<i64>,
+    #[sqlx(default)]
+    proposed_of: Option<i64>,
+    #[sqlx(default)]
+    signers: Option<i64>,
 }
 
 /// A node's samples (all and up) over 24 h, 7 d and 30 d of hourly aggregates.
@@ -365,8 +399,8 @@ pub async fn figures(
     for id in ids {
         let mut h = Health::default();
         let last: Option<RawRow> = sqlx::query_as(
-            "SELECT node_id, at, up, block, head, peers, latency_ms, client FROM node_samples
-             WHERE node_id = ?1 AND at = (SELECT MAX(at) FROM node_samples WHERE node_id = ?1)",
+            "SELECT node_id, at, up, block, head, peers, latency_ms, client, proposed, proposed_of, signers
+             FROM node_samples WHERE node_id = ?1 AND at = (SELECT MAX(at) FROM node_samples WHERE node_id = ?1)",
         )
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -382,6 +416,15 @@ pub async fn figures(
             h.peers = last.peers;
             h.latency_ms = last.latency_ms;
             h.client = last.client;
+            h.proposed = last.proposed;
+            h.proposed_of = last.proposed_of;
+            h.signers = last.signers;
+            h.proposes_too_little = match (last.proposed, last.proposed_of, last.signers) {
+                (Some(p), Some(total), Some(n)) => {
+                    proposes_too_little(p.max(0) as u64, total.max(0) as u64, n.max(0) as u64, 2.0)
+                }
+                _ => false,
+            };
         }
         let (raw_n, raw_up): (i64, Option<i64>) = sqlx::query_as(
             "SELECT COUNT(*), SUM(up) FROM node_samples WHERE node_id = ? AND at >= ?",
