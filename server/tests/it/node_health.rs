@@ -99,6 +99,11 @@ async fn the_poller_samples_every_node_and_mails_once_when_one_goes_down_and_onc
         .await
         .expect("liaison");
     let (a_id, b_id, proxy_id) = (ids[0], ids[1], ids[2]);
+    // as if admitted through a request: provisioned until the poller first sees them answer
+    sqlx::query("UPDATE nodes SET deployment = 'provisioned'")
+        .execute(&app.state.db)
+        .await
+        .expect("provisioned");
     let rpc: Arc<dyn NodeRpc> = Arc::new(JsonRpc::new(Duration::from_secs(2)).expect("client"));
 
     let round = health::poll_round(&app.state, rpc.clone())
@@ -106,6 +111,12 @@ async fn the_poller_samples_every_node_and_mails_once_when_one_goes_down_and_onc
         .expect("round");
     assert_eq!((round.polled, round.up), (3, 3), "{round:?}");
     assert!(round.head.is_some());
+    let deployed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE deployment = 'deployed'")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("deployed");
+    assert_eq!(deployed, 3, "seen answering: deployed");
     let (up, peers_state): (bool, String) = sqlx::query_as(
         "SELECT up, peers_state FROM node_samples WHERE node_id = ? ORDER BY at DESC LIMIT 1",
     )

@@ -139,6 +139,23 @@ pub async fn poll_round(state: &AppState, rpc: Arc<dyn NodeRpc>) -> AppResult<Ro
             q.build().execute(&mut *tx).await?;
         }
     }
+    // a node answering for the first time is deployed (apart from its admission)
+    let first_up: Vec<i64> = targets
+        .iter()
+        .filter(|t| probes.get(&t.id).is_some_and(|p| p.up()))
+        .map(|t| t.id)
+        .collect();
+    for chunk in first_up.chunks(200) {
+        let mut q = sqlx::QueryBuilder::new(
+            "UPDATE nodes SET deployment = 'deployed' WHERE deployment = 'provisioned' AND id IN (",
+        );
+        let mut ids = q.separated(", ");
+        for id in chunk {
+            ids.push_bind(id);
+        }
+        q.push(")");
+        q.build().execute(&mut *tx).await?;
+    }
     let grace = Duration::from_std(settings.down_after).unwrap_or(Duration::minutes(5));
     for t in &targets {
         let Some(p) = probes.get(&t.id) else { continue };
