@@ -219,3 +219,4 @@ node_proposed = Bloques propuestos
 node_proposed_line = {proposed} de los últimos {total} bloques, entre {signers} validadores (se esperan unos {expected}).
 node_proposes_too_little = Este validador propone muchos menos bloques de los que le corresponden: revise su conexión y su reloj.
 node_proposes_too_little_short = propone pocos bloques
+account_next_node = Solicitar la admisión de un nodo para su institución o para usted

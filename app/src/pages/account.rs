@@ -158,6 +158,7 @@ async fn render(
                 <section aria-labelledby="next-title">
                     <h2 id="next-title">{t.account_next_title}</h2>
                     <ul>
+                        <li><a href="/network/requests/new">{t.account_next_node}</a></li>
                         <li><a href="/calls">{t.account_next_calls}</a></li>
                         <li><a href="/advisory/apply">{t.account_next_advisory}</a></li>
                         <li><a href="/collectives/request">{t.account_next_collective}</a></li>

@@ -34,6 +34,10 @@ async fn the_public_pages_promise_what_is_there_and_say_when_a_list_is_empty() {
         account.contains("Postularse en una convocatoria abierta"),
         "{account}"
     );
+    assert!(
+        account.contains("Solicitar la admisión de un nodo"),
+        "{account}"
+    );
 
     // no collective has two leaders yet: each is flagged, with how many are missing
     let text = visible_text(&visitor.text("/collectives").await.1);
