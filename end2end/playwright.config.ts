@@ -81,6 +81,8 @@ export default defineConfig({
         MINGA_SESSION_DAYS_EARLY: '30',
         // the node tests wait for a node's first samples
         MINGA_NODE_POLL_INTERVAL: '1s',
+        // the applicants' endpoint is an anvil on loopback
+        MINGA_NODE_PROBE_PRIVATE: 'true',
       },
     },
   ],

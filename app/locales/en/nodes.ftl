@@ -220,3 +220,4 @@ node_proposed_line = {proposed} of the last {total} blocks, among {signers} vali
 node_proposes_too_little = This validator proposes far fewer blocks than its share: check its connection and its clock.
 node_proposes_too_little_short = proposes few blocks
 account_next_node = Request the admission of a node for your institution or yourself
+node_probe_private = Not asked: the address is local or private (the commission may check it on its own).

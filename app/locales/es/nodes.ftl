@@ -220,3 +220,4 @@ node_proposed_line = {proposed} de los últimos {total} bloques, entre {signers}
 node_proposes_too_little = Este validador propone muchos menos bloques de los que le corresponden: revise su conexión y su reloj.
 node_proposes_too_little_short = propone pocos bloques
 account_next_node = Solicitar la admisión de un nodo para su institución o para usted
+node_probe_private = No se consultó: la dirección es local o privada (la comisión puede verificarlo por su cuenta).

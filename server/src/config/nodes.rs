@@ -83,6 +83,11 @@ pub struct NodeArgs {
         global = true
     )]
     pub node_poll_concurrency: usize,
+    /// Let the one probe made when a request is filed ask loopback, private and link-local
+    /// addresses (a network whose nodes sit on a private network; off by default, so that an
+    /// account cannot make the portal call into its own network).
+    #[arg(long, env = "MINGA_NODE_PROBE_PRIVATE", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub node_probe_private: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -127,6 +132,7 @@ impl NodeArgs {
             raw_days: self.node_raw_days.max(1),
             hourly_days: self.node_hourly_days.max(self.node_raw_days).max(1),
             concurrency: self.node_poll_concurrency.clamp(1, 1024),
+            probe_private: self.node_probe_private,
         }
     }
 }

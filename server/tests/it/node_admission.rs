@@ -96,7 +96,12 @@ async fn a_node_is_requested_returned_forwarded_evaluated_voted_admitted_and_sus
     let port = free_port();
     let anvil = Anvil::start_chain(port, 648_541).await;
     // a commission of two seats (both from collective 1, where the test's accounts belong)
-    let app = TestApp::spawn_with(|s| s.governance.commission_seats_per_collective = 2).await;
+    let app = TestApp::spawn_with(|s| {
+        s.governance.commission_seats_per_collective = 2;
+        // the anvil endpoint is on loopback
+        s.nodes.probe_private = true;
+    })
+    .await;
     let (applicant, applicant_account) = app.browser_as(Role::Member).await;
     let applicant_person = person_of(&app, applicant_account).await;
     let (leader, _) = app.browser_as(Role::CollectiveLeader).await;
@@ -489,5 +494,31 @@ async fn an_import_with_one_wrong_line_imports_nothing_and_a_good_one_admits_eve
             .status(),
         StatusCode::FORBIDDEN
     );
+    app.stop().await;
+}
+
+/// By default the one probe at filing does not call loopback or private addresses: a request
+/// naming one is taken, and says it was not asked.
+#[tokio::test]
+async fn a_private_endpoint_is_not_probed_by_default() {
+    let port = free_port();
+    let anvil = Anvil::start_chain(port, 648_544).await;
+    let app = TestApp::spawn().await;
+    let (applicant, _) = app.browser_as(Role::Member).await;
+    let enode = format!("enode://{}@203.0.113.9:30303", KEY.replace('a', "c"));
+    let r = post_request(
+        &applicant,
+        &request_fields(&anvil.url, "4096", &enode),
+        Some(b"%PDF-1.7 carta"),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let text = visible_text(&applicant.text(&location(&r)).await.1);
+    assert!(
+        text.contains("No se consultó: la dirección es local o privada"),
+        "{text}"
+    );
+    assert!(!text.contains("cadena 648544"), "{text}");
+    drop(anvil);
     app.stop().await;
 }

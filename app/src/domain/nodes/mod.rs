@@ -250,6 +250,41 @@ impl Default for NodeRequirements {
     }
 }
 
+/// Whether `ip` is an address on the public Internet: not loopback, private, link-local,
+/// shared (CGNAT), unspecified, broadcast, multicast, documentation or unique-local, nor an
+/// IPv4 address of one of those written as IPv6.
+pub fn is_public_ip(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public_ip(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    || (first & 0xfe00) == 0xfc00
+                    || (first & 0xffc0) == 0xfe80
+                    || first == 0x2001 && v6.segments()[1] == 0x0db8)
+            }
+        },
+    }
+}
+
 /// The settings of nodes (each a `MINGA_NODE_*` variable; defaults are the seed's).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeSettings {
@@ -271,6 +306,10 @@ pub struct NodeSettings {
     pub hourly_days: u32,
     /// How many nodes the poller asks at once.
     pub concurrency: usize,
+    /// Whether the one probe made when a request is filed may ask a loopback, private or
+    /// link-local address (off: a registered account could otherwise make the portal call into
+    /// its own network).
+    pub probe_private: bool,
 }
 
 impl Default for NodeSettings {
@@ -285,6 +324,7 @@ impl Default for NodeSettings {
             raw_days: 7,
             hourly_days: 730,
             concurrency: 64,
+            probe_private: false,
         }
     }
 }

@@ -317,3 +317,29 @@ fn a_validator_signs_with_the_address_of_its_enode_key() {
         "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf"
     );
 }
+
+#[test]
+fn only_public_addresses_are_public() {
+    for (ip, public) in [
+        ("8.8.8.8", true),
+        ("200.57.7.1", true),
+        ("127.0.0.1", false),
+        ("10.1.2.3", false),
+        ("172.16.0.1", false),
+        ("192.168.1.1", false),
+        ("169.254.169.254", false),
+        ("100.64.0.1", false),
+        ("0.0.0.0", false),
+        ("255.255.255.255", false),
+        ("203.0.113.5", false),
+        ("::1", false),
+        ("fe80::1", false),
+        ("fd00::1", false),
+        ("::ffff:127.0.0.1", false),
+        ("::ffff:8.8.8.8", true),
+        ("2800:3f0:4001:81a::200e", true),
+        ("2001:db8::1", false),
+    ] {
+        assert_eq!(is_public_ip(ip.parse().expect("ip")), public, "{ip}");
+    }
+}

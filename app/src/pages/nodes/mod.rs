@@ -95,6 +95,9 @@ pub fn probe_line(probe: Option<&serde_json::Value>, tr: &'static Tr) -> String 
     let Some(p) = probe else {
         return tr.node_probe_none.to_string();
     };
+    if p["skipped"] == "private_address" {
+        return tr.node_probe_private.to_string();
+    }
     let value = |k: &str| p[k]["value"].clone();
     match value("block").as_u64() {
         Some(block) => fill(

@@ -381,9 +381,48 @@ pub async fn probe_once(state: &AppState, url: &str, validator: bool) -> Option<
     if reserved_host(url) {
         return None;
     }
+    if !state.settings.nodes.probe_private && !public_endpoint(url).await {
+        return Some(json!({"skipped": "private_address"}).to_string());
+    }
     let rpc = state.node_rpc.get()?;
     let probe = rpc.probe(url, validator).await;
     serde_json::to_string(&probe).ok()
+}
+
+/// Whether every address `url`'s host resolves to is public (see
+/// [`crate::domain::nodes::is_public_ip`]). A name that does not resolve is left to the probe,
+/// which will say it did not answer.
+pub async fn public_endpoint(url: &str) -> bool {
+    let https = url.starts_with("https://");
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or(url);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(':') && p.bytes().all(|b| b.is_ascii_digit()) => {
+            (h, p.parse::<u16>().unwrap_or(0))
+        }
+        _ => (authority, if https { 443 } else { 80 }),
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return crate::domain::nodes::is_public_ip(ip);
+    }
+    let lookup = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
+        tokio::net::lookup_host((host.to_string(), port)),
+    )
+    .await;
+    match lookup {
+        Ok(Ok(addresses)) => {
+            let addresses: Vec<_> = addresses.collect();
+            addresses
+                .iter()
+                .all(|a| crate::domain::nodes::is_public_ip(a.ip()))
+        }
+        _ => true,
+    }
 }
 
 /// Files a request: the letter stored by its SHA-256, the form checked, the endpoint probed once;
