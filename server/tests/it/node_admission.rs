@@ -245,6 +245,14 @@ async fn a_node_is_requested_returned_forwarded_evaluated_voted_admitted_and_sus
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(status(&app, id).await, "in_evaluation");
+    let told = app::services::mail::by_topic(&app.state.db, &format!("node-forwarded/{id}"))
+        .await
+        .expect("mail");
+    assert_eq!(
+        told.len(),
+        2,
+        "each commission seat is told, in the forward's transaction"
+    );
     let r = seat_a
         .submit(
             &page,

@@ -222,6 +222,9 @@ async fn after_step(
         .await?;
         state.decisions_pending.notify_one();
     }
+    if t.step == NodeStep::Forward {
+        tell_commission(&mut *tx, state, node).await?;
+    }
     if t.step != NodeStep::Import {
         let email: String = sqlx::query_scalar("SELECT email FROM people WHERE id = ?")
             .bind(node.person_id)
@@ -252,6 +255,36 @@ async fn after_step(
             .await?;
             state.mail_pending.notify_one();
         }
+    }
+    Ok(())
+}
+
+/// Every nodes-commission seat is told that a request waits for its evaluation.
+async fn tell_commission(
+    tx: &mut SqliteConnection,
+    state: &AppState,
+    node: &NodeRow,
+) -> AppResult<()> {
+    let url = request_url(state, node.id);
+    for (_, name, email) in commission(&mut *tx).await? {
+        if email.is_empty() {
+            continue;
+        }
+        mail::queue(
+            &mut *tx,
+            &Message {
+                to_address: email,
+                to_name: name,
+                subject: format!("Nodo por evaluar / Node to evaluate: {}", node.name),
+                body_text: format!(
+                    "Los líderes del {} enviaron la solicitud del nodo «{}». Cada integrante de la comisión escribe su evaluación; después la comisión vota.\n{url}\n\nThe leaders of the {} forwarded the request for the node \"{}\". Each commission member writes an evaluation; then the commission votes.\n{url}\n",
+                    node.collective_es, node.name, node.collective_en, node.name
+                ),
+                ics: None,
+                topic: format!("node-forwarded/{}", node.id),
+            },
+        )
+        .await?;
     }
     Ok(())
 }
@@ -341,30 +374,6 @@ pub async fn forward(
         actor,
     )
     .await?;
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let url = request_url(state, node_id);
-    for (_, name, email) in commission(&mut tx).await? {
-        if email.is_empty() {
-            continue;
-        }
-        mail::queue(
-            &mut tx,
-            &Message {
-                to_address: email,
-                to_name: name,
-                subject: format!("Nodo por evaluar / Node to evaluate: {}", node.name),
-                body_text: format!(
-                    "Los líderes del {} enviaron la solicitud del nodo «{}». Cada integrante de la comisión escribe su evaluación; después la comisión vota.\n{url}\n\nThe leaders of the {} forwarded the request for the node \"{}\". Each commission member writes an evaluation; then the commission votes.\n{url}\n",
-                    node.collective_es, node.name, node.collective_en, node.name
-                ),
-                ics: None,
-                topic: format!("node-forwarded/{node_id}"),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    state.mail_pending.notify_one();
     Ok(())
 }
 
