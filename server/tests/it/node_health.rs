@@ -167,9 +167,14 @@ async fn the_poller_samples_every_node_and_mails_once_when_one_goes_down_and_onc
             .await
             .expect("hourly");
     assert_eq!((samples, ups), (8, 4));
-    let figures = health::figures(&app.state.db, &[b_id], chrono::Utc::now())
-        .await
-        .expect("figures");
+    let figures = health::figures(
+        &app.state.db,
+        &[b_id],
+        chrono::Utc::now(),
+        health::Reach::Month,
+    )
+    .await
+    .expect("figures");
     let h = &figures[&b_id];
     assert_eq!(h.up, Some(true));
     assert_eq!(h.availability_24h, Some(0.5));
@@ -255,9 +260,14 @@ async fn a_validator_proposing_too_few_blocks_is_flagged() {
     .expect("import");
     let rpc: Arc<dyn NodeRpc> = Arc::new(JsonRpc::new(Duration::from_secs(2)).expect("client"));
     health::poll_round(&app.state, rpc).await.expect("round");
-    let figures = health::figures(&app.state.db, &ids, chrono::Utc::now())
-        .await
-        .expect("figures");
+    let figures = health::figures(
+        &app.state.db,
+        &ids,
+        chrono::Utc::now(),
+        health::Reach::Month,
+    )
+    .await
+    .expect("figures");
     let h = &figures[&ids[0]];
     assert_eq!(
         (h.proposed, h.proposed_of, h.signers),

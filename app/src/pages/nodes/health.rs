@@ -62,7 +62,7 @@ pub async fn section(
     t: &'static Tr,
 ) -> Result<AnyView, AppError> {
     let now = Utc::now();
-    let figures = health::figures(&state.db, &[id], now).await?;
+    let figures = health::figures(&state.db, &[id], now, health::Reach::Month).await?;
     let h = figures.get(&id).cloned().unwrap_or_default();
     if h.up.is_none() {
         return Ok(view! {

@@ -401,28 +401,109 @@ struct HourRow {
     latency_p50: Option<i64>,
 }
 
-/// The figures of every node in `ids` at `now`: the latest sample, and availability over 24 h,
-/// 7 d and 30 d as the share of samples that found it up (the hourly aggregates of the hours
-/// compacted, the raw samples of the hour under way). A span the poller did not run counts
-/// neither way. A few indexed reads per node, whatever the history's length.
+/// How far back availability is computed: a day (the network's table) or also a week and a
+/// month (a node's page, `nodes.json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    Day,
+    Month,
+}
+
+#[derive(FromRow)]
+struct NodeShares {
+    node_id: i64,
+    #[sqlx(flatten)]
+    shares: Shares,
+}
+
+/// The figures of every node in `ids` at `now`: the latest sample, and availability over 24 h
+/// (and with [`Reach::Month`] 7 d and 30 d) as the share of samples that found it up — the
+/// hourly aggregates of the hours compacted, the raw samples of the hour under way. A span the
+/// poller did not run counts neither way. Three statements for all the nodes, each reading
+/// through an index: the latest sample per node, the hour under way, the hourly aggregates of
+/// the span.
 pub async fn figures(
     db: &SqlitePool,
     ids: &[i64],
     now: DateTime<Utc>,
+    reach: Reach,
 ) -> AppResult<HashMap<i64, Health>> {
     let mut out: HashMap<i64, Health> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
     let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
     let mut conn = db.acquire().await?;
+    let mut latest: HashMap<i64, RawRow> = HashMap::new();
+    let mut current: HashMap<i64, (i64, i64)> = HashMap::new();
+    let mut hourly: HashMap<i64, Shares> = HashMap::new();
+    for chunk in ids.chunks(400) {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT s.node_id, s.at, s.up, s.block, s.head, s.peers, s.latency_ms, s.client, s.proposed, s.proposed_of, s.signers
+             FROM nodes n JOIN node_samples s ON s.node_id = n.id
+              AND s.at = (SELECT MAX(at) FROM node_samples m WHERE m.node_id = n.id)
+             WHERE n.id IN (",
+        );
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(id);
+        }
+        q.push(")");
+        for r in q.build_query_as::<RawRow>().fetch_all(&mut *conn).await? {
+            latest.insert(r.node_id, r);
+        }
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT node_id, COUNT(*), COALESCE(SUM(up), 0) FROM node_samples WHERE at >= ",
+        );
+        q.push_bind(Ts(hour)).push(" AND node_id IN (");
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(id);
+        }
+        q.push(") GROUP BY node_id");
+        for (id, n, up) in q
+            .build_query_as::<(i64, i64, i64)>()
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            current.insert(id, (n, up));
+        }
+        let from = match reach {
+            Reach::Day => hour - Duration::hours(23),
+            Reach::Month => hour - Duration::days(30),
+        };
+        let mut q = sqlx::QueryBuilder::new("SELECT node_id, SUM(CASE WHEN hour >= ");
+        q.push_bind(Ts(hour - Duration::hours(23)))
+            .push(" THEN samples END) AS d1_n, SUM(CASE WHEN hour >= ")
+            .push_bind(Ts(hour - Duration::hours(23)))
+            .push(" THEN up_samples END) AS d1_up, SUM(CASE WHEN hour >= ")
+            .push_bind(Ts(hour - Duration::days(7)))
+            .push(" THEN samples END) AS d7_n, SUM(CASE WHEN hour >= ")
+            .push_bind(Ts(hour - Duration::days(7)))
+            .push(
+                " THEN up_samples END) AS d7_up, SUM(samples) AS d30_n, SUM(up_samples) AS d30_up
+             FROM node_hourly WHERE node_id IN (",
+            );
+        let mut list = q.separated(", ");
+        for id in chunk {
+            list.push_bind(id);
+        }
+        q.push(") AND hour >= ")
+            .push_bind(Ts(from))
+            .push(" AND hour < ")
+            .push_bind(Ts(hour))
+            .push(" GROUP BY node_id");
+        for r in q
+            .build_query_as::<NodeShares>()
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            hourly.insert(r.node_id, r.shares);
+        }
+    }
     for id in ids {
         let mut h = Health::default();
-        let last: Option<RawRow> = sqlx::query_as(
-            "SELECT node_id, at, up, block, head, peers, latency_ms, client, proposed, proposed_of, signers
-             FROM node_samples WHERE node_id = ?1 AND at = (SELECT MAX(at) FROM node_samples WHERE node_id = ?1)",
-        )
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(last) = last {
+        if let Some(last) = latest.remove(id) {
             h.up = Some(last.up);
             h.last_seen = Some(last.at.to_db());
             h.block = last.block;
@@ -443,36 +524,17 @@ pub async fn figures(
                 _ => false,
             };
         }
-        let (raw_n, raw_up): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), SUM(up) FROM node_samples WHERE node_id = ? AND at >= ?",
-        )
-        .bind(id)
-        .bind(Ts(hour))
-        .fetch_one(&mut *conn)
-        .await?;
-        let sh: Shares = sqlx::query_as(
-            "SELECT SUM(CASE WHEN hour >= ?2 THEN samples END) AS d1_n, SUM(CASE WHEN hour >= ?2 THEN up_samples END) AS d1_up,
-                    SUM(CASE WHEN hour >= ?3 THEN samples END) AS d7_n, SUM(CASE WHEN hour >= ?3 THEN up_samples END) AS d7_up,
-                    SUM(samples) AS d30_n, SUM(up_samples) AS d30_up
-             FROM node_hourly WHERE node_id = ?1 AND hour >= ?4 AND hour < ?5",
-        )
-        .bind(id)
-        .bind(Ts(hour - Duration::hours(23)))
-        .bind(Ts(hour - Duration::days(7)))
-        .bind(Ts(hour - Duration::days(30)))
-        .bind(Ts(hour))
-        .fetch_one(&mut *conn)
-        .await?;
+        let (raw_n, raw_up) = current.get(id).copied().unwrap_or((0, 0));
         let share = |n: Option<i64>, up: Option<i64>| {
-            let (n, up) = (
-                n.unwrap_or(0) + raw_n,
-                up.unwrap_or(0) + raw_up.unwrap_or(0),
-            );
+            let (n, up) = (n.unwrap_or(0) + raw_n, up.unwrap_or(0) + raw_up);
             (n > 0).then(|| up as f64 / n as f64)
         };
-        h.availability_24h = share(sh.d1_n, sh.d1_up);
-        h.availability_7d = share(sh.d7_n, sh.d7_up);
-        h.availability_30d = share(sh.d30_n, sh.d30_up);
+        let sh = hourly.get(id);
+        h.availability_24h = share(sh.and_then(|s| s.d1_n), sh.and_then(|s| s.d1_up));
+        if reach == Reach::Month {
+            h.availability_7d = share(sh.and_then(|s| s.d7_n), sh.and_then(|s| s.d7_up));
+            h.availability_30d = share(sh.and_then(|s| s.d30_n), sh.and_then(|s| s.d30_up));
+        }
         out.insert(*id, h);
     }
     Ok(out)
