@@ -74,7 +74,9 @@ CREATE TABLE node_evaluations (
     UNIQUE (node_id, person_id)
 );
 
--- What the poller saw on each call round (kept MINGA_NODE_RAW_DAYS).
+-- What the poller saw on each call round (kept MINGA_NODE_RAW_DAYS). Clustered by node and
+-- time (SQLite's WITHOUT ROWID; PostgreSQL's schema will differ): a node's latest sample and its
+-- hour under way are a few adjacent pages, not a page per row.
 CREATE TABLE node_samples (
     node_id     INTEGER NOT NULL REFERENCES nodes (id),
     at          TEXT NOT NULL,
@@ -94,10 +96,10 @@ CREATE TABLE node_samples (
     proposed_of INTEGER,
     signers     INTEGER,
     PRIMARY KEY (node_id, at)
-);
+) WITHOUT ROWID;
 CREATE INDEX node_samples_at ON node_samples (at);
 
--- Hourly aggregates of the samples (kept MINGA_NODE_HOURLY_DAYS).
+-- Hourly aggregates of the samples (kept MINGA_NODE_HOURLY_DAYS), clustered the same way.
 CREATE TABLE node_hourly (
     node_id     INTEGER NOT NULL REFERENCES nodes (id),
     hour        TEXT NOT NULL,
@@ -108,7 +110,7 @@ CREATE TABLE node_hourly (
     latency_p50 INTEGER,
     latency_p95 INTEGER,
     PRIMARY KEY (node_id, hour)
-);
+) WITHOUT ROWID;
 
 -- The alert state of each node: one mail when it goes wrong, one when it recovers.
 CREATE TABLE node_alerts (
