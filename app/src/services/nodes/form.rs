@@ -21,15 +21,28 @@ pub struct Checked {
     pub unmet: Vec<Unmet>,
 }
 
+/// The host and port of an `http(s)://` URL (the scheme's port when none is written; an IPv6
+/// host without its brackets), or `None` for another scheme.
+fn host_port(url: &str) -> Option<(&str, u16)> {
+    let (rest, default) = match url.strip_prefix("http://") {
+        Some(rest) => (rest, 80),
+        None => (url.strip_prefix("https://")?, 443),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(':') && p.bytes().all(|b| b.is_ascii_digit()) => {
+            (h, p.parse::<u16>().unwrap_or(0))
+        }
+        _ => (authority, default),
+    };
+    Some((host.trim_start_matches('[').trim_end_matches(']'), port))
+}
+
 /// A URL the poller may ask: `http(s)://host[:port][/path]`, no spaces, no credentials.
 pub fn rpc_url_ok(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"));
-    rest.is_some_and(|r| {
-        let authority = r.split('/').next().unwrap_or_default();
-        !authority.is_empty()
-            && !authority.contains('@')
+    host_port(url).is_some_and(|(host, _)| {
+        !host.is_empty()
+            && !host.contains('@')
             && url.len() <= 300
             && !url.chars().any(|c| c.is_whitespace() || c.is_control())
     })
@@ -39,14 +52,8 @@ pub fn rpc_url_ok(url: &str) -> bool {
 /// `.invalid`, `.test`): such an endpoint is neither probed nor polled (the demo's nodes use
 /// them), so that no one waits on a lookup that cannot succeed.
 pub fn reserved_host(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
-        .unwrap_or(url);
-    let authority = rest.split('/').next().unwrap_or_default();
-    let host = match authority.rsplit_once(':') {
-        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
-        _ => authority,
+    let Some((host, _)) = host_port(url) else {
+        return false;
     };
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     ["example", "invalid", "test"]
@@ -260,19 +267,9 @@ pub async fn probe_once(state: &AppState, url: &str, validator: bool) -> Option<
 /// [`crate::domain::nodes::is_public_ip`]). A name that does not resolve is left to the probe,
 /// which will say it did not answer.
 pub async fn public_endpoint(url: &str) -> bool {
-    let https = url.starts_with("https://");
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
-        .unwrap_or(url);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(':') && p.bytes().all(|b| b.is_ascii_digit()) => {
-            (h, p.parse::<u16>().unwrap_or(0))
-        }
-        _ => (authority, if https { 443 } else { 80 }),
+    let Some((host, port)) = host_port(url) else {
+        return true;
     };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
     if let Ok(ip) = host.parse::<std::net::IpAddr>() {
         return crate::domain::nodes::is_public_ip(ip);
     }
