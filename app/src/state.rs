@@ -27,6 +27,8 @@ pub struct Inner {
     pub motions_pending: Notify,
     /// What the verification page keeps between views (checkpoint, checks, QR images).
     pub views: crate::services::evidence::views::ViewCache,
+    /// The nodes' figures between polls (`/network`, `nodes.json`).
+    pub node_figures: crate::services::nodes::kept::FiguresCache,
     /// What asks nodes over JSON-RPC (set once by the server; without it a request's endpoint
     /// is not probed).
     pub node_rpc: std::sync::OnceLock<Arc<dyn crate::services::node_probe::NodeRpc>>,
@@ -43,6 +45,7 @@ impl AppState {
             mail_pending: Notify::new(),
             motions_pending: Notify::new(),
             views: Default::default(),
+            node_figures: Default::default(),
             node_rpc: std::sync::OnceLock::new(),
         }))
     }

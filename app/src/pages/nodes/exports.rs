@@ -56,8 +56,13 @@ pub async fn nodes_json(State(state): State<AppState>) -> Result<Response, AppEr
     let change = exports::last_change(&state.db).await?;
     let all = nodes::on_network(&state.db, None).await?;
     let ids: Vec<i64> = all.iter().map(|n| n.id).collect();
-    let figures =
-        health::figures(&state.db, &ids, chrono::Utc::now(), health::Reach::Month).await?;
+    let figures = crate::services::nodes::kept::figures_kept(
+        &state,
+        &ids,
+        chrono::Utc::now(),
+        health::Reach::Month,
+    )
+    .await?;
     let body = json!({
         "changed_at": change.at.map(|a| a.to_db()),
         "decision": change.evidence_id,

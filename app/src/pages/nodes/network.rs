@@ -43,7 +43,13 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .filter(|n| n.status == NodeStatus::Admitted)
         .map(|n| n.id)
         .collect();
-    let figures = health::figures(&state.db, &ids, chrono::Utc::now(), health::Reach::Day).await?;
+    let figures = crate::services::nodes::kept::figures_kept(
+        &state,
+        &ids,
+        chrono::Utc::now(),
+        health::Reach::Day,
+    )
+    .await?;
     let head = figures
         .values()
         .filter_map(|h| Some(h.block? + h.lag?))

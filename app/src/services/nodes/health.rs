@@ -171,6 +171,7 @@ pub async fn poll_round(state: &AppState, rpc: Arc<dyn NodeRpc>) -> AppResult<Ro
         }
     }
     tx.commit().await?;
+    state.node_figures.changed();
     if round.mails > 0 {
         state.mail_pending.notify_one();
     }
@@ -337,6 +338,7 @@ pub async fn compact(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    state.node_figures.changed();
     Ok(written)
 }
 
@@ -403,7 +405,7 @@ struct HourRow {
 
 /// How far back availability is computed: a day (the network's table) or also a week and a
 /// month (a node's page, `nodes.json`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reach {
     Day,
     Month,

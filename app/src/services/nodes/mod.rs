@@ -24,6 +24,7 @@ pub use form::*;
 pub mod capital;
 pub mod exports;
 pub mod health;
+pub mod kept;
 
 const MAX_NAME: usize = 120;
 const MAX_TEXT: usize = 4000;
