@@ -58,6 +58,8 @@ pub struct Settings {
     pub meetings: crate::domain::meetings::MeetingSettings,
     /// Node requests: the minimum requirements, the commission's vote.
     pub nodes: crate::domain::nodes::NodeSettings,
+    /// Projects: when a running project counts as stalled.
+    pub projects: crate::domain::projects::ProjectSettings,
     /// Seat limits, terms and renewals of the governance bodies (the seed's defaults).
     pub governance: crate::domain::governance::GovernanceSettings,
     /// The SMTP relay mail is delivered through; `None`: mail stays queued in the outbox.
@@ -180,6 +182,7 @@ impl Settings {
             calendar_interval: std::time::Duration::from_secs(600),
             meetings: Default::default(),
             nodes: Default::default(),
+            projects: Default::default(),
             governance: Default::default(),
             smtp_url: None,
             mail_from: "Minga <minga@localhost>".into(),

@@ -11,6 +11,13 @@ export const publicPages = [
   '/network',
   '/network/nodes/1',
   '/network/nodes/6?span=30d',
+  // the demo's projects: the list, the open call, a stalled proof of concept, an MVP with its
+  // metric chart, a closed project with its lessons
+  '/projects',
+  '/projects/calls/1',
+  '/projects/4',
+  '/projects/6',
+  '/projects/8',
   '/councils',
   '/councils/nominations',
   '/calls',

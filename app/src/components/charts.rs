@@ -91,7 +91,24 @@ pub fn line_svg(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, 220)).into_drawing_area();
-        let _ = draw_line(&root, points, caption);
+        let _ = draw_line(&root, points, caption, &[]);
+        let _ = root.present();
+    }
+    svg
+}
+
+/// A metric's values over time against its reference levels (the baseline and the target of the
+/// phase under way), each drawn as a horizontal line labelled with `refs`' text.
+pub fn metric_svg(
+    points: &[(chrono::DateTime<chrono::Utc>, f64)],
+    refs: &[(f64, String)],
+    caption: &str,
+    width: u32,
+) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, 240)).into_drawing_area();
+        let _ = draw_line(&root, points, caption, refs);
         let _ = root.present();
     }
     svg
@@ -101,6 +118,7 @@ fn draw_line(
     root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
     points: &[(chrono::DateTime<chrono::Utc>, f64)],
     caption: &str,
+    refs: &[(f64, String)],
 ) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<std::io::Error>| e.to_string();
     root.fill(&WHITE).map_err(e)?;
@@ -112,7 +130,9 @@ fn draw_line(
         .last()
         .map_or(now, |p| p.0)
         .max(from + chrono::Duration::minutes(1));
-    let top = points.iter().map(|p| p.1).fold(0.0_f64, f64::max).max(1.0) * 1.1;
+    let levels = points.iter().map(|p| p.1).chain(refs.iter().map(|r| r.0));
+    let top = levels.clone().fold(0.0_f64, f64::max).max(1.0) * 1.1;
+    let bottom = levels.fold(0.0_f64, f64::min) * 1.1;
     let span = to - from;
     // seconds since `from` on the x axis (plotters' own time axes need its chrono feature)
     let secs = |t: chrono::DateTime<chrono::Utc>| (t - from).num_milliseconds() as f64 / 1000.0;
@@ -122,7 +142,7 @@ fn draw_line(
         .margin(8)
         .x_label_area_size(24)
         .y_label_area_size(48)
-        .build_cartesian_2d(0.0..width, 0.0..top)
+        .build_cartesian_2d(0.0..width, bottom..top)
         .map_err(e)?;
     chart
         .configure_mesh()
@@ -132,7 +152,9 @@ fn draw_line(
         .y_label_style(("sans-serif", 11))
         .x_label_formatter(&|x| {
             let t = from + chrono::Duration::milliseconds((*x * 1000.0) as i64);
-            if span > chrono::Duration::days(2) {
+            if span > chrono::Duration::days(120) {
+                t.format("%Y-%m").to_string()
+            } else if span > chrono::Duration::days(2) {
                 t.format("%m-%d").to_string()
             } else {
                 t.format("%H:%M").to_string()
@@ -147,6 +169,32 @@ fn draw_line(
             brand.stroke_width(2),
         ))
         .map_err(e)?;
+    let grey = RGBColor(0x66, 0x66, 0x66);
+    for (level, label) in refs {
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, *level), (width, *level)],
+                grey.stroke_width(1),
+            ))
+            .map_err(e)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                label.clone(),
+                (0.0, *level),
+                ("sans-serif", 11).into_font().color(&grey),
+            )))
+            .map_err(e)?;
+    }
+    // a metric's few values are marked one by one (a node's thousands of samples are not)
+    if !refs.is_empty() {
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|(t, v)| Circle::new((secs(*t), *v), 3, brand.filled())),
+            )
+            .map_err(e)?;
+    }
     Ok(())
 }
 

@@ -60,6 +60,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                             {nav_link("/", t.nav_home)}
                             {nav_link("/collectives", t.nav_collectives)}
                             {nav_link("/network", t.nav_network)}
+                            {nav_link("/projects", t.nav_projects)}
                             {nav_link("/councils", t.nav_councils)}
                             {nav_link("/calls", t.nav_calls)}
                             {nav_link("/meetings", t.nav_meetings)}

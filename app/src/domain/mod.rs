@@ -9,6 +9,7 @@ pub mod ics;
 pub mod meetings;
 pub mod minutes;
 pub mod nodes;
+pub mod projects;
 pub mod roles;
 pub mod throttle;
 pub mod voting;

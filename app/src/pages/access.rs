@@ -8,8 +8,8 @@
 use crate::AppError;
 use crate::domain::roles::Role;
 use crate::services::authority::{
-    Administering, ClosingVotes, Designating, EvaluatingNodes, Nominating, OpeningCalls, Policy,
-    RecordingCouncilDecisions,
+    Administering, CallingForProjects, ClosingVotes, Designating, EvaluatingNodes,
+    EvaluatingProjects, Nominating, OpeningCalls, Policy, RecordingCouncilDecisions,
 };
 use crate::services::sessions::CurrentUser;
 use axum::extract::{MatchedPath, Request};
@@ -103,6 +103,26 @@ pub const MUTATING: &[(&str, Rule)] = &[
         roles::<EvaluatingNodes>(),
     ),
     ("/network/nodes/{id}/status", roles::<EvaluatingNodes>()),
+    ("/projects/new", Rule::SignedIn),
+    ("/projects/applications/{id}/withdraw", Rule::SignedIn),
+    ("/projects/applications/{id}/resubmit", Rule::SignedIn),
+    ("/projects/applications/{id}/leaders", Rule::Steward),
+    (
+        "/projects/applications/{id}/scores",
+        roles::<EvaluatingProjects>(),
+    ),
+    ("/projects/applications/{id}/agenda", Rule::Convener),
+    ("/projects/calls", roles::<CallingForProjects>()),
+    ("/projects/{id}/values", Rule::SignedIn),
+    ("/projects/{id}/proposal", Rule::SignedIn),
+    ("/projects/{id}/head", Rule::SignedIn),
+    ("/projects/{id}/commitment", Rule::SignedIn),
+    (
+        "/projects/{id}/recommendation",
+        roles::<EvaluatingProjects>(),
+    ),
+    ("/projects/{id}/phase", roles::<RecordingCouncilDecisions>()),
+    ("/projects/{id}/close", roles::<RecordingCouncilDecisions>()),
     ("/admin/nodes/import", roles::<Administering>()),
     ("/admin/accounts/{id}/offices", roles::<Administering>()),
     ("/admin/accounts/{id}/disable", roles::<Administering>()),

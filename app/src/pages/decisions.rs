@@ -92,6 +92,14 @@ pub fn event_name(event: &str, t: &'static Tr) -> String {
         "node-reinstated" => t.node_step_reinstate,
         "node-retired" => t.node_step_retire,
         "node-imported" => t.node_step_import,
+        "project-call-opened" => t.project_event_call_opened,
+        "project-selected" => t.project_step_select,
+        "project-returned" => t.project_step_return,
+        "project-admitted" => t.project_step_admit,
+        "project-rejected" => t.project_step_reject,
+        "project-phase-changed" => t.project_step_change_phase,
+        "project-replanned" => t.project_step_replan,
+        "project-closed" => t.project_step_close,
         other => return other.to_string(),
     }
     .to_string()

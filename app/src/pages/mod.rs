@@ -20,6 +20,7 @@ pub mod meetings;
 pub mod minutes;
 pub mod nodes;
 pub mod nominations;
+pub mod projects;
 pub mod register;
 pub mod reports;
 pub mod verify;
@@ -211,6 +212,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/v/{id}/qr.png", get(verify::qr_png))
         .merge(advisory::routes())
         .merge(nodes::routes())
+        .merge(projects::routes())
         .merge(nominations::routes())
         .fallback(|| async { AppError::NotFound })
         // the door of every form (inside the layer that builds the request context)

@@ -22,6 +22,7 @@ pub mod node_probe;
 pub mod nodes;
 pub mod nominations;
 pub mod offices;
+pub mod projects;
 pub mod seats;
 pub mod secrets;
 pub mod sessions;

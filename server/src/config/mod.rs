@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod nodes;
+mod projects;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -105,6 +106,8 @@ pub enum LogFormat {
 pub struct SettingsArgs {
     #[command(flatten)]
     pub nodes: nodes::NodeArgs,
+    #[command(flatten)]
+    pub projects: projects::ProjectArgs,
     /// Address and port to listen on.
     #[arg(
         long,
@@ -580,6 +583,7 @@ impl SettingsArgs {
             session_days_early: self.session_days_early,
         };
         s.nodes = self.nodes.to_settings();
+        s.projects = self.projects.to_settings();
         s.calendar_interval = self
             .calendar_interval
             .to_std()

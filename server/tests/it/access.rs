@@ -157,6 +157,17 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
         "SELECT id FROM nodes WHERE status = 'admitted' ORDER BY id",
     )
     .await;
+    // an application with the academic collective's leaders, and a running project
+    let project_application = one(
+        app,
+        "SELECT p.id FROM projects p JOIN collectives c ON c.id = p.collective_id WHERE p.status = 'submitted' AND c.slug = 'academico' ORDER BY p.id",
+    )
+    .await;
+    let project = one(
+        app,
+        "SELECT id FROM projects WHERE status = 'admitted' ORDER BY id",
+    )
+    .await;
     // a grant asked for by a node of the academic collective
     let grant = one(
         app,
@@ -477,6 +488,68 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
         (
             "/admin/nodes/import",
             "/admin/nodes/import".into(),
+            Body::Multipart,
+        ),
+        ("/projects/new", "/projects/new".into(), Body::Multipart),
+        (
+            "/projects/applications/{id}/leaders",
+            format!("/projects/applications/{project_application}/leaders"),
+            Body::Form(vec![("decision", "return".into())]),
+        ),
+        (
+            "/projects/applications/{id}/scores",
+            format!("/projects/applications/{project_application}/scores"),
+            empty(),
+        ),
+        (
+            "/projects/applications/{id}/agenda",
+            format!("/projects/applications/{project_application}/agenda"),
+            empty(),
+        ),
+        (
+            "/projects/applications/{id}/resubmit",
+            format!("/projects/applications/{project_application}/resubmit"),
+            empty(),
+        ),
+        (
+            "/projects/applications/{id}/withdraw",
+            format!("/projects/applications/{project_application}/withdraw"),
+            empty(),
+        ),
+        ("/projects/calls", "/projects/calls".into(), empty()),
+        (
+            "/projects/{id}/values",
+            format!("/projects/{project}/values"),
+            empty(),
+        ),
+        (
+            "/projects/{id}/proposal",
+            format!("/projects/{project}/proposal"),
+            empty(),
+        ),
+        (
+            "/projects/{id}/recommendation",
+            format!("/projects/{project}/recommendation"),
+            empty(),
+        ),
+        (
+            "/projects/{id}/phase",
+            format!("/projects/{project}/phase"),
+            empty(),
+        ),
+        (
+            "/projects/{id}/close",
+            format!("/projects/{project}/close"),
+            empty(),
+        ),
+        (
+            "/projects/{id}/head",
+            format!("/projects/{project}/head"),
+            empty(),
+        ),
+        (
+            "/projects/{id}/commitment",
+            format!("/projects/{project}/commitment"),
             Body::Multipart,
         ),
         // last: it ends the session it is posted in

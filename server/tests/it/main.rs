@@ -19,6 +19,7 @@ mod node_health;
 mod nodes;
 mod nominations;
 mod ops;
+mod projects;
 mod roles;
 mod security;
 mod support;

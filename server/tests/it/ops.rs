@@ -164,9 +164,10 @@ async fn the_home_page_presents_the_demo_network() {
         .await
         .expect("count");
     assert_eq!(
-        accounts, 16,
+        accounts, 19,
         "the administrator, one account per other role, four members who may stand in calls and \
-         the three other seats of the nodes commission (each evaluates and votes on node requests)"
+         the three other seats of each commission (each evaluates and votes on node requests, or \
+         scores project applications)"
     );
     // the governance bodies are populated, each seat with the decision that appointed it
     let councils = visible_text(&app.browser().text("/councils").await.1);

@@ -653,17 +653,14 @@ async fn load_governance_demo(state: &AppState, actor: &Actor) -> AppResult<()> 
             "Aprobar el acta de la sesión anterior",
         ),
         ("Informe de la comisión de nodos", "Jorge Castillo", ""),
-        (
-            "Propuesta de proyecto: trazabilidad de compras públicas",
-            "Carlos Pérez",
-            "Admitir el proyecto en fase de prueba de concepto",
-        ),
     ] {
         crate::services::meetings::add_item(
             state, &council, meeting, title, presenter, motion, actor,
         )
         .await?;
     }
+    // the projects: one of them scored by the commission goes on this meeting's agenda
+    projects_demo(state, &council, meeting, actor).await?;
     crate::services::meetings::convene(state, &council, meeting, actor).await?;
     nodes_demo(state, actor).await?;
     date_as_it_happened(state).await

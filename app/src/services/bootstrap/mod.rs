@@ -26,6 +26,9 @@ use past_meeting::past_meeting_demo;
 mod nodes;
 use nodes::nodes_demo;
 
+mod projects;
+use projects::projects_demo;
+
 /// The four sector collectives of the governance model.
 const FOUNDING_COLLECTIVES: [(&str, &str, &str, &str, &str, &str); 4] = [
     (

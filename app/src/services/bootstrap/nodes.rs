@@ -424,8 +424,8 @@ async fn requests(state: &AppState, actor: &Actor) -> AppResult<()> {
     Ok(())
 }
 
-/// Every seat of the nodes commission signs in (each writes an evaluation and votes on a node
-/// request): the seats the demo appointed without an account get one, with the demo's password.
+/// Every seat of the nodes and projects commissions signs in (each writes an evaluation and
+/// votes on a node request, or scores a project application): the seats the demo appointed without an account get one, with the demo's password.
 pub(super) async fn commission_logins(
     state: &AppState,
     password: &str,
@@ -433,7 +433,7 @@ pub(super) async fn commission_logins(
 ) -> AppResult<Vec<Credentials>> {
     let seats: Vec<(i64, String)> = sqlx::query_as(
         "SELECT p.id, p.email FROM offices o JOIN people p ON p.id = o.person_id
-         WHERE o.role = 'nodes_commission' AND o.revoked_at IS NULL AND p.email <> ''
+         WHERE o.role IN ('nodes_commission', 'projects_commission') AND o.revoked_at IS NULL AND p.email <> ''
            AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id)
          ORDER BY p.id",
     )

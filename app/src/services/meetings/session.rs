@@ -424,6 +424,16 @@ pub async fn open_vote(
         return Ok(v);
     }
     let (seats, _) = require_quorum(state, &mut tx, &m).await?;
+    // the plenary's vote on a project: every Council member counts, those absent through the
+    // delegate they chose for the "projects" scope (liquid), those present by their own vote
+    let project = crate::services::projects::review::decided_by_item(&mut tx, item_id).await?;
+    let (electorate, scope) = match project {
+        Some(_) => (
+            Electorate::ExecutiveCouncil,
+            Some(crate::domain::voting::DelegationScope::Projects),
+        ),
+        None => (Electorate::Meeting(meeting_id), None),
+    };
     let chair = seats
         .iter()
         .find(|s| s.attendance.seat == rules::Seat::Secretary)
@@ -433,8 +443,8 @@ pub async fn open_vote(
         &crate::services::votes::NewVote {
             subject: "motion",
             subject_id: Some(item_id),
-            electorate: Electorate::Meeting(meeting_id),
-            scope: None,
+            electorate,
+            scope,
             question_es: format!("{} — {}", m.title_es, item.motion),
             question_en: format!("{} — {}", m.title_en, item.motion),
             majority: crate::domain::voting::Majority::Simple,

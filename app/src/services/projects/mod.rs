@@ -1,0 +1,898 @@
+//! Projects (seeds 003 and 004): calls for projects, the application with its plan and metrics,
+//! its path through the collective's leaders, the projects commission's scores and the Executive
+//! Council's plenary vote ([`review`]), and the admitted project run in phases, its metric values
+//! and its stalled flag ([`running`]). Every step is kept; those that decide are registered as
+//! `governance.project-*` decisions; the applicant is mailed at each.
+
+use super::audit::{self, Actor};
+use super::authority::Signed;
+use super::evidence::documents;
+use super::mail::{self, Message};
+use crate::db::Ts;
+use crate::domain::projects::{
+    Criterion, Phase, Plan, PlanProblem, PlannedMetric, PlannedPhase, ProjectStatus, Stall,
+    seed_criteria,
+};
+use crate::error::{AppResult, Invalid, Reason};
+use crate::i18n::{Tr, fill};
+use crate::{AppError, AppState};
+use chrono::NaiveDate;
+use serde_json::json;
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use std::collections::BTreeMap;
+
+pub mod calls;
+pub mod review;
+pub mod running;
+
+const MAX_TITLE: usize = 200;
+const MAX_TEXT: usize = 8000;
+/// The largest signed commitment accepted.
+pub const MAX_COMMITMENT_BYTES: usize = 10 * 1024 * 1024;
+/// How many metric rows the application form offers.
+pub const METRIC_ROWS: usize = 4;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProjectProblem {
+    Required,
+    TooLong {
+        max: usize,
+    },
+    Number,
+    Date,
+    Url,
+    CollectiveUnknown,
+    NoInstitution,
+    CommitmentRequired,
+    CommitmentNotPdf,
+    CommitmentTooLarge,
+    Plan(PlanProblem),
+    /// The call is not open today, or the applicant is not among those it admits.
+    CallClosed,
+    CallNotForYou,
+    StepRefused,
+    ReasonRequired,
+    NotTheApplicant,
+    ScoreInvalid,
+    JustificationRequired,
+    /// Not every commission seat has scored it yet.
+    ScoresMissing {
+        missing: usize,
+    },
+    MeetingUnsuitable,
+    PhaseUnknown,
+    ClosingUnknown,
+    MetricUnknown,
+    CallPeriod,
+    CriteriaWeights,
+}
+
+impl Reason for ProjectProblem {
+    fn code(&self) -> &'static str {
+        match self {
+            ProjectProblem::Required => "required",
+            ProjectProblem::TooLong { .. } => "too_long",
+            ProjectProblem::Number => "number_invalid",
+            ProjectProblem::Date => "date_invalid",
+            ProjectProblem::Url => "url_invalid",
+            ProjectProblem::CollectiveUnknown => "collective_unknown",
+            ProjectProblem::NoInstitution => "no_institution",
+            ProjectProblem::CommitmentRequired => "commitment_required",
+            ProjectProblem::CommitmentNotPdf => "commitment_not_pdf",
+            ProjectProblem::CommitmentTooLarge => "commitment_too_large",
+            ProjectProblem::Plan(_) => "plan_invalid",
+            ProjectProblem::CallClosed => "call_closed",
+            ProjectProblem::CallNotForYou => "call_not_for_you",
+            ProjectProblem::StepRefused => "project_step_refused",
+            ProjectProblem::ReasonRequired => "reason_required",
+            ProjectProblem::NotTheApplicant => "not_the_applicant",
+            ProjectProblem::ScoreInvalid => "score_invalid",
+            ProjectProblem::JustificationRequired => "justification_required",
+            ProjectProblem::ScoresMissing { .. } => "scores_missing",
+            ProjectProblem::MeetingUnsuitable => "meeting_unsuitable",
+            ProjectProblem::PhaseUnknown => "phase_unknown",
+            ProjectProblem::ClosingUnknown => "closing_unknown",
+            ProjectProblem::MetricUnknown => "metric_unknown",
+            ProjectProblem::CallPeriod => "call_period_invalid",
+            ProjectProblem::CriteriaWeights => "criteria_weights_invalid",
+        }
+    }
+
+    fn message(&self, t: &'static Tr) -> String {
+        match self {
+            ProjectProblem::Required => t.problem_required.into(),
+            ProjectProblem::TooLong { max } => fill(t.problem_too_long, &[("max", max)]),
+            ProjectProblem::Number => t.project_problem_number.into(),
+            ProjectProblem::Date => t.project_problem_date.into(),
+            ProjectProblem::Url => t.project_problem_url.into(),
+            ProjectProblem::CollectiveUnknown => t.node_problem_collective.into(),
+            ProjectProblem::NoInstitution => t.node_problem_no_institution.into(),
+            ProjectProblem::CommitmentRequired => t.project_problem_commitment.into(),
+            ProjectProblem::CommitmentNotPdf => t.node_problem_letter_pdf.into(),
+            ProjectProblem::CommitmentTooLarge => fill(
+                t.node_problem_letter_large,
+                &[("max", &(MAX_COMMITMENT_BYTES / (1024 * 1024)))],
+            ),
+            ProjectProblem::Plan(p) => plan_message(p, t),
+            ProjectProblem::CallClosed => t.project_problem_call_closed.into(),
+            ProjectProblem::CallNotForYou => t.project_problem_call_not_for_you.into(),
+            ProjectProblem::StepRefused => t.project_problem_step.into(),
+            ProjectProblem::ReasonRequired => t.node_problem_reason.into(),
+            ProjectProblem::NotTheApplicant => t.node_problem_not_applicant.into(),
+            ProjectProblem::ScoreInvalid => t.project_problem_score.into(),
+            ProjectProblem::JustificationRequired => t.project_problem_justification.into(),
+            ProjectProblem::ScoresMissing { missing } => {
+                t.project_problem_scores_missing.fill(*missing as i64, &[])
+            }
+            ProjectProblem::MeetingUnsuitable => t.project_problem_meeting.into(),
+            ProjectProblem::PhaseUnknown => t.project_problem_phase.into(),
+            ProjectProblem::ClosingUnknown => t.project_problem_closing.into(),
+            ProjectProblem::MetricUnknown => t.project_problem_metric.into(),
+            ProjectProblem::CallPeriod => t.project_problem_call_period.into(),
+            ProjectProblem::CriteriaWeights => t.project_problem_weights.into(),
+        }
+    }
+}
+
+fn plan_message(p: &PlanProblem, t: &'static Tr) -> String {
+    match p {
+        PlanProblem::NoPhases => t.project_problem_no_phases.into(),
+        PlanProblem::EndsBeforeStart(ph) => fill(
+            t.project_problem_phase_dates,
+            &[("phase", &phase_name(*ph, t))],
+        ),
+        PlanProblem::OutOfOrder(ph) => fill(
+            t.project_problem_phase_order,
+            &[("phase", &phase_name(*ph, t))],
+        ),
+        PlanProblem::NoMetrics => t.project_problem_no_metrics.into(),
+        PlanProblem::MetricIncomplete(i) => {
+            fill(t.project_problem_metric_incomplete, &[("n", &(i + 1))])
+        }
+        PlanProblem::TargetWithoutPhase(i, ph) => fill(
+            t.project_problem_target_phase,
+            &[("n", &(i + 1)), ("phase", &phase_name(*ph, t))],
+        ),
+        PlanProblem::NotANumber(i) => fill(t.project_problem_metric_number, &[("n", &(i + 1))]),
+    }
+}
+
+pub fn phase_name(p: Phase, t: &'static Tr) -> &'static str {
+    match p {
+        Phase::ProofOfConcept => t.project_phase_poc,
+        Phase::Prototype => t.project_phase_prototype,
+        Phase::Mvp => t.project_phase_mvp,
+        Phase::Production => t.project_phase_production,
+    }
+}
+
+pub fn status_name(s: ProjectStatus, t: &'static Tr) -> &'static str {
+    match s {
+        ProjectStatus::Submitted => t.project_status_submitted,
+        ProjectStatus::Returned => t.project_status_returned,
+        ProjectStatus::InEvaluation => t.project_status_in_evaluation,
+        ProjectStatus::Voting => t.project_status_voting,
+        ProjectStatus::Admitted => t.project_status_admitted,
+        ProjectStatus::Rejected => t.project_status_rejected,
+        ProjectStatus::Withdrawn => t.project_status_withdrawn,
+        ProjectStatus::Closed => t.project_status_closed,
+    }
+}
+
+/// The application form as typed. The plan's fields are named `phase_{phase}_{field}`
+/// (`on`, `starts_on`, `ends_on`, `deliverables`) and `metric{n}_{field}` (`name`, `unit`,
+/// `baseline`, `method`, `target_{phase}`), collected in `plan`.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ApplicationForm {
+    pub call: String,
+    pub collective: String,
+    /// `institution` (the applicant's own institution) or `other` (an entity named in
+    /// `entity_name`).
+    pub on_behalf: String,
+    pub entity_name: String,
+    pub public_body: String,
+    pub commitment_head: String,
+    pub title: String,
+    pub problem: String,
+    pub public_value: String,
+    pub beneficiaries: String,
+    pub licence: String,
+    pub repository: String,
+    pub open_data: String,
+    pub team: String,
+    pub partner: String,
+    pub requested_nodes: String,
+    pub requested_capital: String,
+    pub requested_support: String,
+    #[serde(flatten)]
+    pub plan: BTreeMap<String, String>,
+}
+
+impl ApplicationForm {
+    pub fn plan_field(&self, name: &str) -> &str {
+        self.plan.get(name).map_or("", String::as_str)
+    }
+}
+
+/// The signed commitment as uploaded: (file name, bytes).
+pub type Commitment<'a> = (&'a str, &'a [u8]);
+
+/// A form that passed its checks.
+struct Checked {
+    call_id: Option<i64>,
+    collective_id: i64,
+    institution_id: Option<i64>,
+    entity_name: String,
+    public_body: bool,
+    plan: Plan,
+    requested_nodes: i64,
+    requested_capital: i64,
+}
+
+fn text(
+    errors: &mut Invalid,
+    field: &'static str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> String {
+    let v = value.trim();
+    if required && v.is_empty() {
+        errors.add(field, ProjectProblem::Required);
+    } else if v.chars().count() > max {
+        errors.add(field, ProjectProblem::TooLong { max });
+    }
+    v.to_string()
+}
+
+fn count(errors: &mut Invalid, field: &'static str, value: &str) -> i64 {
+    let v = value.trim();
+    if v.is_empty() {
+        return 0;
+    }
+    match v.parse::<i64>() {
+        Ok(n) if n >= 0 => n,
+        _ => {
+            errors.add(field, ProjectProblem::Number);
+            0
+        }
+    }
+}
+
+/// A decimal number as people type it (a comma or a point before the decimals).
+pub fn parse_number(s: &str) -> Option<f64> {
+    let v = s.trim().replace(',', ".");
+    v.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// Reads the plan out of the form's fields; the field errors name the offending input.
+pub fn read_plan(form: &ApplicationForm, errors: &mut Invalid) -> Plan {
+    let mut plan = Plan::default();
+    for phase in Phase::ALL {
+        let key = phase.as_str();
+        let on = !form.plan_field(&format!("phase_{key}_on")).is_empty();
+        if !on {
+            continue;
+        }
+        let date = |name: &str| {
+            NaiveDate::parse_from_str(
+                form.plan_field(&format!("phase_{key}_{name}")).trim(),
+                "%Y-%m-%d",
+            )
+            .ok()
+        };
+        let (starts, ends) = (date("starts_on"), date("ends_on"));
+        if starts.is_none() || ends.is_none() {
+            errors.add(phase_field(phase), ProjectProblem::Date);
+            continue;
+        }
+        let deliverables = form
+            .plan_field(&format!("phase_{key}_deliverables"))
+            .trim()
+            .to_string();
+        if deliverables.is_empty() {
+            errors.add(phase_field(phase), ProjectProblem::Required);
+        } else if deliverables.chars().count() > MAX_TEXT {
+            errors.add(
+                phase_field(phase),
+                ProjectProblem::TooLong { max: MAX_TEXT },
+            );
+        }
+        if let (Some(starts_on), Some(ends_on)) = (starts, ends) {
+            plan.phases.push(PlannedPhase {
+                phase,
+                starts_on,
+                ends_on,
+                deliverables,
+            });
+        }
+    }
+    for n in 0..METRIC_ROWS {
+        let f = |name: &str| {
+            form.plan_field(&format!("metric{n}_{name}"))
+                .trim()
+                .to_string()
+        };
+        let name = f("name");
+        if name.is_empty() && f("unit").is_empty() && f("baseline").is_empty() {
+            continue;
+        }
+        let baseline = parse_number(&f("baseline"));
+        if baseline.is_none() {
+            errors.add(metric_field(n), ProjectProblem::Number);
+        }
+        let mut targets = Vec::new();
+        for phase in Phase::ALL {
+            let t = f(&format!("target_{}", phase.as_str()));
+            if t.is_empty() {
+                continue;
+            }
+            match parse_number(&t) {
+                Some(v) => targets.push((phase, v)),
+                None => errors.add(metric_field(n), ProjectProblem::Number),
+            }
+        }
+        plan.metrics.push(PlannedMetric {
+            name,
+            unit: f("unit"),
+            baseline: baseline.unwrap_or(0.0),
+            targets,
+            method: f("method"),
+        });
+    }
+    for p in plan.check() {
+        let field = match &p {
+            PlanProblem::NoPhases => "phases",
+            PlanProblem::EndsBeforeStart(ph) | PlanProblem::OutOfOrder(ph) => phase_field(*ph),
+            PlanProblem::NoMetrics => "metrics",
+            PlanProblem::MetricIncomplete(i)
+            | PlanProblem::TargetWithoutPhase(i, _)
+            | PlanProblem::NotANumber(i) => metric_field(*i),
+        };
+        errors.add(field, ProjectProblem::Plan(p));
+    }
+    plan
+}
+
+fn phase_field(p: Phase) -> &'static str {
+    match p {
+        Phase::ProofOfConcept => "phase_proof_of_concept",
+        Phase::Prototype => "phase_prototype",
+        Phase::Mvp => "phase_mvp",
+        Phase::Production => "phase_production",
+    }
+}
+
+fn metric_field(n: usize) -> &'static str {
+    ["metric0", "metric1", "metric2", "metric3"]
+        .get(n)
+        .copied()
+        .unwrap_or("metrics")
+}
+
+/// The form of a plan, filled from a plan (to edit it again).
+pub fn plan_fields(plan: &Plan) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for p in &plan.phases {
+        let key = p.phase.as_str();
+        out.insert(format!("phase_{key}_on"), "on".into());
+        out.insert(format!("phase_{key}_starts_on"), p.starts_on.to_string());
+        out.insert(format!("phase_{key}_ends_on"), p.ends_on.to_string());
+        out.insert(format!("phase_{key}_deliverables"), p.deliverables.clone());
+    }
+    for (n, m) in plan.metrics.iter().enumerate() {
+        out.insert(format!("metric{n}_name"), m.name.clone());
+        out.insert(format!("metric{n}_unit"), m.unit.clone());
+        out.insert(format!("metric{n}_baseline"), m.baseline.to_string());
+        out.insert(format!("metric{n}_method"), m.method.clone());
+        for (phase, v) in &m.targets {
+            out.insert(
+                format!("metric{n}_target_{}", phase.as_str()),
+                v.to_string(),
+            );
+        }
+    }
+    out
+}
+
+async fn check(
+    db: &SqlitePool,
+    who: &Signed,
+    form: &ApplicationForm,
+    commitment_given: bool,
+) -> AppResult<(Checked, Invalid)> {
+    let mut errors = Invalid::new();
+    text(&mut errors, "title", &form.title, MAX_TITLE, true);
+    for (field, value, required) in [
+        ("problem", &form.problem, true),
+        ("public_value", &form.public_value, true),
+        ("beneficiaries", &form.beneficiaries, true),
+        ("open_data", &form.open_data, false),
+        ("team", &form.team, true),
+        ("partner", &form.partner, false),
+        ("requested_support", &form.requested_support, false),
+    ] {
+        text(&mut errors, field, value, MAX_TEXT, required);
+    }
+    text(&mut errors, "licence", &form.licence, MAX_TITLE, true);
+    let repo = form.repository.trim();
+    if repo.is_empty() {
+        errors.add("repository", ProjectProblem::Required);
+    } else if !(repo.starts_with("https://") || repo.starts_with("http://"))
+        || repo.contains(char::is_whitespace)
+        || repo.len() > 500
+    {
+        errors.add("repository", ProjectProblem::Url);
+    }
+    let requested_nodes = count(&mut errors, "requested_nodes", &form.requested_nodes);
+    let requested_capital = count(&mut errors, "requested_capital", &form.requested_capital);
+    let collective_id: Option<i64> = match form.collective.trim().parse::<i64>() {
+        Ok(id) => {
+            sqlx::query_scalar("SELECT id FROM collectives WHERE id = ?")
+                .bind(id)
+                .fetch_optional(db)
+                .await?
+        }
+        Err(_) => None,
+    };
+    if collective_id.is_none() {
+        errors.add("collective", ProjectProblem::CollectiveUnknown);
+    }
+    let (institution_id, entity_name) = if form.on_behalf == "institution" {
+        let mine: Option<i64> =
+            sqlx::query_scalar("SELECT institution_id FROM people WHERE id = ?")
+                .bind(who.person_id())
+                .fetch_optional(db)
+                .await?
+                .flatten();
+        if mine.is_none() {
+            errors.add("on_behalf", ProjectProblem::NoInstitution);
+        }
+        (mine, String::new())
+    } else {
+        (
+            None,
+            text(
+                &mut errors,
+                "entity_name",
+                &form.entity_name,
+                MAX_TITLE,
+                true,
+            ),
+        )
+    };
+    let public_body = !form.public_body.is_empty();
+    if public_body {
+        text(
+            &mut errors,
+            "commitment_head",
+            &form.commitment_head,
+            MAX_TITLE,
+            true,
+        );
+        if !commitment_given {
+            errors.add("commitment", ProjectProblem::CommitmentRequired);
+        }
+    }
+    let call_id = match form.call.trim() {
+        "" => None,
+        c => match c.parse::<i64>() {
+            Ok(id) => {
+                match calls::get(db, id).await {
+                    Ok(call) => {
+                        let today = chrono::Utc::now().date_naive();
+                        if !call.open_on(today) {
+                            errors.add("call", ProjectProblem::CallClosed);
+                        } else if !calls::admits(db, &call, who.person_id(), public_body).await? {
+                            errors.add("call", ProjectProblem::CallNotForYou);
+                        }
+                    }
+                    Err(AppError::NotFound) => errors.add("call", ProjectProblem::CallClosed),
+                    Err(e) => return Err(e),
+                }
+                Some(id)
+            }
+            Err(_) => {
+                errors.add("call", ProjectProblem::CallClosed);
+                None
+            }
+        },
+    };
+    let plan = read_plan(form, &mut errors);
+    Ok((
+        Checked {
+            call_id,
+            collective_id: collective_id.unwrap_or(0),
+            institution_id,
+            entity_name,
+            public_body,
+            plan,
+            requested_nodes,
+            requested_capital,
+        },
+        errors,
+    ))
+}
+
+fn check_commitment(c: Option<Commitment<'_>>) -> Result<Option<Commitment<'_>>, Invalid> {
+    match c.filter(|(_, b)| !b.is_empty()) {
+        None => Ok(None),
+        Some((_, b)) if b.len() > MAX_COMMITMENT_BYTES => Err(Invalid::one(
+            "commitment",
+            ProjectProblem::CommitmentTooLarge,
+        )),
+        Some((_, b)) if !b.starts_with(b"%PDF-") => {
+            Err(Invalid::one("commitment", ProjectProblem::CommitmentNotPdf))
+        }
+        Some(c) => Ok(Some(c)),
+    }
+}
+
+/// Files an application: the form and its plan checked, the signed commitment (for a public
+/// body) stored by its SHA-256; the collective's leaders are told by mail. Returns its id.
+pub async fn apply(
+    state: &AppState,
+    who: &Signed,
+    form: &ApplicationForm,
+    commitment: Option<Commitment<'_>>,
+    actor: &Actor,
+) -> AppResult<i64> {
+    let commitment = check_commitment(commitment);
+    let given = matches!(commitment, Ok(Some(_)));
+    let (checked, mut errors) = check(&state.db, who, form, given).await?;
+    let commitment = match commitment {
+        Ok(c) => c,
+        Err(e) => {
+            errors.0.extend(e.0);
+            None
+        }
+    };
+    if !errors.0.is_empty() {
+        return Err(errors.into());
+    }
+    let stored = match commitment.filter(|_| checked.public_body) {
+        Some((name, bytes)) => Some((
+            documents::store(&state.settings.documents_dir(), bytes)
+                .await?
+                .hex(),
+            super::advisory::clean_filename(name),
+        )),
+        None => None,
+    };
+    let plan_json = serde_json::to_string(&checked.plan).map_err(AppError::internal)?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
+    let now = Ts::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO projects (call_id, person_id, institution_id, entity_name, public_body, commitment_sha256, commitment_filename,
+                               commitment_head, collective_id, title, problem, public_value, beneficiaries, licence, repository,
+                               open_data, team, partner, requested_nodes, requested_capital, requested_support, plan_json,
+                               status, submitted_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?) RETURNING id",
+    )
+    .bind(checked.call_id)
+    .bind(who.person_id())
+    .bind(checked.institution_id)
+    .bind(&checked.entity_name)
+    .bind(checked.public_body)
+    .bind(stored.as_ref().map(|s| &s.0))
+    .bind(stored.as_ref().map(|s| &s.1))
+    .bind(form.commitment_head.trim())
+    .bind(checked.collective_id)
+    .bind(form.title.trim())
+    .bind(form.problem.trim())
+    .bind(form.public_value.trim())
+    .bind(form.beneficiaries.trim())
+    .bind(form.licence.trim())
+    .bind(form.repository.trim())
+    .bind(form.open_data.trim())
+    .bind(form.team.trim())
+    .bind(form.partner.trim())
+    .bind(checked.requested_nodes)
+    .bind(checked.requested_capital)
+    .bind(form.requested_support.trim())
+    .bind(&plan_json)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    review::record_step(
+        &mut tx,
+        id,
+        "submit",
+        ProjectStatus::Submitted,
+        ProjectStatus::Submitted,
+        None,
+        "",
+        &json!({}),
+        actor,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "project.applied",
+        "project",
+        id,
+        None,
+        Some(json!({"title": form.title.trim(), "collective_id": checked.collective_id, "call_id": checked.call_id,
+                    "commitment_sha256": stored.as_ref().map(|s| &s.0), "plan": checked.plan})),
+    )
+    .await?;
+    let url = application_url(state, id);
+    for (name, email) in super::nodes::admission::leaders_of(&mut tx, checked.collective_id).await?
+    {
+        mail::queue(
+            &mut tx,
+            &Message {
+                to_address: email,
+                to_name: name,
+                subject: format!("Solicitud de proyecto / Project application: {}", form.title.trim()),
+                body_text: format!(
+                    "Se recibió una solicitud de proyecto para su colectivo: «{}». Los líderes la seleccionan para la comisión de proyectos o la devuelven.\n{url}\n\nA project application for your collective was received: \"{}\". The leaders select it for the projects commission or return it.\n{url}\n",
+                    form.title.trim(),
+                    form.title.trim()
+                ),
+                ics: None,
+                topic: format!("project-application/{id}"),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state.mail_pending.notify_one();
+    Ok(id)
+}
+
+/// The application's page (for the applicant, the leaders and the commission).
+pub fn application_url(state: &AppState, id: i64) -> String {
+    format!(
+        "{}/projects/applications/{id}",
+        state.settings.public_url.trim_end_matches('/')
+    )
+}
+
+/// A project's public page.
+pub fn project_url(state: &AppState, id: i64) -> String {
+    format!(
+        "{}/projects/{id}",
+        state.settings.public_url.trim_end_matches('/')
+    )
+}
+
+/// A project or application, with the names it is shown with.
+#[derive(Clone, Debug, FromRow)]
+pub struct ProjectRow {
+    pub id: i64,
+    pub call_id: Option<i64>,
+    pub person_id: i64,
+    pub applicant: String,
+    pub institution_id: Option<i64>,
+    pub institution: Option<String>,
+    pub entity_name: String,
+    pub public_body: bool,
+    pub commitment_sha256: Option<String>,
+    pub commitment_filename: Option<String>,
+    pub commitment_head: String,
+    pub commitment_lapsed_on: Option<NaiveDate>,
+    pub collective_id: i64,
+    pub collective_slug: String,
+    pub collective_es: String,
+    pub collective_en: String,
+    pub title: String,
+    pub problem: String,
+    pub public_value: String,
+    pub beneficiaries: String,
+    pub licence: String,
+    pub repository: String,
+    pub open_data: String,
+    pub team: String,
+    pub partner: String,
+    pub requested_nodes: i64,
+    pub requested_capital: i64,
+    pub requested_support: String,
+    pub plan_json: String,
+    pub status: String,
+    pub phase: Option<String>,
+    pub agenda_item_id: Option<i64>,
+    pub vote_id: Option<i64>,
+    pub reason: String,
+    pub closing: Option<String>,
+    pub lessons: String,
+    pub guide: String,
+    pub stalled_json: String,
+    pub stalled_since: Option<NaiveDate>,
+    pub submitted_at: Ts,
+    pub admitted_at: Option<Ts>,
+    pub closed_at: Option<Ts>,
+}
+
+impl ProjectRow {
+    pub fn status(&self) -> ProjectStatus {
+        ProjectStatus::parse(&self.status).unwrap_or(ProjectStatus::Submitted)
+    }
+
+    pub fn phase(&self) -> Option<Phase> {
+        self.phase.as_deref().and_then(Phase::parse)
+    }
+
+    /// The plan as it stands (as admitted, or as last re-planned).
+    pub fn plan(&self) -> Plan {
+        serde_json::from_str(&self.plan_json).unwrap_or_default()
+    }
+
+    /// The entity it is for: the institution, the entity as written, or the applicant.
+    pub fn entity(&self) -> String {
+        match (&self.institution, self.entity_name.is_empty()) {
+            (Some(i), _) => i.clone(),
+            (None, false) => self.entity_name.clone(),
+            (None, true) => self.applicant.clone(),
+        }
+    }
+
+    pub fn collective(&self, lang: crate::i18n::Lang) -> String {
+        lang.pick(&self.collective_es, &self.collective_en)
+    }
+
+    /// The reasons it is stalled (empty: it is not).
+    pub fn stalls(&self) -> Vec<serde_json::Value> {
+        serde_json::from_str(&self.stalled_json).unwrap_or_default()
+    }
+}
+
+pub(crate) const PROJECT_SELECT: &str =
+    "SELECT p.id, p.call_id, p.person_id, pe.full_name AS applicant, p.institution_id, i.name AS institution, p.entity_name,
+            p.public_body, p.commitment_sha256, p.commitment_filename, p.commitment_head, p.commitment_lapsed_on,
+            p.collective_id, c.slug AS collective_slug, c.name_es AS collective_es, c.name_en AS collective_en,
+            p.title, p.problem, p.public_value, p.beneficiaries, p.licence, p.repository, p.open_data, p.team, p.partner,
+            p.requested_nodes, p.requested_capital, p.requested_support, p.plan_json, p.status, p.phase, p.agenda_item_id,
+            p.vote_id, p.reason, p.closing, p.lessons, p.guide, p.stalled_json, p.stalled_since, p.submitted_at,
+            p.admitted_at, p.closed_at
+     FROM projects p JOIN people pe ON pe.id = p.person_id JOIN collectives c ON c.id = p.collective_id
+     LEFT JOIN institutions i ON i.id = p.institution_id";
+
+pub async fn get<'e>(db: impl sqlx::SqliteExecutor<'e>, id: i64) -> AppResult<ProjectRow> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PROJECT_SELECT} WHERE p.id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+/// The public projects (admitted, closed, rejected), newest first.
+pub async fn public(db: &SqlitePool) -> AppResult<Vec<ProjectRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PROJECT_SELECT} WHERE p.status IN ('admitted', 'closed', 'rejected') ORDER BY p.admitted_at DESC, p.id DESC"
+    )))
+    .fetch_all(db)
+    .await?)
+}
+
+/// The applications on their way to a decision (and, with `person`, that person's own of every
+/// status), oldest first.
+pub async fn applications(db: &SqlitePool, person: Option<i64>) -> AppResult<Vec<ProjectRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PROJECT_SELECT} WHERE (?1 IS NULL AND p.status IN ('submitted', 'returned', 'in_evaluation', 'voting'))
+                             OR p.person_id = ?1
+         ORDER BY p.id"
+    )))
+    .bind(person)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The criteria an application is scored on: its call's, or the seed's outside a call.
+pub async fn criteria_of(db: &SqlitePool, project: &ProjectRow) -> AppResult<Vec<Criterion>> {
+    match project.call_id {
+        Some(call) => Ok(calls::get(db, call).await?.criteria()),
+        None => Ok(seed_criteria()),
+    }
+}
+
+/// Parses the stalled flag's causes as stored.
+pub fn stalls_of(json: &str) -> Vec<Stall> {
+    #[derive(serde::Deserialize)]
+    #[serde(tag = "cause", rename_all = "snake_case")]
+    enum Stored {
+        PhaseOverdue { phase: Phase, since: NaiveDate },
+        ReportOverdue { since: NaiveDate },
+        NoMetrics { since: NaiveDate },
+        CommitmentLapsed { since: NaiveDate },
+    }
+    let stored: Vec<Stored> = serde_json::from_str(json).unwrap_or_default();
+    stored
+        .into_iter()
+        .map(|s| match s {
+            Stored::PhaseOverdue { phase, since } => Stall::PhaseOverdue { phase, since },
+            Stored::ReportOverdue { since } => Stall::ReportOverdue { since },
+            Stored::NoMetrics { since } => Stall::NoMetrics { since },
+            Stored::CommitmentLapsed { since } => Stall::CommitmentLapsed { since },
+        })
+        .collect()
+}
+
+/// The applicant's e-mail, for the mails at each step.
+pub(crate) async fn applicant_email(
+    conn: &mut SqliteConnection,
+    person_id: i64,
+) -> AppResult<String> {
+    Ok(sqlx::query_scalar("SELECT email FROM people WHERE id = ?")
+        .bind(person_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> ApplicationForm {
+        ApplicationForm {
+            plan: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_plan_is_read_from_the_form_and_back() {
+        let f = form(&[
+            ("phase_proof_of_concept_on", "on"),
+            ("phase_proof_of_concept_starts_on", "2026-01-01"),
+            ("phase_proof_of_concept_ends_on", "2026-03-31"),
+            (
+                "phase_proof_of_concept_deliverables",
+                "Piloto en una alcaldía",
+            ),
+            ("phase_mvp_on", "on"),
+            ("phase_mvp_starts_on", "2026-04-01"),
+            ("phase_mvp_ends_on", "2026-09-30"),
+            ("phase_mvp_deliverables", "Diez alcaldías"),
+            ("metric0_name", "Órdenes registradas"),
+            ("metric0_unit", "%"),
+            ("metric0_baseline", "0"),
+            ("metric0_target_proof_of_concept", "20,5"),
+            ("metric0_target_mvp", "100"),
+            ("metric0_method", "evidencias por día"),
+        ]);
+        let mut errors = Invalid::new();
+        let plan = read_plan(&f, &mut errors);
+        assert!(errors.0.is_empty(), "{errors:?}");
+        assert_eq!(plan.phases.len(), 2);
+        assert_eq!(
+            plan.metrics[0].targets,
+            vec![(Phase::ProofOfConcept, 20.5), (Phase::Mvp, 100.0)]
+        );
+        let again = read_plan(&form_from(plan_fields(&plan)), &mut errors);
+        assert_eq!(again, plan);
+    }
+
+    fn form_from(plan: BTreeMap<String, String>) -> ApplicationForm {
+        ApplicationForm {
+            plan,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_bad_plan_names_the_fields() {
+        let f = form(&[
+            ("phase_mvp_on", "on"),
+            ("phase_mvp_starts_on", "2026-04-01"),
+            ("phase_mvp_ends_on", "no es fecha"),
+            ("metric1_name", "Tiempo"),
+            ("metric1_baseline", "treinta"),
+        ]);
+        let mut errors = Invalid::new();
+        read_plan(&f, &mut errors);
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field).collect();
+        assert!(fields.contains(&"phase_mvp"), "{fields:?}");
+        assert!(fields.contains(&"metric1"), "{fields:?}");
+        assert!(fields.contains(&"phases"), "{fields:?}");
+    }
+}

@@ -1,0 +1,34 @@
+//! The settings of projects: when a running project counts as stalled.
+
+use app::domain::projects::ProjectSettings;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// Days without a metric value after which a running project is flagged as stalled (0 turns
+    /// the rule off).
+    #[arg(
+        long,
+        env = "MINGA_PROJECT_STALE_DAYS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub project_stale_days: u32,
+    /// Days before a phase's end from which its schedule shows "ending soon".
+    #[arg(
+        long,
+        env = "MINGA_PROJECT_SOON_DAYS",
+        default_value_t = 14,
+        global = true
+    )]
+    pub project_soon_days: u32,
+}
+
+impl ProjectArgs {
+    pub fn to_settings(&self) -> ProjectSettings {
+        ProjectSettings {
+            stale_days: self.project_stale_days,
+            soon_days: self.project_soon_days,
+        }
+    }
+}
