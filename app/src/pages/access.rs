@@ -123,6 +123,10 @@ pub const MUTATING: &[(&str, Rule)] = &[
     ),
     ("/projects/{id}/phase", roles::<RecordingCouncilDecisions>()),
     ("/projects/{id}/close", roles::<RecordingCouncilDecisions>()),
+    (
+        "/projects/{id}/replan",
+        roles::<RecordingCouncilDecisions>(),
+    ),
     ("/admin/nodes/import", roles::<Administering>()),
     ("/admin/accounts/{id}/offices", roles::<Administering>()),
     ("/admin/accounts/{id}/disable", roles::<Administering>()),

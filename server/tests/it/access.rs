@@ -543,6 +543,11 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
             empty(),
         ),
         (
+            "/projects/{id}/replan",
+            format!("/projects/{project}/replan"),
+            empty(),
+        ),
+        (
             "/projects/{id}/head",
             format!("/projects/{project}/head"),
             empty(),

@@ -502,6 +502,59 @@ async fn an_application_is_selected_scored_voted_in_plenary_with_a_delegation_an
     .expect("step");
 
     evidence_of(&app, &format!("project-step/{step}")).await;
+
+    // a re-plan decided by the Council: the MVP ends later; without a reason it is refused
+    let mut plan: Vec<(&'static str, String)> =
+        application("Compras trazables", "2026-06-30", "2026-07-01")
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("phase_") || k.starts_with("metric0_"))
+            .map(|(k, v)| {
+                if k == "phase_mvp_ends_on" {
+                    (k, "2028-12-31".to_string())
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+    let r = secretary
+        .submit(&public, &format!("{public}/replan"), &fields(&plan))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is required"
+    );
+    plan.push((
+        "reason",
+        "La alcaldía cambió de proveedor de sistemas.".into(),
+    ));
+    let r = citizen
+        .submit(&public, &format!("{public}/replan"), &fields(&plan))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "the Council's decision, not the project's"
+    );
+    let r = secretary
+        .submit(&public, &format!("{public}/replan"), &fields(&plan))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let step: i64 =
+        sqlx::query_scalar("SELECT id FROM project_steps WHERE project_id = ? AND step = 'replan'")
+            .bind(id)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("step");
+    evidence_of(&app, &format!("project-step/{step}")).await;
+    let text = visible_text(&app.browser().text(&public).await.1);
+    assert!(
+        text.contains("Plan vigente (replanificado)")
+            && text.contains("Plan tal como fue admitido")
+            && text.contains("2028-12-31")
+            && text.contains("2028-06-30"),
+        "the re-plan beside the plan as admitted: {text}"
+    );
     app.stop().await;
 }
 

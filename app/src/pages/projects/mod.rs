@@ -153,6 +153,7 @@ pub fn routes() -> axum::Router<crate::AppState> {
         .route("/projects/{id}/recommendation", post(show::recommend))
         .route("/projects/{id}/phase", post(show::decide_phase))
         .route("/projects/{id}/close", post(show::close))
+        .route("/projects/{id}/replan", post(show::replan))
         .route("/projects/{id}/head", post(show::head_changed))
         .route(
             "/projects/{id}/commitment",

@@ -18,7 +18,7 @@ use crate::i18n::{Tr, datetime, fill};
 use crate::pages::refused_form;
 use crate::services::authority::{CouncilSecretary, ProjectEvaluator};
 use crate::services::projects::running::{self, CloseForm, ValueForm};
-use crate::services::projects::{self, ProjectRow, phase_name, review, stalls_of};
+use crate::services::projects::{self, ApplicationForm, ProjectRow, phase_name, review, stalls_of};
 use crate::web::{CsrfForm, Ctx, Upload, page, read_uploads, redirect};
 use crate::{AppError, AppState};
 use axum::extract::{Multipart, Path, State};
@@ -69,6 +69,9 @@ pub struct PageForm {
     guide: String,
     changed_on: String,
     commitment_head: String,
+    /// The re-plan form as typed (its plan's fields), kept when it is refused.
+    #[serde(skip)]
+    replan: Option<ApplicationForm>,
 }
 
 pub async fn show(
@@ -114,7 +117,7 @@ pub async fn record_value(
         note: form.note.clone(),
     };
     match running::record_value(&state, &who, id, &v, &ctx.actor()).await {
-        Ok(_) => Ok(redirect(&format!("/projects/{id}#metrics"))),
+        Ok(_) => Ok(redirect(&format!("/projects/{id}#metric-charts"))),
         Err(e) => refused(&state, &ctx, id, &form, e).await,
     }
 }
@@ -175,6 +178,28 @@ pub async fn close(
     match running::close(&state, &secretary, id, &c, &ctx.actor()).await {
         Ok(()) => Ok(redirect(&format!("/projects/{id}"))),
         Err(e) => refused(&state, &ctx, id, &form, e).await,
+    }
+}
+
+/// The Executive Secretary records a re-plan the Council decided: the plan's fields and the
+/// reason.
+pub async fn replan(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(typed): CsrfForm<ApplicationForm>,
+) -> Result<Response, AppError> {
+    let secretary = CouncilSecretary::check(ctx.user.as_ref())?;
+    let reason = typed.plan_field("reason").to_string();
+    match running::replan(&state, &secretary, id, &typed, &reason, &ctx.actor()).await {
+        Ok(()) => Ok(redirect(&format!("/projects/{id}"))),
+        Err(e) => {
+            let form = PageForm {
+                replan: Some(typed),
+                ..Default::default()
+            };
+            refused(&state, &ctx, id, &form, e).await
+        }
     }
 }
 
@@ -420,7 +445,7 @@ async fn render(
         <form method="post" action=format!("/projects/{id}/phase") class="narrow" novalidate>
             <CsrfInput ctx=ctx.clone()/>
             <p class="hint">{t.project_decide_hint}</p>
-            <TextArea label=t.node_change_reason name="reason" value=form.reason.clone() error=errors.get("reason") rows=3/>
+            <TextArea label=t.node_change_reason name="reason" id="decide-reason" value=form.reason.clone() error=errors.get("reason") rows=3/>
             <button type="submit" name="decision" value="approve" class="button">{t.project_decide_approve}</button>" "
             <button type="submit" name="decision" value="refuse" class="button button-secondary">{t.project_decide_refuse}</button>
         </form>
@@ -439,12 +464,31 @@ async fn render(
             <form method="post" action=format!("/projects/{id}/close") novalidate>
                 <CsrfInput ctx=ctx.clone()/>
                 <SelectField label=t.project_closing name="closing" options=closings selected=form.closing.clone() error=errors.get("closing")/>
-                <TextArea label=t.node_change_reason name="reason" value=form.reason.clone() error=errors.get("reason") rows=3/>
+                <TextArea label=t.node_change_reason name="reason" id="close-reason" value=form.reason.clone() error=errors.get("reason") rows=3/>
                 <TextArea label=t.project_lessons name="lessons" value=form.lessons.clone() error=errors.get("lessons") required=true rows=5/>
                 <TextArea label=t.project_guide name="guide" value=form.guide.clone() error=errors.get("guide") required=true rows=6/>
                 <button type="submit" class="button">{t.project_close}</button>
             </form>
         </section>
+    });
+    let replan_form = (secretary && running_now).then(|| {
+        let typed = form.replan.clone().unwrap_or_else(|| ApplicationForm {
+            plan: projects::plan_fields(&plan),
+            ..Default::default()
+        });
+        let reason = typed.plan_field("reason").to_string();
+        view! {
+            <section aria-labelledby="replan-title" class="narrow">
+                <h2 id="replan-title">{t.project_replan_title}</h2>
+                <p class="hint">{t.project_replan_hint}</p>
+                <form method="post" action=format!("/projects/{id}/replan") novalidate>
+                    <CsrfInput ctx=ctx.clone()/>
+                    {super::apply::plan_fields(&typed, &errors, t)}
+                    <TextArea label=t.node_change_reason name="reason" id="replan-reason" value=reason error=errors.get("reason") required=true rows=3/>
+                    <button type="submit" class="button">{t.project_replan_submit}</button>
+                </form>
+            </section>
+        }
     });
     let commitment_forms = (is_applicant && running_now).then(|| view! {
         <section aria-labelledby="commitment-title" class="narrow" id="commitment">
@@ -515,7 +559,7 @@ async fn render(
                 <p class="hint">{t.project_plan_hint}</p>
                 {plan_view(&plan, p.phase(), t)}
                 {original}
-                <h2 id="metrics">{t.project_metrics_title}</h2>
+                <h2 id="metric-charts">{t.project_metrics_title}</h2>
                 {metrics_view(&p, &plan, &values, t)}
                 {value_form}
                 <h2 id="phase">{t.project_phase_title}</h2>
@@ -529,6 +573,7 @@ async fn render(
                 <h2>{t.project_decisions_title}</h2>
                 <ol>{steps}</ol>
                 {commitment_forms}
+                {replan_form}
                 {close_form}
             </Layout>
         },
