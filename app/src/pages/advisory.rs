@@ -17,8 +17,7 @@ use crate::web::{CsrfForm, Ctx, Upload, page, read_uploads, redirect};
 use crate::{AppError, AppState};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::header::CONTENT_DISPOSITION;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::Utc;
@@ -546,18 +545,6 @@ pub async fn cv(
 ) -> Result<Response, AppError> {
     let application = readable(&state, &ctx, id).await?;
     let (filename, bytes) = advisory::cv(&state, &application).await?;
-    let mut response = crate::web::inert(
-        bytes,
-        "application/pdf",
-        &advisory::attachment_filename(&filename),
-        "private, no-store",
-    );
     // a CV is personal data: downloaded, never shown inside the portal
-    if let Ok(v) = HeaderValue::from_str(&crate::web::disposition(
-        false,
-        &advisory::attachment_filename(&filename),
-    )) {
-        response.headers_mut().insert(CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    Ok(crate::pages::pdf_download(bytes, &filename))
 }

@@ -262,3 +262,31 @@ pub(crate) fn refused_form(err: AppError, t: &'static Tr) -> Result<Refused, App
         other => Err(other),
     }
 }
+
+/// A PDF someone uploaded (a letter, a CV, a signed commitment), served as a download: an
+/// attachment, inert, never shown inside the portal.
+pub(crate) fn pdf_download(bytes: Vec<u8>, filename: &str) -> Response {
+    let name = crate::services::advisory::attachment_filename(filename);
+    let mut response = crate::web::inert(bytes, "application/pdf", &name, "private, no-store");
+    if let Ok(v) = axum::http::HeaderValue::from_str(&crate::web::disposition(false, &name)) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// A PDF kept by its SHA-256 (`None` or a file gone: not found), as [`pdf_download`].
+pub(crate) async fn stored_pdf(
+    state: &AppState,
+    sha256: Option<&str>,
+    filename: &str,
+) -> Result<Response, AppError> {
+    let hash = sha256
+        .and_then(crate::domain::evidence::Hash::from_hex)
+        .ok_or(AppError::NotFound)?;
+    let bytes = crate::services::evidence::documents::read(&state.settings.documents_dir(), &hash)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(pdf_download(bytes, filename))
+}

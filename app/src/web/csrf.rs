@@ -283,6 +283,35 @@ pub enum Upload {
     },
 }
 
+/// A multipart form with one file: its text fields as the form's struct `T` (a field `T` cannot
+/// read leaves its default), and the file sent in `file_field` as (file name, bytes), `None` when
+/// none was chosen. The token is checked as [`read_uploads`] does.
+pub async fn read_form_with_file<T: serde::de::DeserializeOwned + Default>(
+    ctx: &Ctx,
+    mp: axum::extract::Multipart,
+    max_file: u64,
+    file_field: &str,
+) -> Result<(T, Option<(String, Vec<u8>)>), AppError> {
+    let mut fields = serde_json::Map::new();
+    let mut file = None;
+    for part in read_uploads(ctx, mp, max_file).await? {
+        match part {
+            Upload::Text { name, value } => {
+                fields.insert(name, serde_json::Value::String(value));
+            }
+            Upload::File {
+                name,
+                filename,
+                bytes,
+                ..
+            } if name == file_field && !bytes.is_empty() => file = Some((filename, bytes)),
+            Upload::File { .. } => {}
+        }
+    }
+    let form = serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default();
+    Ok((form, file))
+}
+
 /// Reads a multipart form keeping its files in memory (each at most `max_file` bytes), refusing
 /// it unless its `_csrf` field (which must come before any file) carries a valid token.
 pub async fn read_uploads(

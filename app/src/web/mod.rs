@@ -13,7 +13,7 @@ pub use crate::services::sessions::CurrentUser;
 pub use cookies::{Cookies, LANG_COOKIE, SESSION_COOKIE, set_cookie};
 pub use csrf::{
     CSRF_FIELD, CsrfForm, CsrfPairs, NoFields, Part, Upload, check_text, fresh_cookie,
-    read_multipart, read_uploads,
+    read_form_with_file, read_multipart, read_uploads,
 };
 pub use ctx::Ctx;
 pub use files::{disposition, inert, served_as};

@@ -10,7 +10,7 @@ use crate::i18n::fill;
 use crate::pages::refused_form;
 use crate::services::network;
 use crate::services::nodes::{self, NodeRow, RequestForm};
-use crate::web::{CsrfForm, Ctx, Upload, page, read_uploads, redirect};
+use crate::web::{CsrfForm, Ctx, page, read_form_with_file, redirect};
 use crate::{AppError, AppState};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -43,25 +43,8 @@ pub async fn create(
     mp: Multipart,
 ) -> Result<Response, AppError> {
     let who = ctx.signed()?;
-    let parts = read_uploads(&ctx, mp, nodes::MAX_LETTER_BYTES as u64 + 1).await?;
-    let mut fields = serde_json::Map::new();
-    let mut letter: Option<(String, Vec<u8>)> = None;
-    for part in parts {
-        match part {
-            Upload::Text { name, value } => {
-                fields.insert(name, serde_json::Value::String(value));
-            }
-            Upload::File {
-                name,
-                filename,
-                bytes,
-                ..
-            } if name == "letter" && !bytes.is_empty() => letter = Some((filename, bytes)),
-            Upload::File { .. } => {}
-        }
-    }
-    let form: RequestForm =
-        serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default();
+    let (form, letter): (RequestForm, _) =
+        read_form_with_file(&ctx, mp, nodes::MAX_LETTER_BYTES as u64 + 1, "letter").await?;
     let upload = letter.as_ref().map(|(f, b)| (f.as_str(), b.as_slice()));
     match nodes::submit(&state, &who, &form, upload, &ctx.actor()).await {
         Ok(id) => Ok(redirect(&format!("/network/requests/{id}?sent=1"))),

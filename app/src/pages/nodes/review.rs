@@ -231,24 +231,12 @@ pub async fn letter(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let n = readable(&state, &ctx, id).await?;
-    let hash = n
-        .letter_sha256
-        .as_deref()
-        .and_then(crate::domain::evidence::Hash::from_hex)
-        .ok_or(AppError::NotFound)?;
-    let bytes = crate::services::evidence::documents::read(&state.settings.documents_dir(), &hash)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let name = crate::services::advisory::attachment_filename(
+    crate::pages::stored_pdf(
+        &state,
+        n.letter_sha256.as_deref(),
         n.letter_filename.as_deref().unwrap_or("carta.pdf"),
-    );
-    let mut response = crate::web::inert(bytes, "application/pdf", &name, "private, no-store");
-    if let Ok(v) = axum::http::HeaderValue::from_str(&crate::web::disposition(false, &name)) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    )
+    .await
 }
 
 async fn render(

@@ -11,7 +11,7 @@ use crate::i18n::fill;
 use crate::pages::refused_form;
 use crate::services::network;
 use crate::services::projects::{self, ApplicationForm, METRIC_ROWS, calls, phase_name};
-use crate::web::{Ctx, Upload, page, read_uploads, redirect};
+use crate::web::{Ctx, page, read_form_with_file, redirect};
 use crate::{AppError, AppState};
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
@@ -48,25 +48,13 @@ pub async fn create(
     mp: Multipart,
 ) -> Result<Response, AppError> {
     let who = ctx.signed()?;
-    let parts = read_uploads(&ctx, mp, projects::MAX_COMMITMENT_BYTES as u64 + 1).await?;
-    let mut fields = serde_json::Map::new();
-    let mut commitment: Option<(String, Vec<u8>)> = None;
-    for part in parts {
-        match part {
-            Upload::Text { name, value } => {
-                fields.insert(name, serde_json::Value::String(value));
-            }
-            Upload::File {
-                name,
-                filename,
-                bytes,
-                ..
-            } if name == "commitment" && !bytes.is_empty() => commitment = Some((filename, bytes)),
-            Upload::File { .. } => {}
-        }
-    }
-    let form: ApplicationForm =
-        serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default();
+    let (form, commitment): (ApplicationForm, _) = read_form_with_file(
+        &ctx,
+        mp,
+        projects::MAX_COMMITMENT_BYTES as u64 + 1,
+        "commitment",
+    )
+    .await?;
     let upload = commitment.as_ref().map(|(f, b)| (f.as_str(), b.as_slice()));
     match projects::apply(&state, &who, &form, upload, &ctx.actor()).await {
         Ok(id) => Ok(redirect(&format!("/projects/applications/{id}?sent=1"))),

@@ -249,24 +249,12 @@ pub async fn commitment(
     } else {
         readable(&state, &ctx, id).await?
     };
-    let hash = p
-        .commitment_sha256
-        .as_deref()
-        .and_then(crate::domain::evidence::Hash::from_hex)
-        .ok_or(AppError::NotFound)?;
-    let bytes = crate::services::evidence::documents::read(&state.settings.documents_dir(), &hash)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let name = crate::services::advisory::attachment_filename(
+    crate::pages::stored_pdf(
+        &state,
+        p.commitment_sha256.as_deref(),
         p.commitment_filename.as_deref().unwrap_or("compromiso.pdf"),
-    );
-    let mut response = crate::web::inert(bytes, "application/pdf", &name, "private, no-store");
-    if let Ok(v) = axum::http::HeaderValue::from_str(&crate::web::disposition(false, &name)) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    )
+    .await
 }
 
 /// The commission's scores, by seat: each criterion's score and justification.

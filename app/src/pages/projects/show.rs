@@ -19,7 +19,7 @@ use crate::pages::refused_form;
 use crate::services::authority::{CouncilSecretary, ProjectEvaluator};
 use crate::services::projects::running::{self, CloseForm, ValueForm};
 use crate::services::projects::{self, ApplicationForm, ProjectRow, phase_name, review, stalls_of};
-use crate::web::{CsrfForm, Ctx, Upload, page, read_uploads, redirect};
+use crate::web::{CsrfForm, Ctx, page, read_form_with_file, redirect};
 use crate::{AppError, AppState};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -223,31 +223,26 @@ pub async fn renew_commitment(
     mp: Multipart,
 ) -> Result<Response, AppError> {
     let who = ctx.signed()?;
-    let parts = read_uploads(&ctx, mp, projects::MAX_COMMITMENT_BYTES as u64 + 1).await?;
-    let mut head = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    for part in parts {
-        match part {
-            Upload::Text { name, value } if name == "commitment_head" => head = value,
-            Upload::File {
-                name,
-                filename,
-                bytes,
-                ..
-            } if name == "commitment" && !bytes.is_empty() => file = Some((filename, bytes)),
-            _ => {}
-        }
-    }
+    let (form, file): (PageForm, _) = read_form_with_file(
+        &ctx,
+        mp,
+        projects::MAX_COMMITMENT_BYTES as u64 + 1,
+        "commitment",
+    )
+    .await?;
     let upload = file.as_ref().map(|(f, b)| (f.as_str(), b.as_slice()));
-    match running::renew_commitment(&state, &who, id, &head, upload, &ctx.actor()).await {
+    match running::renew_commitment(
+        &state,
+        &who,
+        id,
+        &form.commitment_head,
+        upload,
+        &ctx.actor(),
+    )
+    .await
+    {
         Ok(()) => Ok(redirect(&format!("/projects/{id}#commitment"))),
-        Err(e) => {
-            let form = PageForm {
-                commitment_head: head,
-                ..Default::default()
-            };
-            refused(&state, &ctx, id, &form, e).await
-        }
+        Err(e) => refused(&state, &ctx, id, &form, e).await,
     }
 }
 
