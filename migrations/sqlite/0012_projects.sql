@@ -49,6 +49,8 @@ CREATE TABLE projects (
     requested_nodes     INTEGER NOT NULL DEFAULT 0,
     requested_capital   INTEGER NOT NULL DEFAULT 0,
     requested_support   TEXT NOT NULL DEFAULT '',
+    -- the API source (a key's source name) whose `project.metric` evidences record the metrics
+    metrics_source      TEXT,
     -- the plan as it stands (domain::projects::Plan as JSON): as submitted, then as admitted,
     -- then as re-planned; each decided version is in the log
     plan_json           TEXT NOT NULL,

@@ -116,6 +116,7 @@ pub const MUTATING: &[(&str, Rule)] = &[
     ("/projects/{id}/values", Rule::SignedIn),
     ("/projects/{id}/proposal", Rule::SignedIn),
     ("/projects/{id}/head", Rule::SignedIn),
+    ("/projects/{id}/source", Rule::SignedIn),
     ("/projects/{id}/commitment", Rule::SignedIn),
     (
         "/projects/{id}/recommendation",

@@ -7,6 +7,7 @@ use app::error::Invalid;
 use app::services::evidence::api_keys::{self, ApiClient};
 use app::services::evidence::sequencer::Registered;
 use app::services::evidence::{self, DocumentUpload, EvidenceView, Submission, Verdict, store};
+use app::services::projects;
 use app::{AppError, AppState};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
@@ -264,14 +265,11 @@ async fn submit(
             "send application/json or multipart/form-data".into(),
         ));
     };
-    let registered = evidence::submit(
-        &state,
-        &client.source,
-        &client.kinds,
-        vec![submission],
-        false,
-    )
-    .await?;
+    let subs = vec![submission];
+    // a project's metric value is checked before the log takes it, recorded once it is in
+    let metrics = projects::metrics::from_submissions(&state, &client.source, &subs).await?;
+    let registered = evidence::submit(&state, &client.source, &client.kinds, subs, false).await?;
+    projects::metrics::record(&state, &client.source, &metrics, &registered).await?;
     let r = registered
         .into_iter()
         .next()
@@ -319,7 +317,9 @@ async fn submit_batch(
             }
         })?);
     }
+    let metrics = projects::metrics::from_submissions(&state, &client.source, &subs).await?;
     let registered = evidence::submit(&state, &client.source, &client.kinds, subs, true).await?;
+    projects::metrics::record(&state, &client.source, &metrics, &registered).await?;
     let created = registered.iter().filter(|r| r.created).count();
     let body = json!({
         "created": created,

@@ -548,6 +548,11 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
             empty(),
         ),
         (
+            "/projects/{id}/source",
+            format!("/projects/{project}/source"),
+            Body::Form(vec![("metrics_source", "con espacios".into())]),
+        ),
+        (
             "/projects/{id}/head",
             format!("/projects/{project}/head"),
             empty(),

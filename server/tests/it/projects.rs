@@ -450,6 +450,76 @@ async fn an_application_is_selected_scored_voted_in_plenary_with_a_delegation_an
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
+    // the project's source system records values through the evidence API, once the applicant
+    // named its API source; a value for another project, or one resent, records nothing
+    let key = app.api_key("alcaldia-compras", "project.metric").await;
+    let other_key = app.api_key("otro-sistema", "project.metric").await;
+    let api = |key: &str, body: serde_json::Value| {
+        let client = reqwest::Client::new();
+        let url = app.url("/api/v1/evidence");
+        let key = key.to_string();
+        async move {
+            client
+                .post(url)
+                .bearer_auth(key)
+                .json(&body)
+                .send()
+                .await
+                .expect("POST")
+        }
+    };
+    let metric = |reference: &str, value: f64| {
+        serde_json::json!({"kind": "project.metric", "ref": reference,
+            "data": {"project": id, "metric": 0, "value": value, "measured_on": yesterday}})
+    };
+    let r = api(&key, metric("med-1", 15.0)).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no source named yet"
+    );
+    let r = citizen
+        .submit(
+            &public,
+            &format!("{public}/source"),
+            &[("metrics_source", "alcaldia-compras")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = api(&other_key, metric("med-1", 15.0)).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another source"
+    );
+    let mut wrong = metric("med-2", 15.0);
+    wrong["data"]["metric"] = serde_json::json!(7);
+    assert_eq!(
+        api(&key, wrong).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a metric the plan does not have"
+    );
+    let r = api(&key, metric("med-1", 15.0)).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let evidence: serde_json::Value = r.json().await.expect("json");
+    let r = api(&key, metric("med-1", 15.0)).await;
+    assert_eq!(r.status(), StatusCode::OK, "resent: the same evidence");
+    let values: Vec<(f64, String, String)> = sqlx::query_as(
+        "SELECT value, note, source FROM project_metric_values WHERE project_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&app.state.db)
+    .await
+    .expect("values");
+    assert_eq!(
+        values.len(),
+        2,
+        "the applicant's and the system's, once: {values:?}"
+    );
+    assert_eq!(values[1].0, 15.0);
+    assert_eq!(values[1].1, evidence["id"].as_str().expect("id"));
+    assert_eq!(values[1].2, "api:alcaldia-compras");
+
     // a phase change: proposed by the project, recommended by the commission, decided by the Council
     let r = citizen
         .submit(

@@ -155,6 +155,7 @@ pub fn routes() -> axum::Router<crate::AppState> {
         .route("/projects/{id}/close", post(show::close))
         .route("/projects/{id}/replan", post(show::replan))
         .route("/projects/{id}/head", post(show::head_changed))
+        .route("/projects/{id}/source", post(show::metrics_source))
         .route(
             "/projects/{id}/commitment",
             post(show::renew_commitment).layer(DefaultBodyLimit::max(apply::MAX_FORM_BYTES)),

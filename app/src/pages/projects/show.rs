@@ -69,6 +69,7 @@ pub struct PageForm {
     guide: String,
     changed_on: String,
     commitment_head: String,
+    metrics_source: String,
     /// The re-plan form as typed (its plan's fields), kept when it is refused.
     #[serde(skip)]
     replan: Option<ApplicationForm>,
@@ -200,6 +201,21 @@ pub async fn replan(
             };
             refused(&state, &ctx, id, &form, e).await
         }
+    }
+}
+
+/// The applicant names the API source whose evidences record the project's metrics.
+pub async fn metrics_source(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<PageForm>,
+) -> Result<Response, AppError> {
+    let who = ctx.signed()?;
+    match projects::metrics::set_source(&state, &who, id, &form.metrics_source, &ctx.actor()).await
+    {
+        Ok(()) => Ok(redirect(&format!("/projects/{id}#metric-charts"))),
+        Err(e) => refused(&state, &ctx, id, &form, e).await,
     }
 }
 
@@ -398,6 +414,18 @@ async fn render(
         .enumerate()
         .map(|(n, m)| (n.to_string(), format!("{} ({})", m.name, m.unit)))
         .collect();
+    let source = if form.metrics_source.is_empty() {
+        p.metrics_source.clone().unwrap_or_default()
+    } else {
+        form.metrics_source.clone()
+    };
+    let source_form = (is_applicant && running_now).then(|| view! {
+        <form method="post" action=format!("/projects/{id}/source") class="narrow" novalidate>
+            <CsrfInput ctx=ctx.clone()/>
+            <Field label=t.project_metrics_source name="metrics_source" value=source error=errors.get("metrics_source") hint=t.project_metrics_source_hint.to_string()/>
+            <button type="submit" class="button button-secondary">{t.project_metrics_source_submit}</button>
+        </form>
+    });
     let value_form = (is_applicant && running_now).then(|| view! {
         <section aria-labelledby="value-title" class="narrow">
             <h3 id="value-title">{t.project_value_title}</h3>
@@ -557,6 +585,7 @@ async fn render(
                 <h2 id="metric-charts">{t.project_metrics_title}</h2>
                 {metrics_view(&p, &plan, &values, t)}
                 {value_form}
+                {source_form}
                 <h2 id="phase">{t.project_phase_title}</h2>
                 {proposal_view}
                 {propose_form}

@@ -16,6 +16,7 @@ use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
 mod application;
 pub mod calls;
+pub mod metrics;
 pub mod review;
 pub mod running;
 mod scores;
@@ -61,6 +62,11 @@ pub enum ProjectProblem {
     MetricUnknown,
     CallPeriod,
     CriteriaWeights,
+    /// A `project.metric` evidence whose data is not {project, metric, value, measured_on}.
+    MetricData,
+    /// The project does not take its metrics from this API source (or is not running).
+    MetricSource,
+    MetricSourceName,
 }
 
 impl Reason for ProjectProblem {
@@ -91,6 +97,9 @@ impl Reason for ProjectProblem {
             ProjectProblem::MetricUnknown => "metric_unknown",
             ProjectProblem::CallPeriod => "call_period_invalid",
             ProjectProblem::CriteriaWeights => "criteria_weights_invalid",
+            ProjectProblem::MetricData => "project_metric_data_invalid",
+            ProjectProblem::MetricSource => "project_metric_source_refused",
+            ProjectProblem::MetricSourceName => "project_metric_source_invalid",
         }
     }
 
@@ -126,6 +135,9 @@ impl Reason for ProjectProblem {
             ProjectProblem::MetricUnknown => t.project_problem_metric.into(),
             ProjectProblem::CallPeriod => t.project_problem_call_period.into(),
             ProjectProblem::CriteriaWeights => t.project_problem_weights.into(),
+            ProjectProblem::MetricData => t.project_problem_metric_data.into(),
+            ProjectProblem::MetricSource => t.project_problem_metric_source.into(),
+            ProjectProblem::MetricSourceName => t.project_problem_metric_source_name.into(),
         }
     }
 }
@@ -222,6 +234,7 @@ pub struct ProjectRow {
     pub requested_nodes: i64,
     pub requested_capital: i64,
     pub requested_support: String,
+    pub metrics_source: Option<String>,
     pub plan_json: String,
     pub status: String,
     pub phase: Option<String>,
@@ -276,7 +289,7 @@ pub(crate) const PROJECT_SELECT: &str =
             p.public_body, p.commitment_sha256, p.commitment_filename, p.commitment_head, p.commitment_lapsed_on,
             p.collective_id, c.slug AS collective_slug, c.name_es AS collective_es, c.name_en AS collective_en,
             p.title, p.problem, p.public_value, p.beneficiaries, p.licence, p.repository, p.open_data, p.team, p.partner,
-            p.requested_nodes, p.requested_capital, p.requested_support, p.plan_json, p.status, p.phase, p.agenda_item_id,
+            p.requested_nodes, p.requested_capital, p.requested_support, p.metrics_source, p.plan_json, p.status, p.phase, p.agenda_item_id,
             p.vote_id, p.reason, p.closing, p.lessons, p.guide, p.stalled_json, p.stalled_since, p.submitted_at,
             p.admitted_at, p.closed_at
      FROM projects p JOIN people pe ON pe.id = p.person_id JOIN collectives c ON c.id = p.collective_id
