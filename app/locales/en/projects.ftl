@@ -211,6 +211,6 @@ project_problem_metric_data = A metric value's data carries project (a number), 
 project_problem_metric_source = That project is not running or does not take its metrics from this source.
 project_problem_metric_source_name = Type the source's name as its API key has it, without spaces.
 project_metrics_source = Source system of the metrics (its API key's source)
-project_metrics_source_hint = Its evidences of kind project.metric record the values: data {"project": id, "metric": n, "value": v, "measured_on": "YYYY-MM-DD"}. Empty: only you record them.
+project_metrics_source_hint = Its evidences of kind project.metric record the values; their data carries project (this project), metric (the metric's position in the plan, from 0), value and measured_on (YYYY-MM-DD). Empty: only you record them.
 project_metrics_source_submit = Save the source
 project_problem_metric_number = Metric {n} has a value that is not a number.

@@ -211,6 +211,6 @@ project_problem_metric_data = Un valor de métrica lleva en sus datos project (n
 project_problem_metric_source = Ese proyecto no está en curso o no toma sus métricas de esta fuente.
 project_problem_metric_source_name = Escriba el nombre de la fuente tal como figura en su clave de API, sin espacios.
 project_metrics_source = Sistema de origen de las métricas (fuente de su clave de API)
-project_metrics_source_hint = Sus evidencias de tipo project.metric registran los valores: datos {"project": id, "metric": n, "value": v, "measured_on": "AAAA-MM-DD"}. Vacío: solo usted los registra.
+project_metrics_source_hint = Sus evidencias de tipo project.metric registran los valores; sus datos llevan project (este proyecto), metric (la posición de la métrica en el plan, desde 0), value y measured_on (AAAA-MM-DD). Vacío: solo usted los registra.
 project_metrics_source_submit = Guardar la fuente
 project_problem_metric_number = La métrica {n} tiene un valor que no es un número.

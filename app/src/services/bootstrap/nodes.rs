@@ -319,6 +319,21 @@ async fn history(state: &AppState, ids: &[i64], now: chrono::DateTime<Utc>) -> A
             });
             q.build().execute(&mut *tx).await?;
         }
+        // the hour under way's aggregate, as the poller keeps it round by round
+        let now_hour: Vec<&DemoSample> = raw.iter().filter(|r| r.at.0 >= this_hour).collect();
+        if !now_hour.is_empty() {
+            sqlx::query(
+                "INSERT INTO node_hourly (node_id, hour, samples, up_samples, lag_max, peers_min) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(Ts(this_hour))
+            .bind(now_hour.len() as i64)
+            .bind(now_hour.iter().filter(|r| r.up).count() as i64)
+            .bind(now_hour.iter().filter_map(|r| Some(r.head - r.block?)).max())
+            .bind(now_hour.iter().filter_map(|r| r.peers).min())
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     // the boot node's alert went out after the grace period
     sqlx::query(

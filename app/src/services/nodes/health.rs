@@ -139,6 +139,7 @@ pub async fn poll_round(state: &AppState, rpc: Arc<dyn NodeRpc>) -> AppResult<Ro
             q.build().execute(&mut *tx).await?;
         }
     }
+    hour_under_way(&mut tx, &targets, &probes, head, now).await?;
     // a node answering for the first time is deployed (apart from its admission)
     let first_up: Vec<i64> = targets
         .iter()
@@ -176,6 +177,56 @@ pub async fn poll_round(state: &AppState, rpc: Arc<dyn NodeRpc>) -> AppResult<Ro
         state.mail_pending.notify_one();
     }
     Ok(round)
+}
+
+/// Adds the round to each node's aggregate of the hour under way (samples, those up, the worst
+/// lag, the fewest peers), so that the pages read a node's last 24 hours from 24 aggregates and
+/// never scan the hour's raw samples. The compaction rewrites the hour from the raw samples once
+/// it is over (the latency quantiles only then). Portable SQL: `CASE`, not two-argument `MAX`.
+async fn hour_under_way(
+    conn: &mut SqliteConnection,
+    targets: &[Target],
+    probes: &HashMap<i64, Probe>,
+    head: Option<u64>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
+    for chunk in targets.chunks(80) {
+        let rows: Vec<(&Target, &Probe)> = chunk
+            .iter()
+            .filter_map(|t| probes.get(&t.id).map(|p| (t, p)))
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let mut q = sqlx::QueryBuilder::new(
+            "INSERT INTO node_hourly (node_id, hour, samples, up_samples, lag_max, peers_min) ",
+        );
+        q.push_values(rows, |mut b, (t, p)| {
+            let lag = match (head, p.block.value()) {
+                (Some(h), Some(b)) => Some(h.saturating_sub(*b) as i64),
+                _ => None,
+            };
+            b.push_bind(t.id)
+                .push_bind(Ts(hour))
+                .push_bind(1i64)
+                .push_bind(i64::from(p.up()))
+                .push_bind(lag)
+                .push_bind(p.peers.value().map(|n| *n as i64));
+        });
+        q.push(
+            " ON CONFLICT (node_id, hour) DO UPDATE SET samples = node_hourly.samples + 1,
+                up_samples = node_hourly.up_samples + excluded.up_samples,
+                lag_max = CASE WHEN excluded.lag_max IS NULL THEN node_hourly.lag_max
+                               WHEN node_hourly.lag_max IS NULL OR excluded.lag_max > node_hourly.lag_max THEN excluded.lag_max
+                               ELSE node_hourly.lag_max END,
+                peers_min = CASE WHEN excluded.peers_min IS NULL THEN node_hourly.peers_min
+                                 WHEN node_hourly.peers_min IS NULL OR excluded.peers_min < node_hourly.peers_min THEN excluded.peers_min
+                                 ELSE node_hourly.peers_min END",
+        );
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 async fn alert_of(conn: &mut SqliteConnection, node_id: i64) -> AppResult<Alert> {
@@ -419,11 +470,10 @@ struct NodeShares {
 }
 
 /// The figures of every node in `ids` at `now`: the latest sample, and availability over 24 h
-/// (and with [`Reach::Month`] 7 d and 30 d) as the share of samples that found it up — the
-/// hourly aggregates of the hours compacted, the raw samples of the hour under way. A span the
-/// poller did not run counts neither way. Three statements for all the nodes, each reading
-/// through an index: the latest sample per node, the hour under way, the hourly aggregates of
-/// the span.
+/// (and with [`Reach::Month`] 7 d and 30 d) as the share of samples that found it up, from the
+/// hourly aggregates (the hour under way's kept by each round, see [`hour_under_way`]). A span
+/// the poller did not run counts neither way. Two statements for all the nodes, each reading
+/// through an index: the latest sample per node, the hourly aggregates of the span.
 pub async fn figures(
     db: &SqlitePool,
     ids: &[i64],
@@ -437,7 +487,6 @@ pub async fn figures(
     let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
     let mut conn = db.acquire().await?;
     let mut latest: HashMap<i64, RawRow> = HashMap::new();
-    let mut current: HashMap<i64, (i64, i64)> = HashMap::new();
     let mut hourly: HashMap<i64, Shares> = HashMap::new();
     for chunk in ids.chunks(400) {
         let mut q = sqlx::QueryBuilder::new(
@@ -453,22 +502,6 @@ pub async fn figures(
         q.push(")");
         for r in q.build_query_as::<RawRow>().fetch_all(&mut *conn).await? {
             latest.insert(r.node_id, r);
-        }
-        let mut q = sqlx::QueryBuilder::new(
-            "SELECT node_id, COUNT(*), COALESCE(SUM(up), 0) FROM node_samples WHERE at >= ",
-        );
-        q.push_bind(Ts(hour)).push(" AND node_id IN (");
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id);
-        }
-        q.push(") GROUP BY node_id");
-        for (id, n, up) in q
-            .build_query_as::<(i64, i64, i64)>()
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            current.insert(id, (n, up));
         }
         let from = match reach {
             Reach::Day => hour - Duration::hours(23),
@@ -492,7 +525,7 @@ pub async fn figures(
         }
         q.push(") AND hour >= ")
             .push_bind(Ts(from))
-            .push(" AND hour < ")
+            .push(" AND hour <= ")
             .push_bind(Ts(hour))
             .push(" GROUP BY node_id");
         for r in q
@@ -526,9 +559,8 @@ pub async fn figures(
                 _ => false,
             };
         }
-        let (raw_n, raw_up) = current.get(id).copied().unwrap_or((0, 0));
         let share = |n: Option<i64>, up: Option<i64>| {
-            let (n, up) = (n.unwrap_or(0) + raw_n, up.unwrap_or(0) + raw_up);
+            let (n, up) = (n.unwrap_or(0), up.unwrap_or(0));
             (n > 0).then(|| up as f64 / n as f64)
         };
         let sh = hourly.get(id);
