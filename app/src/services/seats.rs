@@ -61,6 +61,23 @@ impl TermRow {
     }
 }
 
+/// Everyone holding `role` today (a commission's seats): (person id, name, e-mail).
+pub async fn holders(
+    conn: &mut sqlx::SqliteConnection,
+    role: Role,
+) -> AppResult<Vec<(i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT p.id, p.full_name, p.email FROM offices o JOIN people p ON p.id = o.person_id
+         WHERE o.role = ?1 AND o.revoked_at IS NULL
+           AND o.starts_on <= ?2 AND (o.ends_on IS NULL OR o.ends_on >= ?2)
+         ORDER BY p.id",
+    )
+    .bind(role.as_str())
+    .bind(chrono::Utc::now().date_naive())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// Whether `person_id` leads `collective_id` today.
 pub async fn leads(db: &SqlitePool, person_id: i64, collective_id: i64) -> AppResult<bool> {
     let today = Utc::now().date_naive();

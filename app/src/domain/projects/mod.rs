@@ -500,7 +500,7 @@ pub struct RunningFacts {
 }
 
 /// Why a project is stalled, and since when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "cause", rename_all = "snake_case")]
 pub enum Stall {
     /// The phase's end date passed without a phase decision.

@@ -4,7 +4,7 @@
 use super::stall_line;
 use crate::components::Layout;
 use crate::domain::projects::{Phase, ProjectStatus, Schedule, schedule};
-use crate::services::projects::{self, phase_name, stalls_of, status_name};
+use crate::services::projects::{self, phase_name, status_name};
 use crate::web::{Ctx, page};
 use crate::{AppError, AppState};
 use axum::extract::{Query, State};
@@ -73,7 +73,7 @@ pub async fn show(
                 soon,
                 holidays,
             );
-            let stalls = stalls_of(&p.stalled_json);
+            let stalls = p.stalls();
             let flag = (!stalls.is_empty() && p.status() == ProjectStatus::Admitted).then(|| {
                 let why = stalls
                     .iter()

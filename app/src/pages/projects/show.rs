@@ -18,7 +18,7 @@ use crate::i18n::{Tr, datetime, fill};
 use crate::pages::refused_form;
 use crate::services::authority::{CouncilSecretary, ProjectEvaluator};
 use crate::services::projects::running::{self, CloseForm, ValueForm};
-use crate::services::projects::{self, ApplicationForm, ProjectRow, phase_name, review, stalls_of};
+use crate::services::projects::{self, ApplicationForm, ProjectRow, phase_name, review};
 use crate::web::{CsrfForm, Ctx, page, read_form_with_file, redirect};
 use crate::{AppError, AppState};
 use axum::extract::{Multipart, Path, State};
@@ -382,7 +382,7 @@ async fn render(
         i64::from(state.settings.projects.soon_days),
         &state.settings.meetings.holidays,
     );
-    let stalls = stalls_of(&p.stalled_json);
+    let stalls = p.stalls();
     let stalled = (running_now && !stalls.is_empty()).then(|| {
         let items = stalls
             .iter()

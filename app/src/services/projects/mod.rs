@@ -279,7 +279,7 @@ impl ProjectRow {
     }
 
     /// The reasons it is stalled (empty: it is not).
-    pub fn stalls(&self) -> Vec<serde_json::Value> {
+    pub fn stalls(&self) -> Vec<Stall> {
         serde_json::from_str(&self.stalled_json).unwrap_or_default()
     }
 }
@@ -333,28 +333,6 @@ pub async fn criteria_of(db: &SqlitePool, project: &ProjectRow) -> AppResult<Vec
         Some(call) => Ok(calls::get(db, call).await?.criteria()),
         None => Ok(seed_criteria()),
     }
-}
-
-/// Parses the stalled flag's causes as stored.
-pub fn stalls_of(json: &str) -> Vec<Stall> {
-    #[derive(serde::Deserialize)]
-    #[serde(tag = "cause", rename_all = "snake_case")]
-    enum Stored {
-        PhaseOverdue { phase: Phase, since: NaiveDate },
-        ReportOverdue { since: NaiveDate },
-        NoMetrics { since: NaiveDate },
-        CommitmentLapsed { since: NaiveDate },
-    }
-    let stored: Vec<Stored> = serde_json::from_str(json).unwrap_or_default();
-    stored
-        .into_iter()
-        .map(|s| match s {
-            Stored::PhaseOverdue { phase, since } => Stall::PhaseOverdue { phase, since },
-            Stored::ReportOverdue { since } => Stall::ReportOverdue { since },
-            Stored::NoMetrics { since } => Stall::NoMetrics { since },
-            Stored::CommitmentLapsed { since } => Stall::CommitmentLapsed { since },
-        })
-        .collect()
 }
 
 /// The applicant's e-mail, for the mails at each step.

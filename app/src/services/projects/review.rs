@@ -14,7 +14,6 @@ use crate::services::authority::{Convener, Signed, Steward};
 use crate::services::evidence::decisions::{self, Decision};
 use crate::services::mail::{self, Message};
 use crate::{AppError, AppState};
-use chrono::Utc;
 use serde_json::json;
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
@@ -348,15 +347,7 @@ pub async fn resubmit(
 
 /// The projects commission's seats today: (person id, name, e-mail).
 pub async fn commission(conn: &mut SqliteConnection) -> AppResult<Vec<(i64, String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT DISTINCT p.id, p.full_name, p.email FROM offices o JOIN people p ON p.id = o.person_id
-         WHERE o.role = 'projects_commission' AND o.revoked_at IS NULL
-           AND o.starts_on <= ?1 AND (o.ends_on IS NULL OR o.ends_on >= ?1)
-         ORDER BY p.id",
-    )
-    .bind(Utc::now().date_naive())
-    .fetch_all(&mut *conn)
-    .await?)
+    crate::services::seats::holders(conn, crate::domain::roles::Role::ProjectsCommission).await
 }
 
 async fn tell_commission(

@@ -52,15 +52,7 @@ pub async fn leaders_of(
 
 /// The nodes commission's seats today: (person id, name, e-mail).
 async fn commission(conn: &mut SqliteConnection) -> AppResult<Vec<(i64, String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT DISTINCT p.id, p.full_name, p.email FROM offices o JOIN people p ON p.id = o.person_id
-         WHERE o.role = 'nodes_commission' AND o.revoked_at IS NULL
-           AND o.starts_on <= ?1 AND (o.ends_on IS NULL OR o.ends_on >= ?1)
-         ORDER BY p.id",
-    )
-    .bind(Utc::now().date_naive())
-    .fetch_all(&mut *conn)
-    .await?)
+    crate::services::seats::holders(conn, crate::domain::roles::Role::NodesCommission).await
 }
 
 /// Keeps one step of a request's history; returns its id.
