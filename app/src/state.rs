@@ -51,6 +51,16 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Wakes the decision publisher and the mail worker once a transaction that recorded a
+    /// decision or queued mail has committed (woken before the commit, they would find nothing
+    /// new and sleep until their next pass).
+    pub fn committed(&self) {
+        self.decisions_pending.notify_one();
+        self.mail_pending.notify_one();
+    }
+}
+
 impl Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {

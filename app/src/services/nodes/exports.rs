@@ -292,7 +292,7 @@ pub async fn import(
     )
     .await?;
     tx.commit().await?;
-    state.decisions_pending.notify_one();
+    state.committed();
     Ok(ids)
 }
 

@@ -141,7 +141,7 @@ pub(crate) struct Taken<'a> {
 }
 
 /// Keeps the step, its audit line, its decision (when it is one) and the applicant's mail.
-/// Returns the step's id. Call [`committed`] after the transaction commits.
+/// Returns the step's id. Call [`AppState::committed`] after the transaction commits.
 pub(crate) async fn after_step(
     tx: &mut SqliteConnection,
     state: &AppState,
@@ -224,13 +224,6 @@ pub(crate) async fn after_step(
     Ok(step_id)
 }
 
-/// Wakes the publisher and the mail worker once a transaction that took a step has committed
-/// (woken before the commit, they would find nothing new and sleep on).
-pub(crate) fn committed(state: &AppState) {
-    state.decisions_pending.notify_one();
-    state.mail_pending.notify_one();
-}
-
 fn check_reason(step: ProjectStep, reason: &str) -> AppResult<String> {
     let reason = reason.trim();
     if step.needs_reason() && reason.is_empty() {
@@ -280,7 +273,7 @@ async fn take(
         tell_commission(&mut tx, state, &p).await?;
     }
     tx.commit().await?;
-    committed(state);
+    state.committed();
     Ok(to)
 }
 
@@ -466,7 +459,7 @@ pub async fn put_on_agenda(
     )
     .await?;
     tx.commit().await?;
-    committed(state);
+    state.committed();
     Ok(item)
 }
 
@@ -558,7 +551,7 @@ pub async fn decide_by_votes(state: &AppState) -> AppResult<usize> {
         )
         .await?;
         tx.commit().await?;
-        committed(state);
+        state.committed();
         done += 1;
     }
     Ok(done)

@@ -4,7 +4,7 @@
 //! guide for the next entity, and a change of the entity's head that lapses its signed commitment
 //! (the stalled flag is [`super::stalled`]'s).
 
-use super::review::{Taken, after_step, commission, committed, step_status};
+use super::review::{Taken, after_step, commission, step_status};
 use super::{ProjectProblem, ProjectRow, get, parse_number, project_url, read_plan};
 use crate::db::Ts;
 use crate::domain::projects::{Closing, Phase, Plan, ProjectStatus, ProjectStep};
@@ -343,7 +343,7 @@ pub async fn decide_phase(
     )
     .await?;
     tx.commit().await?;
-    committed(state);
+    state.committed();
     Ok(())
 }
 
@@ -397,7 +397,7 @@ pub async fn replan(
     )
     .await?;
     tx.commit().await?;
-    committed(state);
+    state.committed();
     Ok(())
 }
 
@@ -468,7 +468,7 @@ pub async fn close(
     )
     .await?;
     tx.commit().await?;
-    committed(state);
+    state.committed();
     Ok(())
 }
 

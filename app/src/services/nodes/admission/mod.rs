@@ -160,7 +160,8 @@ struct Taken<'a> {
     grounds: serde_json::Value,
 }
 
-/// Keeps the step, its audit line, its decision (when it is one) and the applicant's mail.
+/// Keeps the step, its audit line, its decision (when it is one) and the applicant's mail; the
+/// caller wakes the workers ([`AppState::committed`]) once its transaction commits.
 async fn after_step(
     tx: &mut SqliteConnection,
     state: &AppState,
@@ -215,7 +216,6 @@ async fn after_step(
             },
         )
         .await?;
-        state.decisions_pending.notify_one();
     }
     if t.step == NodeStep::Forward {
         tell_commission(&mut *tx, state, node).await?;
@@ -248,7 +248,6 @@ async fn after_step(
                 },
             )
             .await?;
-            state.mail_pending.notify_one();
         }
     }
     Ok(())
@@ -345,6 +344,7 @@ async fn take(
     )
     .await?;
     tx.commit().await?;
+    state.committed();
     Ok(to)
 }
 

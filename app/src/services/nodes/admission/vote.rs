@@ -231,6 +231,7 @@ pub async fn decide_by_votes(state: &AppState) -> AppResult<usize> {
         )
         .await?;
         tx.commit().await?;
+        state.committed();
         done += 1;
     }
     Ok(done)
