@@ -43,6 +43,10 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
                     if n > 0 {
                         tracing::info!(hours = n, "node samples compacted");
                     }
+                    // the hour's first view should not sum a month of aggregates
+                    if let Err(e) = app::services::nodes::kept::warm(&state, now).await {
+                        tracing::warn!(error = %e, "summing the nodes' past hours failed");
+                    }
                 }
                 Err(e) => tracing::warn!(error = %e, "compacting node samples failed; will retry"),
             }

@@ -8,7 +8,7 @@
 use crate::anchors::{Anvil, free_port};
 use crate::support::*;
 use app::services::node_probe::NodeRpc;
-use app::services::nodes::health;
+use app::services::nodes::{health, kept};
 use axum::Json;
 use axum::extract::State;
 use reqwest::StatusCode;
@@ -202,6 +202,33 @@ async fn the_poller_samples_every_node_and_mails_once_when_one_goes_down_and_onc
         .find(|n| n["id"] == b_id)
         .expect("b");
     assert_eq!(b_json["health"]["up"], true);
+    // the pages' figures (past hours summed once for the hour, as the poller does after its
+    // compaction; the hour under way read after each round) are those computed afresh
+    let now = chrono::Utc::now();
+    assert!(kept::warm(&app.state, now).await.expect("warm") >= 1);
+    let shown = kept::figures_kept(&app.state, &[b_id], now, health::Reach::Month)
+        .await
+        .expect("kept");
+    assert_eq!(shown[&b_id].availability_24h, Some(0.5));
+    assert_eq!(shown[&b_id].availability_30d, Some(0.5));
+    health::poll_round(&app.state, rpc.clone())
+        .await
+        .expect("round");
+    let now = chrono::Utc::now();
+    let fresh = health::figures(&app.state.db, &[b_id], now, health::Reach::Month)
+        .await
+        .expect("figures");
+    let shown = kept::figures_kept(&app.state, &[b_id], now, health::Reach::Month)
+        .await
+        .expect("kept");
+    for (a, b) in [
+        (shown[&b_id].availability_24h, fresh[&b_id].availability_24h),
+        (shown[&b_id].availability_7d, fresh[&b_id].availability_7d),
+        (shown[&b_id].availability_30d, fresh[&b_id].availability_30d),
+    ] {
+        assert_eq!(a, b);
+        assert_eq!(a, Some(5.0 / 9.0), "the round after the compaction counts");
+    }
     drop((a, b));
     proxy_task.abort();
     app.stop().await;

@@ -8,13 +8,15 @@ use super::super::mail::{self, Message};
 use super::admission::leaders_of;
 use crate::AppState;
 use crate::db::Ts;
-use crate::domain::nodes::{Alert, Enode, NodeType, Notice, lag, proposes_too_little, quantile};
+use crate::domain::nodes::{Alert, Enode, NodeType, Notice, lag, quantile};
 use crate::error::AppResult;
 use crate::services::node_probe::{Answer, NodeRpc, Probe};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+pub use super::figures::{Health, Reach, figures};
 
 /// A node the poller asks.
 #[derive(Clone, Debug, FromRow)]
@@ -172,7 +174,7 @@ pub async fn poll_round(state: &AppState, rpc: Arc<dyn NodeRpc>) -> AppResult<Ro
         }
     }
     tx.commit().await?;
-    state.node_figures.changed();
+    state.node_figures.round_written();
     if round.mails > 0 {
         state.mail_pending.notify_one();
     }
@@ -339,7 +341,7 @@ pub async fn compact(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
     let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
     let from = hour - Duration::hours(2);
     let rows: Vec<RawRow> = sqlx::query_as(
-        "SELECT node_id, at, up, block, head, peers, latency_ms, client FROM node_samples
+        "SELECT node_id, at, up, block, head, peers, latency_ms FROM node_samples
          WHERE at >= ? AND at < ? ORDER BY node_id, at",
     )
     .bind(Ts(from))
@@ -389,29 +391,8 @@ pub async fn compact(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    state.node_figures.changed();
+    state.node_figures.history_written();
     Ok(written)
-}
-
-/// A node's figures as the pages show them.
-#[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct Health {
-    pub up: Option<bool>,
-    pub last_seen: Option<String>,
-    pub block: Option<i64>,
-    pub lag: Option<i64>,
-    pub peers: Option<i64>,
-    pub latency_ms: Option<i64>,
-    pub client: Option<String>,
-    pub availability_24h: Option<f64>,
-    pub availability_7d: Option<f64>,
-    pub availability_30d: Option<f64>,
-    /// A validator's blocks proposed in the signer metrics' window, of how many, among how
-    /// many signers; and whether that is too few (more than two standard deviations below 1/N).
-    pub proposed: Option<i64>,
-    pub proposed_of: Option<i64>,
-    pub signers: Option<i64>,
-    pub proposes_too_little: bool,
 }
 
 #[derive(Clone, Debug, FromRow)]
@@ -423,24 +404,6 @@ struct RawRow {
     head: Option<i64>,
     peers: Option<i64>,
     latency_ms: Option<i64>,
-    client: Option<String>,
-    #[sqlx(default)]
-    proposed: Option<i64>,
-    #[sqlx(default)]
-    proposed_of: Option<i64>,
-    #[sqlx(default)]
-    signers: Option<i64>,
-}
-
-/// A node's samples (all and up) over 24 h, 7 d and 30 d of hourly aggregates.
-#[derive(FromRow)]
-struct Shares {
-    d1_n: Option<i64>,
-    d1_up: Option<i64>,
-    d7_n: Option<i64>,
-    d7_up: Option<i64>,
-    d30_n: Option<i64>,
-    d30_up: Option<i64>,
 }
 
 /// One hourly aggregate, as a chart reads it.
@@ -452,126 +415,6 @@ struct HourRow {
     lag_max: Option<i64>,
     peers_min: Option<i64>,
     latency_p50: Option<i64>,
-}
-
-/// How far back availability is computed: a day (the network's table) or also a week and a
-/// month (a node's page, `nodes.json`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Reach {
-    Day,
-    Month,
-}
-
-#[derive(FromRow)]
-struct NodeShares {
-    node_id: i64,
-    #[sqlx(flatten)]
-    shares: Shares,
-}
-
-/// The figures of every node in `ids` at `now`: the latest sample, and availability over 24 h
-/// (and with [`Reach::Month`] 7 d and 30 d) as the share of samples that found it up, from the
-/// hourly aggregates (the hour under way's kept by each round, see [`hour_under_way`]). A span
-/// the poller did not run counts neither way. Two statements for all the nodes, each reading
-/// through an index: the latest sample per node, the hourly aggregates of the span.
-pub async fn figures(
-    db: &SqlitePool,
-    ids: &[i64],
-    now: DateTime<Utc>,
-    reach: Reach,
-) -> AppResult<HashMap<i64, Health>> {
-    let mut out: HashMap<i64, Health> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let hour = now.duration_trunc(Duration::hours(1)).unwrap_or(now);
-    let mut conn = db.acquire().await?;
-    let mut latest: HashMap<i64, RawRow> = HashMap::new();
-    let mut hourly: HashMap<i64, Shares> = HashMap::new();
-    for chunk in ids.chunks(400) {
-        let mut q = sqlx::QueryBuilder::new(
-            "SELECT s.node_id, s.at, s.up, s.block, s.head, s.peers, s.latency_ms, s.client, s.proposed, s.proposed_of, s.signers
-             FROM nodes n JOIN node_samples s ON s.node_id = n.id
-              AND s.at = (SELECT MAX(at) FROM node_samples m WHERE m.node_id = n.id)
-             WHERE n.id IN (",
-        );
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id);
-        }
-        q.push(")");
-        for r in q.build_query_as::<RawRow>().fetch_all(&mut *conn).await? {
-            latest.insert(r.node_id, r);
-        }
-        let from = match reach {
-            Reach::Day => hour - Duration::hours(23),
-            Reach::Month => hour - Duration::days(30),
-        };
-        let mut q = sqlx::QueryBuilder::new("SELECT node_id, SUM(CASE WHEN hour >= ");
-        q.push_bind(Ts(hour - Duration::hours(23)))
-            .push(" THEN samples END) AS d1_n, SUM(CASE WHEN hour >= ")
-            .push_bind(Ts(hour - Duration::hours(23)))
-            .push(" THEN up_samples END) AS d1_up, SUM(CASE WHEN hour >= ")
-            .push_bind(Ts(hour - Duration::days(7)))
-            .push(" THEN samples END) AS d7_n, SUM(CASE WHEN hour >= ")
-            .push_bind(Ts(hour - Duration::days(7)))
-            .push(
-                " THEN up_samples END) AS d7_up, SUM(samples) AS d30_n, SUM(up_samples) AS d30_up
-             FROM node_hourly WHERE node_id IN (",
-            );
-        let mut list = q.separated(", ");
-        for id in chunk {
-            list.push_bind(id);
-        }
-        q.push(") AND hour >= ")
-            .push_bind(Ts(from))
-            .push(" AND hour <= ")
-            .push_bind(Ts(hour))
-            .push(" GROUP BY node_id");
-        for r in q
-            .build_query_as::<NodeShares>()
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            hourly.insert(r.node_id, r.shares);
-        }
-    }
-    for id in ids {
-        let mut h = Health::default();
-        if let Some(last) = latest.remove(id) {
-            h.up = Some(last.up);
-            h.last_seen = Some(last.at.to_db());
-            h.block = last.block;
-            h.lag = match (last.head, last.block) {
-                (Some(head), Some(b)) => Some(head.saturating_sub(b)),
-                _ => None,
-            };
-            h.peers = last.peers;
-            h.latency_ms = last.latency_ms;
-            h.client = last.client;
-            h.proposed = last.proposed;
-            h.proposed_of = last.proposed_of;
-            h.signers = last.signers;
-            h.proposes_too_little = match (last.proposed, last.proposed_of, last.signers) {
-                (Some(p), Some(total), Some(n)) => {
-                    proposes_too_little(p.max(0) as u64, total.max(0) as u64, n.max(0) as u64, 2.0)
-                }
-                _ => false,
-            };
-        }
-        let share = |n: Option<i64>, up: Option<i64>| {
-            let (n, up) = (n.unwrap_or(0), up.unwrap_or(0));
-            (n > 0).then(|| up as f64 / n as f64)
-        };
-        let sh = hourly.get(id);
-        h.availability_24h = share(sh.and_then(|s| s.d1_n), sh.and_then(|s| s.d1_up));
-        if reach == Reach::Month {
-            h.availability_7d = share(sh.and_then(|s| s.d7_n), sh.and_then(|s| s.d7_up));
-            h.availability_30d = share(sh.and_then(|s| s.d30_n), sh.and_then(|s| s.d30_up));
-        }
-        out.insert(*id, h);
-    }
-    Ok(out)
 }
 
 /// When the node first reported the block it reports now (the last new block it saw).
@@ -599,7 +442,7 @@ pub async fn series(
     let from = now - span;
     if span <= Duration::days(7) {
         let rows: Vec<RawRow> = sqlx::query_as(
-            "SELECT node_id, at, up, block, head, peers, latency_ms, client FROM node_samples
+            "SELECT node_id, at, up, block, head, peers, latency_ms FROM node_samples
              WHERE node_id = ? AND at >= ? ORDER BY at",
         )
         .bind(node_id)

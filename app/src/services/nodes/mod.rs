@@ -23,6 +23,7 @@ mod form;
 pub use form::*;
 pub mod capital;
 pub mod exports;
+pub mod figures;
 pub mod health;
 pub mod kept;
 
