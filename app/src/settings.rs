@@ -60,6 +60,8 @@ pub struct Settings {
     pub nodes: crate::domain::nodes::NodeSettings,
     /// Projects: when a running project counts as stalled.
     pub projects: crate::domain::projects::ProjectSettings,
+    /// The report calendar: when its reminders go out.
+    pub reporting: crate::domain::reporting::ReportingSettings,
     /// Seat limits, terms and renewals of the governance bodies (the seed's defaults).
     pub governance: crate::domain::governance::GovernanceSettings,
     /// The SMTP relay mail is delivered through; `None`: mail stays queued in the outbox.
@@ -183,6 +185,7 @@ impl Settings {
             meetings: Default::default(),
             nodes: Default::default(),
             projects: Default::default(),
+            reporting: Default::default(),
             governance: Default::default(),
             smtp_url: None,
             mail_from: "Minga <minga@localhost>".into(),

@@ -67,7 +67,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                             {nav_link("/decisions", t.nav_decisions)}
                             {nav_link("/v", t.nav_verify)}
                             {nav_link("/integrity", t.nav_integrity)}
-                            {nav_link("/reports", t.nav_reports)}
+                            {nav_link("/reporting", t.nav_reports)}
                             {logged_in.then(|| nav_link("/account", t.nav_account))}
                             {is_admin.then(|| nav_link("/admin/accounts", t.nav_admin_accounts))}
                             {is_admin.then(|| nav_link("/admin/institutions", t.nav_admin_institutions))}
@@ -76,6 +76,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                             {is_admin.then(|| nav_link("/admin/anchors", t.nav_admin_anchors))}
                             {is_admin.then(|| nav_link("/admin/mail", t.mail_admin_title))}
                             {is_admin.then(|| nav_link("/admin/nodes/import", t.nav_admin_nodes))}
+                            {is_admin.then(|| nav_link("/admin/reporting", t.report_admin_title))}
                             {(!logged_in).then(|| nav_link("/login", t.nav_login))}
                             {(!logged_in).then(|| nav_link("/register", t.nav_register))}
                         </ul>

@@ -10,6 +10,7 @@ pub mod meetings;
 pub mod minutes;
 pub mod nodes;
 pub mod projects;
+pub mod reporting;
 pub mod roles;
 pub mod throttle;
 pub mod voting;

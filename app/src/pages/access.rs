@@ -129,6 +129,8 @@ pub const MUTATING: &[(&str, Rule)] = &[
         roles::<RecordingCouncilDecisions>(),
     ),
     ("/admin/nodes/import", roles::<Administering>()),
+    ("/admin/reporting", roles::<Administering>()),
+    ("/reporting/write", Rule::SignedIn),
     ("/admin/accounts/{id}/offices", roles::<Administering>()),
     ("/admin/accounts/{id}/disable", roles::<Administering>()),
     ("/admin/accounts/{id}/enable", roles::<Administering>()),

@@ -161,11 +161,13 @@ pub async fn get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
             </section>
         }
     });
+    let reports_section = crate::pages::reporting::home_section(&state, &ctx).await?;
     Ok(page(
         StatusCode::OK,
         view! {
             <Layout ctx=ctx.clone() title=t.home_title>
                 {terms_section}
+                {reports_section}
                 {agreements_section}
                 <section class="hero" aria-labelledby="home-title">
                     <h1 id="home-title">{t.home_heading}</h1>

@@ -22,6 +22,7 @@ pub mod nodes;
 pub mod nominations;
 pub mod projects;
 pub mod register;
+pub mod reporting;
 pub mod reports;
 pub mod verify;
 pub mod votes;
@@ -213,6 +214,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(advisory::routes())
         .merge(nodes::routes())
         .merge(projects::routes())
+        .merge(reporting::routes())
         .merge(nominations::routes())
         .fallback(|| async { AppError::NotFound })
         // the door of every form (inside the layer that builds the request context)

@@ -23,6 +23,7 @@ pub mod nodes;
 pub mod nominations;
 pub mod offices;
 pub mod projects;
+pub mod reporting;
 pub mod seats;
 pub mod secrets;
 pub mod sessions;

@@ -584,6 +584,7 @@ impl SettingsArgs {
         };
         s.nodes = self.nodes.to_settings();
         s.projects = self.projects.to_settings();
+        s.reporting = self.projects.to_reporting();
         s.calendar_interval = self
             .calendar_interval
             .to_std()

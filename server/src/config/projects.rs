@@ -1,4 +1,5 @@
-//! The settings of projects: when a running project counts as stalled.
+//! The settings of projects (when a running project counts as stalled) and of the report
+//! calendar they and every other role keep.
 
 use app::domain::projects::ProjectSettings;
 use clap::Args;
@@ -22,6 +23,15 @@ pub struct ProjectArgs {
         global = true
     )]
     pub project_soon_days: u32,
+    /// Days before a report's due day its authors are reminded (they are reminded again the
+    /// day after it, if it was not filed).
+    #[arg(
+        long,
+        env = "MINGA_REPORT_REMIND_DAYS",
+        default_value_t = 7,
+        global = true
+    )]
+    pub report_remind_days: u32,
 }
 
 impl ProjectArgs {
@@ -29,6 +39,12 @@ impl ProjectArgs {
         ProjectSettings {
             stale_days: self.project_stale_days,
             soon_days: self.project_soon_days,
+        }
+    }
+
+    pub fn to_reporting(&self) -> app::domain::reporting::ReportingSettings {
+        app::domain::reporting::ReportingSettings {
+            remind_days: self.report_remind_days,
         }
     }
 }

@@ -1,11 +1,11 @@
 //! The terms calendar: announces the terms about to end (mail queued in the outbox), registers
 //! the end of every term as a decision, closes the votes whose deadline has passed, makes held
 //! the meetings whose session ended without being closed, and mails the owner of each agreement
-//! that has fallen overdue, and flags the projects that stalled (the projects commission is
-//! mailed the day one turns).
+//! that has fallen overdue, flags the projects that stalled (the projects commission is mailed
+//! the day one turns), and reminds the authors of the reports coming due or overdue.
 
 use app::AppState;
-use app::services::{meetings, minutes, projects, seats, votes};
+use app::services::{meetings, minutes, projects, reporting, seats, votes};
 use tokio::sync::watch;
 
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
@@ -41,6 +41,11 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             Ok(n) if n > 0 => tracing::info!(stalled = n, "projects turned stalled"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "checking stalled projects failed; will retry"),
+        }
+        match reporting::reminders::remind(&state, today).await {
+            Ok(n) if n > 0 => tracing::info!(mailed = n, "report reminders queued"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "reminding of reports failed; will retry"),
         }
         if !super::pause(state.settings.calendar_interval, &mut shutdown).await {
             return;

@@ -525,6 +525,16 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
         ),
         ("/projects/calls", "/projects/calls".into(), empty()),
         (
+            "/admin/reporting",
+            "/admin/reporting".into(),
+            Body::Form(vec![("debtor", "member".into()), ("due_day", "99".into())]),
+        ),
+        (
+            "/reporting/write",
+            "/reporting/write".into(),
+            Body::Form(vec![("debtor", "member".into()), ("subject", "x".into())]),
+        ),
+        (
             "/projects/{id}/values",
             format!("/projects/{project}/values"),
             empty(),

@@ -20,6 +20,7 @@ mod nodes;
 mod nominations;
 mod ops;
 mod projects;
+mod reporting;
 mod roles;
 mod security;
 mod support;

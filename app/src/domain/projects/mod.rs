@@ -488,7 +488,7 @@ pub fn overdue_from(due: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> NaiveDate
 pub struct RunningFacts {
     /// The phase it is in and the day that phase ends (as last planned: a re-plan moves it).
     pub phase_ends_on: Option<(Phase, NaiveDate)>,
-    /// The earliest due day of its reports not filed, if any.
+    /// The day its oldest report not filed became overdue (the day after its due day), if any.
     pub report_overdue_since: Option<NaiveDate>,
     /// The day of the last metric value recorded, if any.
     pub last_metric_on: Option<NaiveDate>,

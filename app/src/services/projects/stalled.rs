@@ -5,6 +5,7 @@
 use super::review::commission;
 use super::{ProjectRow, project_url};
 use crate::domain::projects::{RunningFacts, Stall, stalls};
+use crate::domain::reporting::Debtor;
 use crate::error::AppResult;
 use crate::services::audit::{self, Actor};
 use crate::services::mail::{self, Message};
@@ -12,9 +13,16 @@ use crate::{AppError, AppState};
 use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::SqlitePool;
+use std::collections::BTreeSet;
 
-/// What the stalled rules read of one running project.
-pub async fn facts(db: &SqlitePool, p: &ProjectRow) -> AppResult<RunningFacts> {
+/// What the stalled rules read of one running project on `today` (its reports' standing from
+/// the report calendar).
+pub async fn facts(
+    db: &SqlitePool,
+    p: &ProjectRow,
+    today: NaiveDate,
+    holidays: &BTreeSet<NaiveDate>,
+) -> AppResult<RunningFacts> {
     let plan = p.plan();
     let last_metric_on: Option<NaiveDate> = sqlx::query_scalar(
         "SELECT MAX(measured_on) FROM project_metric_values WHERE project_id = ?",
@@ -26,8 +34,14 @@ pub async fn facts(db: &SqlitePool, p: &ProjectRow) -> AppResult<RunningFacts> {
         phase_ends_on: p
             .phase()
             .and_then(|ph| plan.phase(ph).map(|x| (ph, x.ends_on))),
-        // the report calendar is not kept yet (issue 17): no report is counted overdue
-        report_overdue_since: None,
+        report_overdue_since: crate::services::reporting::overdue_since(
+            db,
+            Debtor::Project,
+            &format!("project:{}", p.id),
+            today,
+            holidays,
+        )
+        .await?,
         last_metric_on,
         admitted_on: p
             .admitted_at
@@ -50,7 +64,7 @@ pub async fn check_stalled(state: &AppState, today: NaiveDate) -> AppResult<usiz
     let holidays = &state.settings.meetings.holidays;
     let mut turned = 0;
     for p in running {
-        let f = facts(&state.db, &p).await?;
+        let f = facts(&state.db, &p, today, holidays).await?;
         let now: Vec<Stall> = stalls(&f, today, stale_days, holidays);
         let json = serde_json::to_string(&now).map_err(AppError::internal)?;
         if json == p.stalled_json {
