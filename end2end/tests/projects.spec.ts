@@ -6,17 +6,7 @@
 // table.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-
-const password = 'e2e administrator password';
-
-async function login(page: Page, email: string) {
-  await page.context().clearCookies();
-  await page.goto('/login');
-  await page.getByLabel('Correo electrónico').fill(email);
-  await page.getByLabel('Contraseña').fill(password);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await expect(page.getByRole('button', { name: 'Cerrar sesión' })).toBeVisible();
-}
+import { login } from './session';
 
 async function attend(page: Page, name: string) {
   const row = page.getByRole('row', { name: new RegExp(`^${name}`) }).first();

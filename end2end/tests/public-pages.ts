@@ -33,6 +33,9 @@ export const publicPages = [
   '/meetings/2',
   '/decisions',
   '/reports',
+  // the report calendar's compliance table and a filed report
+  '/reporting',
+  '/reporting/reports/1',
   '/v',
   // a record page: the minutes' decision, found through the lookup its PDF's QR code leads to
   '/v/lookup?source=portal&kind=governance.minutes-approved&ref=meeting/1/minutes',

@@ -51,6 +51,10 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
                 Err(e) => tracing::warn!(error = %e, "compacting node samples failed; will retry"),
             }
         }
+        // the network's pages find the round's figures assembled
+        if let Err(e) = app::services::nodes::kept::warm_round(&state, Utc::now()).await {
+            tracing::warn!(error = %e, "assembling the nodes' figures failed");
+        }
         let rest = interval.saturating_sub(started.elapsed());
         if !super::pause(rest, &mut shutdown).await {
             return;

@@ -37,12 +37,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .iter()
         .any(|r| u.has(*r))
     });
-    // the nodes in operation: a suspended or retired node is no longer asked
-    let ids: Vec<i64> = all
-        .iter()
-        .filter(|n| n.status == NodeStatus::Admitted)
-        .map(|n| n.id)
-        .collect();
+    let ids = crate::services::nodes::kept::in_operation(&all);
     let figures = crate::services::nodes::kept::figures_kept(
         &state,
         &ids,

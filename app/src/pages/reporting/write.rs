@@ -48,25 +48,30 @@ fn refused_page(ctx: &Ctx, err: AppError) -> Result<Response, AppError> {
     ))
 }
 
+/// The proof that the visitor writes this report, or the page that says why not.
+async fn author(
+    state: &AppState,
+    ctx: &Ctx,
+    debtor: &str,
+    subject: &str,
+    period: &str,
+) -> Result<Result<Author, Response>, AppError> {
+    let who = Signed::check(ctx.user.as_ref())?;
+    let today = chrono::Utc::now().date_naive();
+    match Author::check(state, &who, debtor, subject, period, today).await {
+        Ok(a) => Ok(Ok(a)),
+        Err(e) => refused_page(ctx, e).map(Err),
+    }
+}
+
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(which): Query<Which>,
 ) -> Result<Response, AppError> {
-    let who = Signed::check(ctx.user.as_ref())?;
-    let today = chrono::Utc::now().date_naive();
-    let author = match Author::check(
-        &state,
-        &who,
-        &which.debtor,
-        &which.subject,
-        &which.period,
-        today,
-    )
-    .await
-    {
+    let author = match author(&state, &ctx, &which.debtor, &which.subject, &which.period).await? {
         Ok(a) => a,
-        Err(e) => return refused_page(&ctx, e),
+        Err(refused) => return Ok(refused),
     };
     let draft = filing::open(&state, &author).await?;
     if let Some(r) = draft.report.as_ref().filter(|r| r.filed()) {
@@ -94,20 +99,9 @@ pub async fn submit(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<ReportForm>,
 ) -> Result<Response, AppError> {
-    let who = Signed::check(ctx.user.as_ref())?;
-    let today = chrono::Utc::now().date_naive();
-    let author = match Author::check(
-        &state,
-        &who,
-        &form.debtor,
-        &form.subject,
-        &form.period,
-        today,
-    )
-    .await
-    {
+    let author = match author(&state, &ctx, &form.debtor, &form.subject, &form.period).await? {
         Ok(a) => a,
-        Err(e) => return refused_page(&ctx, e),
+        Err(refused) => return Ok(refused),
     };
     let done = if form.file.is_some() {
         filing::file(&state, &author, &form, &ctx.actor())

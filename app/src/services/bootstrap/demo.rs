@@ -663,5 +663,6 @@ async fn load_governance_demo(state: &AppState, actor: &Actor) -> AppResult<()> 
     projects_demo(state, &council, meeting, actor).await?;
     crate::services::meetings::convene(state, &council, meeting, actor).await?;
     nodes_demo(state, actor).await?;
-    date_as_it_happened(state).await
+    date_as_it_happened(state).await?;
+    reporting_demo(state, actor).await
 }

@@ -29,6 +29,9 @@ use nodes::nodes_demo;
 mod projects;
 use projects::projects_demo;
 
+mod reporting;
+use reporting::reporting_demo;
+
 /// The four sector collectives of the governance model.
 const FOUNDING_COLLECTIVES: [(&str, &str, &str, &str, &str, &str); 4] = [
     (

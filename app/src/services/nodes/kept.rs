@@ -5,10 +5,11 @@
 //!   hour turns or the compaction rewrites an hour: kept per node for the hour and the history's
 //!   generation, warmed by the poller right after its hourly compaction ([`warm`]), so no view
 //!   sums a month of aggregates;
-//! - the **latest sample and the hour under way** change with every poll round: a view after a
-//!   round reads them (one primary-key lookup pair per node) and adds the kept past; the figures
-//!   so assembled are kept for the same nodes, reach, hour and round generation, so the views
-//!   between two rounds read nothing.
+//! - the **latest sample and the hour under way** change with every poll round: they are read
+//!   (one primary-key lookup pair per node) and added to the kept past; the figures so assembled
+//!   are kept for the same nodes, reach, hour and round generation. The poller assembles those
+//!   the network's pages read right after each round ([`warm_round`]), so a view computes
+//!   nothing unless it comes between a round's commit and that step.
 
 use super::figures::{Health, Past, Reach, assemble, hour_of, latest, past};
 use crate::AppState;
@@ -122,6 +123,26 @@ pub async fn warm(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
         .await?;
     let mut conn = state.db.acquire().await?;
     Ok(pasts(state, &mut conn, &ids, hour_of(now)).await?.len())
+}
+
+/// The nodes `/network`'s table figures: those in operation (a suspended or retired node is no
+/// longer asked).
+pub fn in_operation(all: &[super::NodeRow]) -> Vec<i64> {
+    all.iter()
+        .filter(|n| n.status == crate::domain::nodes::NodeStatus::Admitted)
+        .map(|n| n.id)
+        .collect()
+}
+
+/// Assembles the figures the network's pages read — `/network` (the nodes in operation, over a
+/// day) and `nodes.json` (every node on the network, over a month) — so that their next views
+/// find them kept: the poller calls it after each round.
+pub async fn warm_round(state: &AppState, now: DateTime<Utc>) -> AppResult<()> {
+    let all = super::on_network(&state.db, None).await?;
+    figures_kept(state, &in_operation(&all), now, Reach::Day).await?;
+    let every: Vec<i64> = all.iter().map(|n| n.id).collect();
+    figures_kept(state, &every, now, Reach::Month).await?;
+    Ok(())
 }
 
 /// The figures of every node in `ids` at `now` (see [`super::figures::figures`]), from the kept

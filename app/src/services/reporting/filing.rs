@@ -233,6 +233,17 @@ pub async fn file(
     form: &ReportForm,
     actor: &Actor,
 ) -> AppResult<i64> {
+    file_at(state, a, form, actor, Utc::now()).await
+}
+
+/// [`file`] as of `now` (the demo files its past reports on the days they were filed).
+pub(crate) async fn file_at(
+    state: &AppState,
+    a: &Author,
+    form: &ReportForm,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> AppResult<i64> {
     let answers = answers(a, form, true)?;
     let (figures, author_name) = {
         let mut conn = state.db.acquire().await?;
@@ -248,7 +259,6 @@ pub async fn file(
             .await?;
         (facts(&mut conn, &a.subject, a.span).await?, name)
     };
-    let now = Utc::now();
     let standing = Standing::of(a.due_on, Some(now.date_naive()), now.date_naive());
     let verify_url = crate::services::evidence::lookup_url(
         &state.settings.public_url,

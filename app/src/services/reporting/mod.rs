@@ -332,8 +332,13 @@ pub async fn subjects(
                 .collect()
         }
         Debtor::Leaders => {
+            // the leaders owe from the first day the collective had one (the day it was created
+            // when it never had)
             let rows: Vec<(i64, String, String, NaiveDate)> = sqlx::query_as(
-                "SELECT id, name_es, name_en, created_on FROM collectives ORDER BY name_es",
+                "SELECT c.id, c.name_es, c.name_en,
+                        COALESCE((SELECT MIN(o.starts_on) FROM offices o
+                                  WHERE o.role = 'collective_leader' AND o.collective_id = c.id), c.created_on)
+                 FROM collectives c ORDER BY c.name_es",
             )
             .fetch_all(&mut *conn)
             .await?;
@@ -504,9 +509,9 @@ impl Section {
 }
 
 /// The filed reports: (debtor, subject, period start) → (filed on, id, evidence).
-type Filings = HashMap<(Debtor, String, NaiveDate), (NaiveDate, i64, Option<String>)>;
+pub(super) type Filings = HashMap<(Debtor, String, NaiveDate), (NaiveDate, i64, Option<String>)>;
 
-async fn filings(conn: &mut SqliteConnection) -> AppResult<Filings> {
+pub(super) async fn filings(conn: &mut SqliteConnection) -> AppResult<Filings> {
     let rows: Vec<(Debtor, String, NaiveDate, Ts, i64, Option<String>)> = sqlx::query_as(
         "SELECT r.debtor, r.subject, r.period_start, r.filed_at, r.id, d.evidence_id FROM reports r
          LEFT JOIN decisions d ON d.id = r.decision_id WHERE r.status = 'filed'",

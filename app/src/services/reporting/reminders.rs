@@ -2,28 +2,20 @@
 //! day after it, each once (the outbox queues one message per topic and address), to every
 //! author of the debtor, in the author's language.
 
-use super::{obligations, subjects};
+use super::{filings, obligations, subjects};
 use crate::AppState;
 use crate::domain::reporting::{Reminder, reminder};
 use crate::error::AppResult;
 use crate::i18n::{Lang, fill};
 use crate::services::mail::{self, Message};
 use chrono::NaiveDate;
-use std::collections::HashSet;
 
 /// Queues the reminders due on `today`; returns how many messages were new.
 pub async fn remind(state: &AppState, today: NaiveDate) -> AppResult<usize> {
     let holidays = &state.settings.meetings.holidays;
     let remind_days = state.settings.reporting.remind_days;
     let mut conn = state.db.acquire().await?;
-    let filed: HashSet<(String, String, NaiveDate)> =
-        sqlx::query_as::<_, (String, String, NaiveDate)>(
-            "SELECT debtor, subject, period_start FROM reports WHERE status = 'filed'",
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
+    let filed = filings(&mut conn).await?;
     let mut due = Vec::new();
     for o in obligations(&mut *conn).await? {
         if !o.active {
@@ -34,8 +26,7 @@ pub async fn remind(state: &AppState, today: NaiveDate) -> AppResult<usize> {
             let spans = o.periods(s.since, today);
             for span in spans.iter().rev().take(2) {
                 let due_on = o.due_on(*span, holidays);
-                let done =
-                    filed.contains(&(o.debtor.as_str().to_string(), s.key.clone(), span.start));
+                let done = filed.contains_key(&(o.debtor, s.key.clone(), span.start));
                 if let Some(kind) = reminder(due_on, done, today, remind_days) {
                     due.push((s.clone(), *span, due_on, kind));
                 }
