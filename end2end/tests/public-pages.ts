@@ -36,6 +36,10 @@ export const publicPages = [
   // the report calendar's compliance table and a filed report
   '/reporting',
   '/reporting/reports/1',
+  // the ethics code in force, the changes of its second version, the security protocol
+  '/ethics',
+  '/ethics/diff?from=1&to=2',
+  '/security-protocol',
   '/v',
   // a record page: the minutes' decision, found through the lookup its PDF's QR code leads to
   '/v/lookup?source=portal&kind=governance.minutes-approved&ref=meeting/1/minutes',

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod csv;
+pub mod documents;
 pub mod evidence;
 pub mod governance;
 pub mod ics;

@@ -131,6 +131,11 @@ pub const MUTATING: &[(&str, Rule)] = &[
     ("/admin/nodes/import", roles::<Administering>()),
     ("/admin/reporting", roles::<Administering>()),
     ("/reporting/write", Rule::SignedIn),
+    ("/ethics/accept", Rule::SignedIn),
+    (
+        "/governance-documents",
+        roles::<RecordingCouncilDecisions>(),
+    ),
     ("/admin/accounts/{id}/offices", roles::<Administering>()),
     ("/admin/accounts/{id}/disable", roles::<Administering>()),
     ("/admin/accounts/{id}/enable", roles::<Administering>()),

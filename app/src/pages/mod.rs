@@ -12,6 +12,7 @@ pub mod collectives;
 pub mod councils;
 pub mod decisions;
 pub mod errors;
+pub mod ethics;
 pub mod home;
 pub mod integrity;
 pub mod lang;
@@ -215,6 +216,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(nodes::routes())
         .merge(projects::routes())
         .merge(reporting::routes())
+        .merge(ethics::routes())
         .merge(nominations::routes())
         .fallback(|| async { AppError::NotFound })
         // the door of every form (inside the layer that builds the request context)

@@ -2,10 +2,11 @@
 //! the end of every term as a decision, closes the votes whose deadline has passed, makes held
 //! the meetings whose session ended without being closed, and mails the owner of each agreement
 //! that has fallen overdue, flags the projects that stalled (the projects commission is mailed
-//! the day one turns), and reminds the authors of the reports coming due or overdue.
+//! the day one turns), reminds the authors of the reports coming due or overdue, and registers
+//! the ethics code's acceptances of each past day as one decision.
 
 use app::AppState;
-use app::services::{meetings, minutes, projects, reporting, seats, votes};
+use app::services::{ethics, meetings, minutes, projects, reporting, seats, votes};
 use tokio::sync::watch;
 
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
@@ -46,6 +47,11 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             Ok(n) if n > 0 => tracing::info!(mailed = n, "report reminders queued"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "reminding of reports failed; will retry"),
+        }
+        match ethics::register_acceptances(&state, today).await {
+            Ok(n) if n > 0 => tracing::info!(days = n, "ethics code acceptances registered"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "registering acceptances failed; will retry"),
         }
         if !super::pause(state.settings.calendar_interval, &mut shutdown).await {
             return;

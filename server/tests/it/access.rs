@@ -530,6 +530,16 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
             Body::Form(vec![("debtor", "member".into()), ("due_day", "99".into())]),
         ),
         (
+            "/ethics/accept",
+            "/ethics/accept".into(),
+            Body::Form(vec![("version", "2".into())]),
+        ),
+        (
+            "/governance-documents",
+            "/governance-documents".into(),
+            Body::Form(vec![("kind", "ethics-code".into())]),
+        ),
+        (
             "/reporting/write",
             "/reporting/write".into(),
             Body::Form(vec![("debtor", "member".into()), ("subject", "x".into())]),

@@ -7,6 +7,7 @@ mod advisory;
 mod anchors;
 mod backup;
 mod escaping;
+mod ethics;
 mod evidence;
 mod evidence_security;
 mod governance;

@@ -664,5 +664,6 @@ async fn load_governance_demo(state: &AppState, actor: &Actor) -> AppResult<()> 
     crate::services::meetings::convene(state, &council, meeting, actor).await?;
     nodes_demo(state, actor).await?;
     date_as_it_happened(state).await?;
-    reporting_demo(state, actor).await
+    reporting_demo(state, actor).await?;
+    ethics_demo(state, actor).await
 }

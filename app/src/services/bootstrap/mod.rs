@@ -32,6 +32,9 @@ use projects::projects_demo;
 mod reporting;
 use reporting::reporting_demo;
 
+mod ethics;
+use ethics::ethics_demo;
+
 /// The four sector collectives of the governance model.
 const FOUNDING_COLLECTIVES: [(&str, &str, &str, &str, &str, &str); 4] = [
     (
