@@ -40,6 +40,7 @@ export const publicPages = [
   '/ethics',
   '/ethics/diff?from=1&to=2',
   '/security-protocol',
+  '/ethics/complaints',
   '/v',
   // a record page: the minutes' decision, found through the lookup its PDF's QR code leads to
   '/v/lookup?source=portal&kind=governance.minutes-approved&ref=meeting/1/minutes',

@@ -187,6 +187,7 @@ pub const MULTILINE_FIELDS: &[&str] = &[
     "reason",
     "recommendation",
     "requested_support",
+    "resolution",
     "statement",
     "strategies",
     "team",

@@ -132,6 +132,8 @@ pub const MUTATING: &[(&str, Rule)] = &[
     ("/admin/reporting", roles::<Administering>()),
     ("/reporting/write", Rule::SignedIn),
     ("/ethics/accept", Rule::SignedIn),
+    ("/ethics/complaints", Rule::SignedIn),
+    ("/ethics/complaints/{id}/step", Rule::SignedIn),
     (
         "/governance-documents",
         roles::<RecordingCouncilDecisions>(),

@@ -129,6 +129,7 @@ async fn show(state: AppState, ctx: Ctx, kind: DocKind) -> Result<Response, AppE
                 {body}
                 {list}
                 {secretary.then(|| view! { <p><a class="button secondary" href=format!("/governance-documents?kind={kind_str}")>{t.ethics_publish}</a></p> })}
+                {(kind == DocKind::EthicsCode).then(|| view! { <p><a href="/ethics/complaints">{t.complaint_title}</a></p> })}
             </Layout>
         },
     ))

@@ -9,6 +9,7 @@ pub mod advisory;
 pub mod calls;
 pub mod collective_requests;
 pub mod collectives;
+pub mod complaints;
 pub mod councils;
 pub mod decisions;
 pub mod errors;
@@ -217,6 +218,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(projects::routes())
         .merge(reporting::routes())
         .merge(ethics::routes())
+        .merge(complaints::routes())
         .merge(nominations::routes())
         .fallback(|| async { AppError::NotFound })
         // the door of every form (inside the layer that builds the request context)

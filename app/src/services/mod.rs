@@ -11,6 +11,7 @@ pub mod authority;
 pub mod bootstrap;
 pub mod calls;
 pub mod collective_requests;
+pub mod complaints;
 pub mod ethics;
 pub mod evidence;
 pub mod institutions;

@@ -32,6 +32,14 @@ pub struct ProjectArgs {
         global = true
     )]
     pub report_remind_days: u32,
+    /// Days a complaint under the ethics code must be resolved within.
+    #[arg(
+        long,
+        env = "MINGA_COMPLAINT_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub complaint_days: u32,
 }
 
 impl ProjectArgs {
@@ -45,6 +53,7 @@ impl ProjectArgs {
     pub fn to_reporting(&self) -> app::domain::reporting::ReportingSettings {
         app::domain::reporting::ReportingSettings {
             remind_days: self.report_remind_days,
+            complaint_days: self.complaint_days,
         }
     }
 }

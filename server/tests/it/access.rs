@@ -530,6 +530,16 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
             Body::Form(vec![("debtor", "member".into()), ("due_day", "99".into())]),
         ),
         (
+            "/ethics/complaints",
+            "/ethics/complaints".into(),
+            Body::Form(vec![("collective", "1".into())]),
+        ),
+        (
+            "/ethics/complaints/{id}/step",
+            "/ethics/complaints/999/step".into(),
+            Body::Form(vec![("step", "review".into())]),
+        ),
+        (
             "/ethics/accept",
             "/ethics/accept".into(),
             Body::Form(vec![("version", "2".into())]),

@@ -210,3 +210,116 @@ async fn a_member_who_has_not_accepted_the_code_in_force_cannot_vote_until_they_
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_complaint_goes_to_its_handler_is_resolved_and_published_without_names() {
+    let app = TestApp::spawn().await;
+    let (complainant, _) = app.browser_as(Role::Member).await;
+    let (leader, _) = app.browser_as(Role::CollectiveLeader).await;
+    let (secretary, _) = app.browser_as(Role::ExecutiveSecretary).await;
+    let (other, _) = app.browser_as(Role::Member).await;
+    let r = complainant
+        .submit(
+            "/ethics/complaints/new",
+            "/ethics/complaints",
+            &[
+                ("collective", "1"),
+                ("rule", ""),
+                ("description", "Un <b>nodo</b> usó capital ajeno."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .expect("body")
+            .contains("Un &lt;b&gt;nodo&lt;/b&gt; usó capital ajeno.")
+    );
+    let r = complainant
+        .submit(
+            "/ethics/complaints/new",
+            "/ethics/complaints",
+            &[
+                ("collective", "1"),
+                ("rule", "4. Uso responsable"),
+                ("description", "Un nodo usó capital ajeno."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = location(&r);
+    let id: i64 = page
+        .trim_start_matches("/ethics/complaints/")
+        .parse()
+        .expect("id");
+    // only its complainant and its handlers read it; the Secretary does not handle this one
+    assert_eq!(other.text(&page).await.0, StatusCode::NOT_FOUND);
+    let step = format!("{page}/step");
+    let r = secretary
+        .submit("/ethics/complaints", &step, &[("step", "review")])
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let (code, html) = leader.text(&page).await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(visible_text(&html).contains("Un nodo usó capital ajeno."));
+    assert_eq!(
+        leader
+            .submit(&page, &step, &[("step", "review")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = leader
+        .submit(
+            &page,
+            &step,
+            &[
+                ("step", "resolve"),
+                ("outcome", "upheld"),
+                ("resolution", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let resolution = "Procede: Persona member devolverá el capital.";
+    let r = leader
+        .submit(
+            &page,
+            &step,
+            &[
+                ("step", "resolve"),
+                ("outcome", "upheld"),
+                ("resolution", resolution),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        leader
+            .submit(&page, &step, &[("step", "review")])
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "resolved: no step after"
+    );
+    // public: the rule, the outcome, the dates, the verification — no names, no resolution text
+    let evidence = evidence_of(&app, &format!("complaint/{id}")).await;
+    let (_, html) = app.browser().text("/ethics/complaints").await;
+    let text = visible_text(&html);
+    assert!(
+        text.contains("4. Uso responsable") && text.contains("Procedente"),
+        "{text}"
+    );
+    assert!(html.contains(&format!("/v/{evidence}")));
+    assert!(
+        !text.contains("Persona member") && !text.contains("devolverá"),
+        "{text}"
+    );
+    let (_, v) = app.browser().text(&format!("/v/{evidence}")).await;
+    assert!(
+        v.contains("upheld") && !v.contains("Persona member") && !v.contains("devolverá"),
+        "{v}"
+    );
+    app.stop().await;
+}

@@ -9,16 +9,23 @@ use std::collections::BTreeSet;
 #[cfg(test)]
 mod tests;
 
-/// The calendar's settings.
+/// The settings of the checks and balances: the report calendar's reminders, the complaints'
+/// deadline.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportingSettings {
     /// Days before a report's due day its authors are reminded (`MINGA_REPORT_REMIND_DAYS`, 7).
     pub remind_days: u32,
+    /// Days a complaint under the ethics code must be resolved within (`MINGA_COMPLAINT_DAYS`,
+    /// 30).
+    pub complaint_days: u32,
 }
 
 impl Default for ReportingSettings {
     fn default() -> Self {
-        ReportingSettings { remind_days: 7 }
+        ReportingSettings {
+            remind_days: 7,
+            complaint_days: 30,
+        }
     }
 }
 
