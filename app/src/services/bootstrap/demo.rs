@@ -289,6 +289,8 @@ pub async fn load_demo(state: &AppState, password: &str) -> AppResult<Vec<Creden
     }
     load_governance_demo(state, &actor).await?;
     logins.extend(super::nodes::commission_logins(state, password, &actor).await?);
+    // last: every demo account (the commission seats' logins too) accepts the code in force
+    ethics_demo(state, &actor).await?;
     Ok(logins)
 }
 
@@ -664,6 +666,5 @@ async fn load_governance_demo(state: &AppState, actor: &Actor) -> AppResult<()> 
     crate::services::meetings::convene(state, &council, meeting, actor).await?;
     nodes_demo(state, actor).await?;
     date_as_it_happened(state).await?;
-    reporting_demo(state, actor).await?;
-    ethics_demo(state, actor).await
+    reporting_demo(state, actor).await
 }
