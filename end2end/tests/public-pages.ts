@@ -41,6 +41,9 @@ export const publicPages = [
   '/ethics/diff?from=1&to=2',
   '/security-protocol',
   '/ethics/complaints',
+  // the demo's concluded consultation: draft and final side by side, answers by theme
+  '/consultations',
+  '/consultations/1',
   '/v',
   // a record page: the minutes' decision, found through the lookup its PDF's QR code leads to
   '/v/lookup?source=portal&kind=governance.minutes-approved&ref=meeting/1/minutes',

@@ -155,6 +155,7 @@ pub fn SelectField(
 pub const MULTILINE_FIELDS: &[&str] = &[
     "advice",
     "agreement",
+    "answer_text",
     "beneficiaries",
     "change_note",
     "comment",
@@ -163,6 +164,9 @@ pub const MULTILINE_FIELDS: &[&str] = &[
     "description_en",
     "description_es",
     "documents",
+    "draft",
+    "final_note",
+    "final_text",
     "grounds",
     "guide",
     "justification",

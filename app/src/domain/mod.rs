@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod complaints;
+pub mod consultations;
 pub mod csv;
 pub mod documents;
 pub mod evidence;

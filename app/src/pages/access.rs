@@ -132,6 +132,16 @@ pub const MUTATING: &[(&str, Rule)] = &[
     ("/admin/reporting", roles::<Administering>()),
     ("/reporting/write", Rule::SignedIn),
     ("/ethics/accept", Rule::SignedIn),
+    ("/consultations", roles::<RecordingCouncilDecisions>()),
+    ("/consultations/{id}/comments", Rule::SignedIn),
+    (
+        "/consultations/{id}/comments/{comment}/answer",
+        roles::<RecordingCouncilDecisions>(),
+    ),
+    (
+        "/consultations/{id}/final",
+        roles::<RecordingCouncilDecisions>(),
+    ),
     ("/ethics/complaints", Rule::SignedIn),
     ("/ethics/complaints/{id}/step", Rule::SignedIn),
     (

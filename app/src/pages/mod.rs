@@ -10,6 +10,7 @@ pub mod calls;
 pub mod collective_requests;
 pub mod collectives;
 pub mod complaints;
+pub mod consultations;
 pub mod councils;
 pub mod decisions;
 pub mod errors;
@@ -219,6 +220,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(reporting::routes())
         .merge(ethics::routes())
         .merge(complaints::routes())
+        .merge(consultations::routes())
         .merge(nominations::routes())
         .fallback(|| async { AppError::NotFound })
         // the door of every form (inside the layer that builds the request context)

@@ -12,6 +12,7 @@ pub mod bootstrap;
 pub mod calls;
 pub mod collective_requests;
 pub mod complaints;
+pub mod consultations;
 pub mod ethics;
 pub mod evidence;
 pub mod institutions;

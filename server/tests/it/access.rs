@@ -540,6 +540,26 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
             Body::Form(vec![("step", "review".into())]),
         ),
         (
+            "/consultations",
+            "/consultations".into(),
+            Body::Form(vec![("document", "ethics-code".into())]),
+        ),
+        (
+            "/consultations/{id}/comments",
+            "/consultations/999/comments".into(),
+            empty(),
+        ),
+        (
+            "/consultations/{id}/comments/{comment}/answer",
+            "/consultations/999/comments/1/answer".into(),
+            empty(),
+        ),
+        (
+            "/consultations/{id}/final",
+            "/consultations/999/final".into(),
+            empty(),
+        ),
+        (
             "/ethics/accept",
             "/ethics/accept".into(),
             Body::Form(vec![("version", "2".into())]),

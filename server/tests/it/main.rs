@@ -6,6 +6,7 @@ mod accounts;
 mod advisory;
 mod anchors;
 mod backup;
+mod consultations;
 mod escaping;
 mod ethics;
 mod evidence;

@@ -291,6 +291,7 @@ pub async fn load_demo(state: &AppState, password: &str) -> AppResult<Vec<Creden
     logins.extend(super::nodes::commission_logins(state, password, &actor).await?);
     // last: every demo account (the commission seats' logins too) accepts the code in force
     ethics_demo(state, &actor).await?;
+    consultation_demo(state, &actor).await?;
     Ok(logins)
 }
 

@@ -35,6 +35,9 @@ use reporting::reporting_demo;
 mod ethics;
 use ethics::ethics_demo;
 
+mod consultation;
+use consultation::consultation_demo;
+
 /// The four sector collectives of the governance model.
 const FOUNDING_COLLECTIVES: [(&str, &str, &str, &str, &str, &str); 4] = [
     (
