@@ -65,7 +65,6 @@ report_active_yes = Yes
 report_active_no = No
 report_due_day_hint = From 1 to 31; in a shorter month, its last day.
 report_problem_due_day = Enter a day of the month, from 1 to 31.
-report_problem_choice = Choose one of the options.
 report_problem_not_yours = This report is not yours: those who owe it write it (the member, the project's responsible user, the leaders, the commission, the Secretary or the Advisory Council).
 report_problem_period = That period is not owed or not over yet: a report is written once its period has ended.
 report_problem_filed = This report has already been filed; it cannot change.

@@ -65,7 +65,6 @@ report_active_yes = Sí
 report_active_no = No
 report_due_day_hint = De 1 a 31; en un mes más corto, su último día.
 report_problem_due_day = Escribe un día del mes, de 1 a 31.
-report_problem_choice = Elige una de las opciones.
 report_problem_not_yours = Este informe no es tuyo: lo escriben quienes lo deben (el integrante, el responsable del proyecto, los líderes, la comisión, la Secretaría o el Consejo Asesor).
 report_problem_period = Ese periodo no se debe o aún no terminó: un informe se escribe cuando su periodo acabó.
 report_problem_filed = Este informe ya se presentó; no se puede cambiar.

@@ -10,7 +10,7 @@ use crate::domain::complaints::{ComplaintStatus, Handler, Outcome, overdue};
 use crate::i18n::{Tr, fill};
 use crate::pages::refused_form;
 use crate::services::authority::Signed;
-use crate::services::complaints::{self, ComplaintForm, ComplaintRow, StepForm};
+use crate::services::complaints::{self, ComplaintForm, ComplaintRow, Handling, StepForm};
 use crate::services::network;
 use crate::web::{CsrfForm, Ctx, page, redirect};
 use crate::{AppError, AppState};
@@ -49,20 +49,15 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let lang = ctx.lang;
     let today = chrono::Utc::now().date_naive();
     let all = complaints::all(&state.db).await?;
-    let person = ctx.user.as_ref().map(|u| u.person_id);
-    let mut readable = std::collections::BTreeSet::new();
-    if let Some(p) = person {
-        for c in &all {
-            if complaints::may_read(&state.db, p, c).await? {
-                readable.insert(c.id);
-            }
-        }
-    }
+    let handling = match &ctx.user {
+        Some(u) => Some(Handling::of(&state.db, u.person_id).await?),
+        None => None,
+    };
     let rows = all
         .iter()
         .map(|c| {
             let late = overdue(c.status, c.due_on, today);
-            let number = if readable.contains(&c.id) {
+            let number = if handling.as_ref().is_some_and(|h| h.may_read(c)) {
                 view! { <a href=format!("/ethics/complaints/{}", c.id)>{c.id}</a> }.into_any()
             } else {
                 view! { {c.id} }.into_any()
@@ -195,10 +190,11 @@ async fn render(
 async fn readable(state: &AppState, ctx: &Ctx, id: i64) -> Result<(ComplaintRow, bool), AppError> {
     let user = ctx.user.as_ref().ok_or(AppError::Unauthenticated)?;
     let c = complaints::get(&state.db, id).await?;
-    if !complaints::may_read(&state.db, user.person_id, &c).await? {
+    let handling = Handling::of(&state.db, user.person_id).await?;
+    if !handling.may_read(&c) {
         return Err(AppError::NotFound);
     }
-    let handles = complaints::handles(&state.db, user.person_id, &c).await?;
+    let handles = handling.handles(&c);
     Ok((c, handles))
 }
 

@@ -10,7 +10,7 @@ use crate::domain::complaints::{
 };
 use crate::domain::documents::DocKind;
 use crate::error::{AppResult, Invalid, Reason};
-use crate::i18n::{Tr, fill};
+use crate::i18n::{ChoiceInvalid, Tr, fill};
 use crate::services::audit::{self, Actor};
 use crate::services::authority::Signed;
 use crate::services::evidence::decisions;
@@ -28,7 +28,6 @@ pub enum ComplaintProblem {
         max: usize,
     },
     CollectiveUnknown,
-    OutcomeUnknown,
     /// Not its handler (the collective's leaders, or the Secretary when a leader is concerned).
     NotHandler,
     StepRefused,
@@ -40,7 +39,6 @@ impl Reason for ComplaintProblem {
             ComplaintProblem::Required => "required",
             ComplaintProblem::TooLong { .. } => "too_long",
             ComplaintProblem::CollectiveUnknown => "collective_unknown",
-            ComplaintProblem::OutcomeUnknown => "choice_invalid",
             ComplaintProblem::NotHandler => "complaint_not_handler",
             ComplaintProblem::StepRefused => "complaint_step_refused",
         }
@@ -51,7 +49,6 @@ impl Reason for ComplaintProblem {
             ComplaintProblem::Required => t.problem_required.into(),
             ComplaintProblem::TooLong { max } => fill(t.problem_too_long, &[("max", max)]),
             ComplaintProblem::CollectiveUnknown => t.node_problem_collective.into(),
-            ComplaintProblem::OutcomeUnknown => t.report_problem_choice.into(),
             ComplaintProblem::NotHandler => t.complaint_problem_handler.into(),
             ComplaintProblem::StepRefused => t.complaint_problem_step.into(),
         }
@@ -108,28 +105,46 @@ pub async fn get<'e>(db: impl sqlx::SqliteExecutor<'e>, id: i64) -> AppResult<Co
         .ok_or(AppError::NotFound)
 }
 
-/// Whether `person_id` handles `c` today.
-pub async fn handles(db: &SqlitePool, person_id: i64, c: &ComplaintRow) -> AppResult<bool> {
-    Ok(match c.handler() {
-        Handler::CollectiveLeaders => {
-            crate::services::seats::leads(db, person_id, c.collective_id).await?
-        }
-        Handler::ExecutiveSecretary => {
-            let mut conn = db.acquire().await?;
-            crate::services::seats::holders(
-                &mut conn,
-                crate::domain::roles::Role::ExecutiveSecretary,
-            )
-            .await?
-            .iter()
-            .any(|h| h.0 == person_id)
-        }
-    })
+/// What a person handles today: the collectives they lead, and whether they are the Executive
+/// Secretary (read once, then asked of every complaint).
+pub struct Handling {
+    person_id: i64,
+    led: Vec<i64>,
+    secretary: bool,
 }
 
-/// Whether `person_id` may read `c` whole: its complainant or its handler.
-pub async fn may_read(db: &SqlitePool, person_id: i64, c: &ComplaintRow) -> AppResult<bool> {
-    Ok(c.complainant_id == person_id || handles(db, person_id, c).await?)
+impl Handling {
+    pub async fn of(db: &SqlitePool, person_id: i64) -> AppResult<Handling> {
+        let led =
+            crate::services::reporting::led_collectives(db, person_id, Utc::now().date_naive())
+                .await?;
+        let mut conn = db.acquire().await?;
+        let secretary = crate::services::seats::holders(
+            &mut conn,
+            crate::domain::roles::Role::ExecutiveSecretary,
+        )
+        .await?
+        .iter()
+        .any(|h| h.0 == person_id);
+        Ok(Handling {
+            person_id,
+            led,
+            secretary,
+        })
+    }
+
+    /// Whether they handle `c`.
+    pub fn handles(&self, c: &ComplaintRow) -> bool {
+        match c.handler() {
+            Handler::CollectiveLeaders => self.led.contains(&c.collective_id),
+            Handler::ExecutiveSecretary => self.secretary,
+        }
+    }
+
+    /// Whether they may read `c` whole: its complainant or its handler.
+    pub fn may_read(&self, c: &ComplaintRow) -> bool {
+        c.complainant_id == self.person_id || self.handles(c)
+    }
 }
 
 /// A complaint as typed.
@@ -266,7 +281,7 @@ pub async fn step(
     actor: &Actor,
 ) -> AppResult<()> {
     let c = get(&state.db, id).await?;
-    if !handles(&state.db, who.person_id(), &c).await? {
+    if !Handling::of(&state.db, who.person_id()).await?.handles(&c) {
         return Err(Invalid::one("", ComplaintProblem::NotHandler).into());
     }
     let step = match form.step.trim() {
@@ -300,7 +315,7 @@ pub async fn step(
             let mut errors = Invalid::new();
             let outcome = Outcome::parse(form.outcome.trim());
             if outcome.is_none() {
-                errors.add("outcome", ComplaintProblem::OutcomeUnknown);
+                errors.add("outcome", ChoiceInvalid);
             }
             let resolution = text(&mut errors, "resolution", &form.resolution, MAX_TEXT);
             errors.into_result()?;

@@ -8,7 +8,7 @@
 use crate::db::Ts;
 use crate::domain::consultations::{Answer, NotYet, Phase, may_conclude, phase, sections};
 use crate::error::{AppResult, Invalid, Reason};
-use crate::i18n::{Lang, Tr, fill};
+use crate::i18n::{ChoiceInvalid, DateInvalid, Lang, Tr, fill};
 use crate::services::audit::{self, Actor};
 use crate::services::authority::{CouncilSecretary, Signed};
 use crate::services::evidence::decisions;
@@ -31,9 +31,7 @@ pub const DOCUMENTS: [&str; 4] = [
 pub enum ConsultationProblem {
     Required,
     TooLong { max: usize },
-    Date,
     Period,
-    ChoiceUnknown,
     SectionUnknown,
     NotOpen,
     AnonymousNotAllowed,
@@ -46,9 +44,7 @@ impl Reason for ConsultationProblem {
         match self {
             ConsultationProblem::Required => "required",
             ConsultationProblem::TooLong { .. } => "too_long",
-            ConsultationProblem::Date => "date_invalid",
             ConsultationProblem::Period => "consultation_period_invalid",
-            ConsultationProblem::ChoiceUnknown => "choice_invalid",
             ConsultationProblem::SectionUnknown => "consultation_section_unknown",
             ConsultationProblem::NotOpen => "consultation_not_open",
             ConsultationProblem::AnonymousNotAllowed => "consultation_anonymous_refused",
@@ -61,9 +57,7 @@ impl Reason for ConsultationProblem {
         match self {
             ConsultationProblem::Required => t.problem_required.into(),
             ConsultationProblem::TooLong { max } => fill(t.problem_too_long, &[("max", max)]),
-            ConsultationProblem::Date => t.project_problem_date.into(),
             ConsultationProblem::Period => t.consultation_problem_period.into(),
-            ConsultationProblem::ChoiceUnknown => t.report_problem_choice.into(),
             ConsultationProblem::SectionUnknown => t.consultation_problem_section.into(),
             ConsultationProblem::NotOpen => t.consultation_problem_not_open.into(),
             ConsultationProblem::AnonymousNotAllowed => t.consultation_problem_anonymous.into(),
@@ -189,7 +183,7 @@ pub async fn open(
     let mut errors = Invalid::new();
     let document = form.document.trim();
     if !DOCUMENTS.contains(&document) {
-        errors.add("document", ConsultationProblem::ChoiceUnknown);
+        errors.add("document", ChoiceInvalid);
     }
     let title_es = text(&mut errors, "title_es", &form.title_es, 200);
     let title_en = text(&mut errors, "title_en", &form.title_en, 200);
@@ -197,7 +191,7 @@ pub async fn open(
     let date = |errors: &mut Invalid, field: &'static str, v: &str| {
         let d = NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok();
         if d.is_none() {
-            errors.add(field, ConsultationProblem::Date);
+            errors.add(field, DateInvalid);
         }
         d
     };
@@ -210,7 +204,7 @@ pub async fn open(
     }
     errors.into_result()?;
     let (Some(opens_on), Some(closes_on)) = (opens_on, closes_on) else {
-        return Err(Invalid::one("opens_on", ConsultationProblem::Date).into());
+        return Err(Invalid::one("opens_on", DateInvalid).into());
     };
     let anonymous = form.anonymous_allowed.is_some();
     let mut tx = crate::db::begin_write(&state.db).await?;
@@ -356,7 +350,7 @@ pub async fn answer(
     let mut errors = Invalid::new();
     let kind = Answer::parse(form.answer.trim());
     if kind.is_none() {
-        errors.add("answer", ConsultationProblem::ChoiceUnknown);
+        errors.add("answer", ChoiceInvalid);
     }
     let answer_text = text(&mut errors, "answer_text", &form.answer_text, MAX_COMMENT);
     let theme = text(&mut errors, "theme", &form.theme, 120);

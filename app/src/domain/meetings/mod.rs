@@ -200,6 +200,19 @@ pub fn is_business_day(day: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> bool {
     !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&day)
 }
 
+/// `day` itself when it is a business day, else the next one (a deadline on a day nobody works
+/// moves to the next working day).
+pub fn next_business_day(day: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> NaiveDate {
+    let mut day = day;
+    while !is_business_day(day, holidays) {
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    day
+}
+
 /// How many business days lie strictly after `from` and strictly before `to` (0 when `to` is
 /// not at least two days after `from`).
 pub fn business_days_between(

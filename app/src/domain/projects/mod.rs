@@ -473,13 +473,7 @@ pub fn missing_scores(seats: &[i64], scored: &[i64]) -> Vec<i64> {
 /// weekend or a holiday — the day after the next business day (a deadline on a day nobody works
 /// moves to the next working day).
 pub fn overdue_from(due: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> NaiveDate {
-    let mut day = due;
-    while !crate::domain::meetings::is_business_day(day, holidays) {
-        match day.succ_opt() {
-            Some(next) => day = next,
-            None => return day,
-        }
-    }
+    let day = crate::domain::meetings::next_business_day(due, holidays);
     day.succ_opt().unwrap_or(day)
 }
 

@@ -2,7 +2,7 @@
 //! whether each was filed on time, late or not at all. Pure: the services pass `today`, the
 //! holidays and the filings in.
 
-use crate::domain::meetings::is_business_day;
+use crate::domain::meetings::next_business_day;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::BTreeSet;
 
@@ -257,14 +257,8 @@ impl Obligation {
     pub fn due_on(&self, span: Span, holidays: &BTreeSet<NaiveDate>) -> NaiveDate {
         let next = span.end.succ_opt().unwrap_or(span.end);
         let day = self.due_day.clamp(1, 31).min(month_end(next).day());
-        let mut due = NaiveDate::from_ymd_opt(next.year(), next.month(), day).unwrap_or(next);
-        while !is_business_day(due, holidays) {
-            match due.succ_opt() {
-                Some(d) => due = d,
-                None => break,
-            }
-        }
-        due
+        let due = NaiveDate::from_ymd_opt(next.year(), next.month(), day).unwrap_or(next);
+        next_business_day(due, holidays)
     }
 
     /// The periods a debtor that exists since `since` owes, from the calendar's start up to

@@ -78,13 +78,13 @@ async fn accept_all(
         sqlx::query_as("SELECT id, person_id, email FROM accounts ORDER BY id")
             .fetch_all(&state.db)
             .await?;
+    let current = ethics::in_force(&state.db, crate::domain::documents::DocKind::EthicsCode)
+        .await?
+        .map_or(0, |v| v.version);
     for (account, person, email) in accounts {
         if Some(email.as_str()) == except {
             continue;
         }
-        let current = ethics::in_force(&state.db, crate::domain::documents::DocKind::EthicsCode)
-            .await?
-            .map_or(0, |v| v.version);
         ethics::accept(state, &Signed::operator(account, person), current, actor).await?;
     }
     sqlx::query(

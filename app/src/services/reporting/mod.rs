@@ -7,7 +7,7 @@ use crate::db::Ts;
 use crate::domain::reporting::{Debtor, Obligation, Period, Question, Span, Standing};
 use crate::domain::roles::Role;
 use crate::error::{AppResult, Invalid, Reason};
-use crate::i18n::{Lang, Tr};
+use crate::i18n::{ChoiceInvalid, DateInvalid, Lang, Tr};
 use crate::services::audit::{self, Actor};
 use crate::services::authority::{Administering, Allowed};
 use chrono::NaiveDate;
@@ -26,8 +26,6 @@ pub enum ReportProblem {
         max: usize,
     },
     DueDay,
-    Date,
-    ChoiceUnknown,
     /// Not a report the signed-in person owes (not an author of that debtor).
     NotYours,
     /// The period is unknown, not one the debtor owes, or not over yet.
@@ -41,8 +39,6 @@ impl Reason for ReportProblem {
             ReportProblem::Required => "required",
             ReportProblem::TooLong { .. } => "too_long",
             ReportProblem::DueDay => "report_due_day_invalid",
-            ReportProblem::Date => "date_invalid",
-            ReportProblem::ChoiceUnknown => "choice_invalid",
             ReportProblem::NotYours => "report_not_yours",
             ReportProblem::PeriodRefused => "report_period_refused",
             ReportProblem::AlreadyFiled => "report_already_filed",
@@ -56,8 +52,6 @@ impl Reason for ReportProblem {
                 crate::i18n::fill(t.problem_too_long, &[("max", max)])
             }
             ReportProblem::DueDay => t.report_problem_due_day.into(),
-            ReportProblem::Date => t.project_problem_date.into(),
-            ReportProblem::ChoiceUnknown => t.report_problem_choice.into(),
             ReportProblem::NotYours => t.report_problem_not_yours.into(),
             ReportProblem::PeriodRefused => t.report_problem_period.into(),
             ReportProblem::AlreadyFiled => t.report_problem_filed.into(),
@@ -133,11 +127,11 @@ pub async fn update_obligation(
     let mut errors = Invalid::new();
     let debtor = Debtor::parse(form.debtor.trim());
     if debtor.is_none() {
-        errors.add("debtor", ReportProblem::ChoiceUnknown);
+        errors.add("debtor", ChoiceInvalid);
     }
     let period = Period::parse(form.period.trim());
     if period.is_none() {
-        errors.add("period", ReportProblem::ChoiceUnknown);
+        errors.add("period", ChoiceInvalid);
     }
     let due_day = form
         .due_day
@@ -150,13 +144,13 @@ pub async fn update_obligation(
     }
     let starts_on = NaiveDate::parse_from_str(form.starts_on.trim(), "%Y-%m-%d").ok();
     if starts_on.is_none() {
-        errors.add("starts_on", ReportProblem::Date);
+        errors.add("starts_on", DateInvalid);
     }
     errors.into_result()?;
     let (Some(debtor), Some(period), Some(due_day), Some(starts_on)) =
         (debtor, period, due_day, starts_on)
     else {
-        return Err(Invalid::one("", ReportProblem::ChoiceUnknown).into());
+        return Err(Invalid::one("", ChoiceInvalid).into());
     };
     let after = Obligation {
         debtor,
