@@ -166,6 +166,7 @@ refusal_ends_before_start = The end of the term cannot be before its start.
 refusal_overlapping_office = The person already holds that office for part of that term (office no. {office}).
 refusal_already_ended = That office has already ended or was revoked.
 refusal_last_administrator = It is the last active administration office: grant another before revoking it.
+refusal_council_decides = An Advisory Council seat is removed by the Executive Council by a vote at a meeting, with its reason; the revocation follows that decision.
 
 error_not_found_title = Page not found
 error_not_found_text = The address does not match any page. Check that it is spelt correctly or go back to the home page.

@@ -166,6 +166,7 @@ refusal_ends_before_start = El fin del periodo no puede ser anterior a su inicio
 refusal_overlapping_office = La persona ya ocupa ese cargo en parte de ese periodo (cargo n.º {office}).
 refusal_already_ended = Ese cargo ya concluyó o fue revocado.
 refusal_last_administrator = Es el último cargo de administración vigente: asigna otro antes de revocarlo.
+refusal_council_decides = Un lugar del Consejo Consultivo lo retira el Consejo Ejecutivo por votación en sesión, con su motivo; la revocación sigue a esa decisión.
 
 error_not_found_title = Página no encontrada
 error_not_found_text = La dirección no corresponde a ninguna página. Revisa que esté bien escrita o vuelve al inicio.

@@ -15,6 +15,11 @@ pub trait Reason: Debug + Send + Sync + 'static {
     fn pointer(&self) -> Option<String> {
         None
     }
+    /// Where the visitor can do what the refusal asks first, as (address, link text): shown as a
+    /// link beside the message.
+    fn link(&self, _t: &'static Tr) -> Option<(&'static str, &'static str)> {
+        None
+    }
 }
 
 /// One problem with one field of a form or a request body (`field` is "" for the whole form).

@@ -24,5 +24,6 @@ ethics_text_es = Text (Spanish)
 ethics_text_en = Text (English)
 ethics_change_note = What changes and why
 ethics_publish_submit = Publish the version
-ethics_problem_not_accepted = First accept the ethics code in force (version {version}) at /ethics: without accepting it you cannot vote, apply or file reports.
+ethics_problem_not_accepted = First accept the ethics code in force (version {version}): without accepting it you cannot vote, apply or file reports.
+ethics_problem_not_accepted_link = Read and accept the ethics code
 ethics_problem_unchanged = The text is the same as the version in force's.

@@ -82,6 +82,7 @@ mtg_problem_not_a_member = Only members of the body answer.
 mtg_problem_proxy_not_a_member = Choose another member of the body as your representative.
 mtg_absent_list = Missing: {names}.
 mtg_problem_no_motion = That item has no motion to vote.
+mtg_problem_item_tied = This item decides a project's admission or an Advisory Council member's removal: it is voted at the session, or lapses if the session is cancelled or ends without voting it.
 mtg_put_to_vote = Put to the vote
 mtg_record_votes = How each seat present votes
 mtg_close_vote = Record the votes and close the vote

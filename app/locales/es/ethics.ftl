@@ -24,5 +24,6 @@ ethics_text_es = Texto (español)
 ethics_text_en = Texto (inglés)
 ethics_change_note = Qué cambia y por qué
 ethics_publish_submit = Publicar la versión
-ethics_problem_not_accepted = Acepta primero el código de ética vigente (versión {version}) en /ethics: sin aceptarlo no se puede votar, presentar solicitudes ni informes.
+ethics_problem_not_accepted = Acepta primero el código de ética vigente (versión {version}): sin aceptarlo no se puede votar, presentar solicitudes ni informes.
+ethics_problem_not_accepted_link = Leer y aceptar el código de ética
 ethics_problem_unchanged = El texto es igual al de la versión vigente.

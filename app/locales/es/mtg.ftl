@@ -82,6 +82,7 @@ mtg_problem_not_a_member = Solo responden los miembros del órgano.
 mtg_problem_proxy_not_a_member = Elija como representante a otro miembro del órgano.
 mtg_absent_list = Faltan: {names}.
 mtg_problem_no_motion = Ese punto no tiene una propuesta a votación.
+mtg_problem_item_tied = Este punto decide la admisión de un proyecto o la remoción de un integrante del Consejo Consultivo: se vota en la sesión, o decae si la sesión se cancela o termina sin votarlo.
 mtg_put_to_vote = Someter a votación
 mtg_record_votes = Sentido del voto de cada lugar presente
 mtg_close_vote = Registrar los votos y cerrar la votación

@@ -8,7 +8,16 @@ use leptos::prelude::*;
 
 /// The problems of a submitted form, in the visitor's language, by field.
 #[derive(Clone, Debug, Default)]
-pub struct FormErrors(pub Vec<(&'static str, String)>);
+pub struct FormErrors(pub Vec<FormError>);
+
+/// One problem of a submitted form: its field ("" for the whole form), its message, and where
+/// to go to do what it asks first (address, link text), if anywhere.
+#[derive(Clone, Debug)]
+pub struct FormError {
+    pub field: &'static str,
+    pub message: String,
+    pub link: Option<(&'static str, &'static str)>,
+}
 
 impl FormErrors {
     pub fn from_invalid(invalid: &Invalid, t: &'static Tr) -> FormErrors {
@@ -16,16 +25,29 @@ impl FormErrors {
             invalid
                 .0
                 .iter()
-                .map(|e| (e.field, e.reason.message(t)))
+                .map(|e| FormError {
+                    field: e.field,
+                    message: e.reason.message(t),
+                    link: e.reason.link(t),
+                })
                 .collect(),
         )
+    }
+
+    /// One message about the whole form.
+    pub fn general(message: String) -> FormErrors {
+        FormErrors(vec![FormError {
+            field: "",
+            message,
+            link: None,
+        }])
     }
 
     pub fn get(&self, field: &str) -> Option<String> {
         self.0
             .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.clone())
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -50,9 +72,10 @@ pub fn ErrorSummary(
         let items = errors
             .0
             .into_iter()
-            .map(|(field, message)| {
+            .map(|FormError { field, message, link }| {
                 if field.is_empty() {
-                    view! { <li>{message}</li> }.into_any()
+                    let link = link.map(|(href, text)| view! { " " <a href=href>{text}</a> });
+                    view! { <li>{message}{link}</li> }.into_any()
                 } else {
                     let text = match labels.iter().find(|(f, _)| *f == field) {
                         Some((_, label)) => format!("{label}: {message}"),

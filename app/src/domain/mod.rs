@@ -2,6 +2,7 @@
 //! (the caller passes `today` or `now`). Each rule returns a typed refusal a person can read.
 
 pub mod accounts;
+pub mod advisory;
 pub mod complaints;
 pub mod consultations;
 pub mod csv;

@@ -169,6 +169,9 @@ pub enum RevokeRefusal {
     AlreadyEnded,
     /// Revoking it would leave the portal without an administrator.
     LastAdministrator,
+    /// An Advisory Council seat is ended by the Executive Council's vote at a meeting, not by an
+    /// administrator.
+    CouncilDecides,
 }
 
 /// Whether `office` may be revoked on `today`, given how many administrator offices are active.
@@ -186,6 +189,9 @@ pub fn check_revoke(
         && active_administrators <= 1
     {
         return Err(RevokeRefusal::LastAdministrator);
+    }
+    if office.role == Role::AdvisoryMember {
+        return Err(RevokeRefusal::CouncilDecides);
     }
     Ok(())
 }
@@ -429,6 +435,18 @@ mod tests {
         assert_eq!(
             check_revoke(&revoked, today, 1),
             Err(RevokeRefusal::AlreadyEnded)
+        );
+        let advisory = office(
+            5,
+            Role::AdvisoryMember,
+            None,
+            "2026-01-01",
+            Some("2027-12-31"),
+            None,
+        );
+        assert_eq!(
+            check_revoke(&advisory, today, 2),
+            Err(RevokeRefusal::CouncilDecides)
         );
     }
 }

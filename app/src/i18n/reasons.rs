@@ -83,6 +83,7 @@ impl Reason for RevokeRefusal {
         match self {
             RevokeRefusal::AlreadyEnded => "already_ended",
             RevokeRefusal::LastAdministrator => "last_administrator",
+            RevokeRefusal::CouncilDecides => "decided_by_the_council",
         }
     }
 
@@ -90,7 +91,13 @@ impl Reason for RevokeRefusal {
         match self {
             RevokeRefusal::AlreadyEnded => t.refusal_already_ended.to_string(),
             RevokeRefusal::LastAdministrator => t.refusal_last_administrator.to_string(),
+            RevokeRefusal::CouncilDecides => t.refusal_council_decides.to_string(),
         }
+    }
+
+    fn link(&self, t: &'static Tr) -> Option<(&'static str, &'static str)> {
+        matches!(self, RevokeRefusal::CouncilDecides)
+            .then_some(("/advisory/removals", t.adv_removals_title))
     }
 }
 

@@ -170,6 +170,7 @@ pub const MUTATING: &[(&str, Rule)] = &[
         "/advisory/applications/{id}/decision",
         roles::<RecordingCouncilDecisions>(),
     ),
+    ("/advisory/removals", roles::<RecordingCouncilDecisions>()),
     ("/votes/{id}/close", roles::<ClosingVotes>()),
     ("/councils/nominations", roles::<Nominating>()),
     (

@@ -22,6 +22,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let s = state.settings.governance.clone();
     let holders = seats::holders_on(&state.db, today).await?;
     let secretary = ctx.is(Role::ExecutiveSecretary) || ctx.is(Role::Administrator);
+    // who puts a removal on the Council's agenda (it convenes the Council)
+    let convener = ctx.is(Role::ExecutiveSecretary);
     let collectives = network::collective_choices(&state.db).await?;
     let row = |h: &SeatHolder, seat: String| {
         view! {
@@ -80,7 +82,23 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let advisory: Vec<_> = holders
         .iter()
         .filter(|h| h.role() == Some(Role::AdvisoryMember))
-        .map(|h| row(h, role_name(Role::AdvisoryMember, t).to_string()))
+        .map(|h| {
+            // the Secretary proposes a removal to the Council from here
+            let removal = convener.then(|| {
+                view! {
+                    <br/><a href=format!("/advisory/removals?office={}#propose", h.office_id)>{t.gov_propose_removal}</a>
+                }
+            });
+            view! {
+                <tr>
+                    <th scope="row">{role_name(Role::AdvisoryMember, t)}</th>
+                    <td>{h.full_name.clone()}{removal}</td>
+                    <td>{h.institution.clone().unwrap_or_default()}</td>
+                    <td>{term_text(h, t)}</td>
+                    <td><VerifiedBadge evidence_id=h.evidence_id.clone() t=t/></td>
+                </tr>
+            }
+        })
         .collect();
     let advisory_count = advisory.len();
     let terms = fill(
@@ -123,6 +141,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <li><a href="/councils/nominations">{t.gov_nominations_link}</a></li>
                     <li><a href="/advisory/apply">{t.gov_advisory_apply_link}</a></li>
                     {secretary.then(|| view! { <li><a href="/advisory/applications">{t.gov_advisory_applications_link}</a></li> })}
+                    <li><a href="/advisory/removals">{t.gov_removals_link}</a></li>
                     {secretary.then(|| view! { <li><a href="/collectives/requests">{t.gov_requests_title}</a></li> })}
                     <li><a href="/calls">{t.gov_calls_title}</a></li>
                     <li><a href="/votes">{t.gov_votes_title}</a></li>

@@ -103,7 +103,7 @@ async fn show(state: AppState, ctx: Ctx, kind: DocKind) -> Result<Response, AppE
         (Some(v), Some(_)) => {
             let version = v.version.to_string();
             Some(view! {
-                <form method="post" action="/ethics/accept" class="notice-box">
+                <form method="post" action="/ethics/accept" class="notice-box" id="accept">
                     <CsrfInput ctx=ctx.clone()/>
                     <input type="hidden" name="version" value=version/>
                     <p>{t.ethics_accept_why}</p>

@@ -258,13 +258,10 @@ pub(crate) fn refused_form(err: AppError, t: &'static Tr) -> Result<Refused, App
         }),
         AppError::RateLimited { retry_after_secs } => Ok(Refused {
             status: StatusCode::TOO_MANY_REQUESTS,
-            errors: FormErrors(vec![(
-                "",
-                crate::i18n::fill(
-                    t.error_rate_limited_text,
-                    &[("minutes", &retry_after_secs.div_ceil(60).max(1))],
-                ),
-            )]),
+            errors: FormErrors::general(crate::i18n::fill(
+                t.error_rate_limited_text,
+                &[("minutes", &retry_after_secs.div_ceil(60).max(1))],
+            )),
             retry_after_secs: Some(retry_after_secs),
         }),
         other => Err(other),

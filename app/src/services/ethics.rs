@@ -51,6 +51,11 @@ impl Reason for EthicsProblem {
             EthicsProblem::Unchanged => t.ethics_problem_unchanged.into(),
         }
     }
+
+    fn link(&self, t: &'static Tr) -> Option<(&'static str, &'static str)> {
+        matches!(self, EthicsProblem::NotAccepted { .. })
+            .then_some(("/ethics#accept", t.ethics_problem_not_accepted_link))
+    }
 }
 
 /// One published version.

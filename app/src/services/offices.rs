@@ -45,6 +45,17 @@ const OFFICE_SELECT: &str = "SELECT o.id, o.person_id, o.role, o.collective_id, 
         o.starts_on, o.ends_on, o.note, o.granted_at, o.revoked_at, o.revoke_reason
  FROM offices o LEFT JOIN collectives c ON c.id = o.collective_id";
 
+/// One office, as it stands in the caller's transaction.
+pub(crate) async fn get_in(conn: &mut SqliteConnection, office_id: i64) -> AppResult<OfficeRow> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{OFFICE_SELECT} WHERE o.id = ?"
+    )))
+    .bind(office_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
 /// Every office a person has held or holds, most recent first.
 pub async fn for_person(db: &SqlitePool, person_id: i64) -> AppResult<Vec<OfficeRow>> {
     let sql = format!("{OFFICE_SELECT} WHERE o.person_id = ? ORDER BY o.starts_on DESC, o.id DESC");
@@ -225,6 +236,70 @@ async fn seat_decision(
     Ok(Some((decision, data)))
 }
 
+/// Who ended an office, for its decision of record.
+pub(crate) enum Ended {
+    /// An administrator revoked it (`/admin/offices/{id}/revoke`).
+    ByAdministrator,
+    /// The Executive Council decided it: the grounds (the vote, the meeting) join the decision.
+    ByCouncil(serde_json::Value),
+}
+
+/// Ends an office from now on inside the caller's transaction, which has decided it may be
+/// ended: the revocation, its audit entry and, for a seat, the decision of record (its id).
+pub(crate) async fn end_in(
+    tx: &mut SqliteConnection,
+    row: &OfficeRow,
+    reason: &str,
+    ended: Ended,
+    actor: &Actor,
+) -> AppResult<Option<i64>> {
+    sqlx::query(
+        "UPDATE offices SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?",
+    )
+    .bind(Ts::now())
+    .bind(actor.account_id)
+    .bind(reason.trim())
+    .bind(row.id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "office.revoked",
+        "office",
+        row.id,
+        Some(json!({"person_id": row.person_id, "role": row.role, "collective_id": row.collective_id, "revoked": false})),
+        Some(json!({"revoked": true, "reason": reason.trim()})),
+    )
+    .await?;
+    let role = Role::parse(&row.role).ok_or(AppError::NotFound)?;
+    let Some((decision, mut data)) =
+        seat_decision(row.id, row.person_id, role, row.collective_id, tx).await?
+    else {
+        return Ok(None);
+    };
+    data["reason"] = json!(reason.trim());
+    data["recorded_by"] = json!(actor.label);
+    let body = match ended {
+        Ended::ByAdministrator => decision.body,
+        Ended::ByCouncil(grounds) => {
+            data["decided_by"] = grounds;
+            "executive-council"
+        }
+    };
+    Ok(Some(
+        decisions::record(
+            tx,
+            &Decision {
+                data,
+                body,
+                ..decision
+            },
+        )
+        .await?,
+    ))
+}
+
 /// Revokes an office from today on, unless that would leave the portal without an administrator.
 pub async fn revoke(
     state: &AppState,
@@ -235,44 +310,12 @@ pub async fn revoke(
 ) -> AppResult<()> {
     let today = Utc::now().date_naive();
     let mut tx = crate::db::begin_write(&state.db).await?;
-    let row: OfficeRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{OFFICE_SELECT} WHERE o.id = ?"
-    )))
-    .bind(office_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let row = get_in(&mut tx, office_id).await?;
     let office = row.to_domain().ok_or(AppError::NotFound)?;
     let admins = active_administrators(&mut tx, today).await?;
     roles::check_revoke(&office, today, admins)
         .map_err(|r: RevokeRefusal| AppError::Invalid(Invalid::one("", r)))?;
-    sqlx::query(
-        "UPDATE offices SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?",
-    )
-    .bind(Ts::now())
-    .bind(actor.account_id)
-    .bind(reason.trim())
-    .bind(office_id)
-    .execute(&mut *tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        "office.revoked",
-        "office",
-        office_id,
-        Some(json!({"person_id": row.person_id, "role": row.role, "collective_id": row.collective_id, "revoked": false})),
-        Some(json!({"revoked": true, "reason": reason.trim()})),
-    )
-    .await?;
-    let role = Role::parse(&row.role).ok_or(AppError::NotFound)?;
-    if let Some((decision, mut data)) =
-        seat_decision(office_id, row.person_id, role, row.collective_id, &mut tx).await?
-    {
-        data["reason"] = json!(reason.trim());
-        data["recorded_by"] = json!(actor.label);
-        decisions::record(&mut tx, &Decision { data, ..decision }).await?;
-    }
+    end_in(&mut tx, &row, reason, Ended::ByAdministrator, actor).await?;
     tx.commit().await?;
     state.decisions_pending.notify_one();
     Ok(())

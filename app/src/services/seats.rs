@@ -385,11 +385,14 @@ const SEAT_ROLES: &str = "('collective_leader', 'executive_secretary', 'projects
 pub async fn holders_on(db: &SqlitePool, day: NaiveDate) -> AppResult<Vec<SeatHolder>> {
     let sql = format!(
         "{HOLDER_SELECT} WHERE o.role IN {SEAT_ROLES} AND o.starts_on <= ?1 AND (o.ends_on IS NULL OR o.ends_on >= ?1)
-           AND (o.revoked_at IS NULL OR o.revoked_at > ?1)
+           AND (o.revoked_at IS NULL OR o.revoked_at >= ?2)
          ORDER BY o.role, o.collective_id, o.starts_on, p.full_name"
     );
+    // an office revoked during `day` is no longer held on it (`Office::is_active_on`): the
+    // revocation must come on the next day or later
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(day)
+        .bind(day.checked_add_days(chrono::Days::new(1)).unwrap_or(day))
         .fetch_all(db)
         .await?)
 }

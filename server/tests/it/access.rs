@@ -540,6 +540,11 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
             Body::Form(vec![("step", "review".into())]),
         ),
         (
+            "/advisory/removals",
+            "/advisory/removals".into(),
+            Body::Form(vec![("office", "999".into())]),
+        ),
+        (
             "/consultations",
             "/consultations".into(),
             Body::Form(vec![("document", "ethics-code".into())]),

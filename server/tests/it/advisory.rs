@@ -492,3 +492,336 @@ async fn admitting_is_refused_while_the_advisory_seats_are_full() {
     );
     app.stop().await;
 }
+
+/// The office id of an account's Advisory Council seat.
+async fn seat_of(app: &TestApp, account: i64) -> i64 {
+    sqlx::query_scalar(
+        "SELECT o.id FROM offices o JOIN accounts a ON a.person_id = o.person_id
+         WHERE a.id = ? AND o.role = 'advisory_member' ORDER BY o.id DESC",
+    )
+    .bind(account)
+    .fetch_one(&app.state.db)
+    .await
+    .expect("seat")
+}
+
+async fn removal_status(app: &TestApp, id: i64) -> String {
+    sqlx::query_scalar("SELECT status FROM advisory_removals WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("removal")
+}
+
+/// Waits for the motions worker to settle a removal; its final status.
+async fn settled(app: &TestApp, id: i64) -> String {
+    for _ in 0..200 {
+        let status = removal_status(app, id).await;
+        if status != "proposed" {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("removal {id} was not settled");
+}
+
+/// The removal just proposed (the redirect names it).
+fn removal_id(r: &Response) -> i64 {
+    location(r)
+        .rsplit("#removal-")
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("removal id")
+}
+
+#[tokio::test]
+async fn an_advisory_member_is_removed_only_by_the_executive_councils_vote_at_a_meeting() {
+    use chrono::{Days, Utc};
+    let app = TestApp::spawn_with(crate::meetings::small_council).await;
+    let admin = app.admin().await;
+    let (secretary_email, secretary_account) =
+        app.account_with_role(Role::ExecutiveSecretary).await;
+    let secretary = login_as(&app, &secretary_email).await;
+    let (_, seat_account) = app.browser_as(Role::ProjectsCommission).await;
+    let (_, nodes_account) = app.browser_as(Role::NodesCommission).await;
+    let (member_email, member_account) = app.account_with_role(Role::AdvisoryMember).await;
+    let member = login_as(&app, &member_email).await;
+    let (_, other_account) = app.account_with_role(Role::AdvisoryMember).await;
+    rename(&app, member_account, "Elena Ruiz").await;
+    rename(&app, other_account, "Tomás Vidal").await;
+    let (office, other_office) = (
+        seat_of(&app, member_account).await,
+        seat_of(&app, other_account).await,
+    );
+
+    // an administrator cannot revoke the seat: the refusal says who decides, with a link
+    let r = admin
+        .submit(
+            &format!("/admin/accounts/{member_account}"),
+            &format!("/admin/offices/{office}/revoke"),
+            &[("reason", "ya no asiste")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(
+        visible_text(&html).contains("lo retira el Consejo Ejecutivo por votación en sesión"),
+        "{html}"
+    );
+    assert!(html.contains(r#"<a href="/advisory/removals">"#), "{html}");
+    let revoked: Option<String> = sqlx::query_scalar("SELECT revoked_at FROM offices WHERE id = ?")
+        .bind(office)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("office");
+    assert!(revoked.is_none());
+
+    // only the Executive Secretary proposes; without a Council meeting there is nowhere to put it
+    let r = member
+        .submit(
+            "/advisory/removals",
+            "/advisory/removals",
+            &[
+                ("office", &office.to_string()),
+                ("meeting", "1"),
+                ("reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let text = visible_text(&secretary.text("/advisory/removals").await.1);
+    assert!(
+        text.contains("No hay ninguna sesión del Consejo Ejecutivo"),
+        "{text}"
+    );
+    let far = (Utc::now().date_naive() + Days::new(30)).to_string();
+    let r = secretary
+        .submit(
+            "/meetings/new",
+            "/meetings",
+            &crate::meetings::fields(&crate::meetings::meeting_form(&far)),
+        )
+        .await;
+    let meeting_page = location(&r);
+    let meeting: i64 = meeting_page
+        .trim_start_matches("/meetings/")
+        .parse()
+        .expect("meeting");
+
+    // refused without a reason, the choices kept; then proposed, and the member told
+    let page = format!("/advisory/removals?office={office}");
+    let (m, o) = (meeting.to_string(), office.to_string());
+    let r = secretary
+        .submit(
+            &page,
+            "/advisory/removals",
+            &[("office", &o), ("meeting", &m), ("reason", "  ")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.expect("body");
+    assert!(
+        visible_text(&html).contains("Escriba el motivo de la remoción"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(r#"<option value="{office}" selected"#)),
+        "member kept"
+    );
+    let reason = "Faltó a cuatro sesiones seguidas <sin aviso>.";
+    let r = secretary
+        .submit(
+            &page,
+            "/advisory/removals",
+            &[("office", &o), ("meeting", &m), ("reason", reason)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", location(&r));
+    let removal = removal_id(&r);
+    assert_eq!(removal_status(&app, removal).await, "proposed");
+    let motion: String = sqlx::query_scalar(
+        "SELECT a.motion FROM agenda_items a JOIN advisory_removals r ON r.agenda_item_id = a.id WHERE r.id = ?",
+    )
+    .bind(removal)
+    .fetch_one(&app.state.db)
+    .await
+    .expect("item");
+    assert!(
+        motion.contains("Retirar a Elena Ruiz del Consejo Consultivo") && motion.contains(reason),
+        "{motion}"
+    );
+    let told = app::services::mail::by_topic(&app.state.db, &format!("advisory-removal/{removal}"))
+        .await
+        .expect("mail");
+    assert_eq!(told.len(), 1, "the member is told");
+    // proposed twice: refused
+    let r = secretary
+        .submit(
+            &page,
+            "/advisory/removals",
+            &[("office", &o), ("meeting", &m), ("reason", "otra vez")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(visible_text(&r.text().await.expect("body")).contains("ya está en el orden del día"),);
+    // the second member's removal is proposed to the same meeting
+    let r = secretary
+        .submit(
+            "/advisory/removals",
+            "/advisory/removals",
+            &[
+                ("office", &other_office.to_string()),
+                ("meeting", &m),
+                ("reason", "Conflicto de interés declarado."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let kept = removal_id(&r);
+    // the item decides the removal: it cannot be dropped from the draft agenda
+    let item: i64 = sqlx::query_scalar("SELECT agenda_item_id FROM advisory_removals WHERE id = ?")
+        .bind(kept)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("item");
+    let r = secretary
+        .submit(
+            &meeting_page,
+            &format!("{meeting_page}/agenda/{item}/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // the Council meets and votes: the first removal approved, the second rejected
+    let r = secretary
+        .submit(&meeting_page, &format!("{meeting_page}/convene"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (sec, seat, nodes) = (
+        person_of(&app, secretary_account).await.to_string(),
+        person_of(&app, seat_account).await.to_string(),
+        person_of(&app, nodes_account).await.to_string(),
+    );
+    for person in [&sec, &seat, &nodes] {
+        let r = secretary
+            .submit(
+                &meeting_page,
+                &format!("{meeting_page}/attendance"),
+                &[("person", person), ("presence", "in_person"), ("proxy", "")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = secretary
+        .submit(&meeting_page, &format!("{meeting_page}/open"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", body_text(r).await);
+    for (id, choice) in [(removal, "yes"), (kept, "no")] {
+        let item: i64 =
+            sqlx::query_scalar("SELECT agenda_item_id FROM advisory_removals WHERE id = ?")
+                .bind(id)
+                .fetch_one(&app.state.db)
+                .await
+                .expect("item");
+        let choices = [(sec.as_str(), choice), (&seat, choice), (&nodes, choice)];
+        crate::minutes::vote_as(&app, &secretary, &meeting_page, item, &choices).await;
+    }
+    assert_eq!(settled(&app, removal).await, "removed");
+    assert_eq!(settled(&app, kept).await, "kept");
+
+    // the seat ended with the reason; the decision names the vote and is verifiable
+    let (revoked, why): (Option<String>, String) =
+        sqlx::query_as("SELECT revoked_at, revoke_reason FROM offices WHERE id = ?")
+            .bind(office)
+            .fetch_one(&app.state.db)
+            .await
+            .expect("office");
+    assert!(revoked.is_some());
+    assert_eq!(why, reason);
+    let still: Option<String> = sqlx::query_scalar("SELECT revoked_at FROM offices WHERE id = ?")
+        .bind(other_office)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("office");
+    assert!(still.is_none(), "the rejected removal keeps the seat");
+    let evidence = evidence_of(&app, &format!("office-revoked/{office}")).await;
+    let (body, data): (String, String) =
+        sqlx::query_as("SELECT body, data_json FROM decisions WHERE ref = ?")
+            .bind(format!("office-revoked/{office}"))
+            .fetch_one(&app.state.db)
+            .await
+            .expect("decision");
+    assert_eq!(body, "executive-council");
+    let data: serde_json::Value = serde_json::from_str(&data).expect("json");
+    assert_eq!(data["decided_by"]["meeting"], meeting, "{data}");
+    assert_eq!(
+        data["decided_by"]["result"]["outcome"], "approved",
+        "{data}"
+    );
+    assert_eq!(data["reason"], reason);
+    let (code, html) = app.browser().text("/advisory/removals").await;
+    assert_eq!(code, StatusCode::OK);
+    let text = visible_text(&html);
+    for expected in [
+        "Elena Ruiz",
+        "Removido por el Consejo",
+        "Tomás Vidal",
+        "Rechazada: conserva su lugar",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    assert!(html.contains("&lt;sin aviso&gt;"), "the reason is escaped");
+    assert!(html.contains(&format!("href=\"/v/{evidence}\"")));
+    let councils = visible_text(&app.browser().text("/councils").await.1);
+    assert!(
+        !councils.contains("Elena Ruiz") && councils.contains("Tomás Vidal"),
+        "{councils}"
+    );
+    let audit = app.audit_actions().await;
+    for action in [
+        "advisory.removal-proposed",
+        "advisory.removal-removed",
+        "advisory.removal-kept",
+    ] {
+        assert!(audit.iter().any(|a| a.0 == action), "{action}");
+    }
+
+    // a removal whose meeting is called off lapses
+    let r = secretary
+        .submit(
+            "/meetings/new",
+            "/meetings",
+            &crate::meetings::fields(&crate::meetings::meeting_form(&far)),
+        )
+        .await;
+    let second_page = location(&r);
+    let second = second_page.trim_start_matches("/meetings/").to_string();
+    let r = secretary
+        .submit(
+            "/advisory/removals",
+            "/advisory/removals",
+            &[
+                ("office", &other_office.to_string()),
+                ("meeting", &second),
+                ("reason", "Segunda propuesta."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let lapsing = removal_id(&r);
+    let r = secretary
+        .submit(
+            &second_page,
+            &format!("{second_page}/cancel"),
+            &[("reason", "Sin quórum previsto.")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // the worker's pass runs every minute; a closed vote elsewhere wakes it sooner
+    app::services::advisory::removal::settle_by_votes(&app.state)
+        .await
+        .expect("settle");
+    assert_eq!(removal_status(&app, lapsing).await, "lapsed");
+    app.stop().await;
+}

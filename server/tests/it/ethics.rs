@@ -147,10 +147,16 @@ async fn a_member_who_has_not_accepted_the_code_in_force_cannot_vote_until_they_
         .submit("/votes/1", "/votes/1/ballot", &[("choice", "yes")])
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let text = visible_text(&r.text().await.expect("body"));
+    let html = r.text().await.expect("body");
+    let text = visible_text(&html);
     assert!(
-        text.contains("Acepta primero el código de ética vigente (versión 2) en /ethics"),
+        text.contains("Acepta primero el código de ética vigente (versión 2)"),
         "{text}"
+    );
+    // the refusal links to where the code is read and accepted
+    assert!(
+        html.contains(r#"<a href="/ethics#accept">Leer y aceptar el código de ética</a>"#),
+        "{html}"
     );
     // nor apply, nor file: the same reason
     assert!(

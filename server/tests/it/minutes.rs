@@ -97,7 +97,7 @@ async fn approved_minutes(app: &TestApp, meeting: i64) -> minutes::MinutesRow {
     panic!("the minutes of meeting {meeting} were not approved within 10 s");
 }
 
-/// Puts the item to the vote and records every seat's `choice`.
+/// Puts the item to the vote and records every seat's "yes".
 pub(crate) async fn vote(
     app: &TestApp,
     secretary: &Browser,
@@ -105,6 +105,18 @@ pub(crate) async fn vote(
     item: i64,
     seats: &[String],
 ) {
+    let choices: Vec<(&str, &str)> = seats.iter().map(|s| (s.as_str(), "yes")).collect();
+    vote_as(app, secretary, page, item, &choices).await;
+}
+
+/// Puts the item to the vote and records each (seat's person id, choice); the vote's id.
+pub(crate) async fn vote_as(
+    app: &TestApp,
+    secretary: &Browser,
+    page: &str,
+    item: i64,
+    choices: &[(&str, &str)],
+) -> i64 {
     let r = secretary
         .submit(page, &format!("{page}/agenda/{item}/vote"), &[])
         .await;
@@ -114,10 +126,14 @@ pub(crate) async fn vote(
         .fetch_one(&app.state.db)
         .await
         .expect("vote");
-    let keys: Vec<String> = seats.iter().map(|s| format!("seat_{s}")).collect();
-    let choices: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "yes")).collect();
+    let keys: Vec<String> = choices.iter().map(|(s, _)| format!("seat_{s}")).collect();
+    let form: Vec<(&str, &str)> = keys
+        .iter()
+        .zip(choices)
+        .map(|(k, (_, c))| (k.as_str(), *c))
+        .collect();
     let r = secretary
-        .submit(page, &format!("{page}/votes/{vote}"), &choices)
+        .submit(page, &format!("{page}/votes/{vote}"), &form)
         .await;
     assert_eq!(
         r.status(),
@@ -125,6 +141,7 @@ pub(crate) async fn vote(
         "{}",
         r.text().await.unwrap_or_default()
     );
+    vote
 }
 
 /// A small Executive Council: the Secretary (logged in) and the holders of a nodes and a

@@ -320,31 +320,8 @@ async fn an_application_is_selected_scored_voted_in_plenary_with_a_delegation_an
         .submit(&meeting_page, &format!("{meeting_page}/open"), &[])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let r = secretary
-        .submit(
-            &meeting_page,
-            &format!("{meeting_page}/agenda/{item}/vote"),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let vote: i64 = sqlx::query_scalar("SELECT vote_id FROM agenda_items WHERE id = ?")
-        .bind(item)
-        .fetch_one(&app.state.db)
-        .await
-        .expect("vote");
-    let r = secretary
-        .submit(
-            &meeting_page,
-            &format!("{meeting_page}/votes/{vote}"),
-            &[
-                (&format!("seat_{sec}"), "yes"),
-                (&format!("seat_{p1}"), "yes"),
-                (&format!("seat_{p2}"), "no"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let choices = [(sec.as_str(), "yes"), (&p1, "yes"), (&p2, "no")];
+    let vote = crate::minutes::vote_as(&app, &secretary, &meeting_page, item, &choices).await;
     let result: String = sqlx::query_scalar("SELECT result_json FROM votes WHERE id = ?")
         .bind(vote)
         .fetch_one(&app.state.db)

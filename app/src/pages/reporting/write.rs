@@ -34,7 +34,7 @@ fn refused_page(ctx: &Ctx, err: AppError) -> Result<Response, AppError> {
         .errors
         .0
         .first()
-        .map(|e| e.1.clone())
+        .map(|e| e.message.clone())
         .unwrap_or_default();
     Ok(page(
         StatusCode::FORBIDDEN,

@@ -30,6 +30,7 @@ pub const MAX_CV_BYTES: usize = 10 * 1024 * 1024;
 const MAX_FILENAME: usize = 120;
 
 mod decision;
+pub mod removal;
 pub use decision::*;
 
 /// Why an application, a renewal request or a decision is refused.
@@ -314,11 +315,13 @@ async fn current_term(
 ) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM offices WHERE person_id = ?1 AND role = 'advisory_member' AND starts_on <= ?2
-           AND (ends_on IS NULL OR ends_on >= ?2) AND (revoked_at IS NULL OR revoked_at > ?2)
+           AND (ends_on IS NULL OR ends_on >= ?2) AND (revoked_at IS NULL OR revoked_at >= ?3)
          ORDER BY starts_on DESC, id DESC LIMIT 1",
     )
     .bind(person_id)
     .bind(today)
+    // revoked during `today`: no longer held today (`Office::is_active_on`)
+    .bind(today.checked_add_days(chrono::Days::new(1)).unwrap_or(today))
     .fetch_optional(&mut *conn)
     .await?)
 }

@@ -165,6 +165,17 @@ pub async fn remove_item(
             None => AppError::NotFound,
         });
     };
+    // a project's admission or a member's removal is decided by this item's vote
+    let tied: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM projects WHERE agenda_item_id = ?1)
+              + (SELECT COUNT(*) FROM advisory_removals WHERE agenda_item_id = ?1)",
+    )
+    .bind(item_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if tied > 0 {
+        return Err(Invalid::one("", MeetingProblem::ItemTied).into());
+    }
     sqlx::query("DELETE FROM agenda_attachments WHERE item_id = ?")
         .bind(item_id)
         .execute(&mut *tx)

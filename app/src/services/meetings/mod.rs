@@ -67,6 +67,9 @@ pub enum MeetingProblem {
     VotesOpen,
     /// The session was never opened with quorum: it is cancelled, not held.
     NeverOpened,
+    /// The item is what decides a project or a removal: it stays on the agenda to be voted (or
+    /// lapses with its meeting).
+    ItemTied,
 }
 
 impl Reason for MeetingProblem {
@@ -93,6 +96,7 @@ impl Reason for MeetingProblem {
             MeetingProblem::FileTooLarge { .. } => "file_too_large",
             MeetingProblem::VotesOpen => "votes_open",
             MeetingProblem::NeverOpened => "never_opened",
+            MeetingProblem::ItemTied => "item_tied",
         }
     }
 
@@ -121,6 +125,7 @@ impl Reason for MeetingProblem {
             }
             MeetingProblem::VotesOpen => t.mtg_problem_votes_open.into(),
             MeetingProblem::NeverOpened => t.mtg_problem_never_opened.into(),
+            MeetingProblem::ItemTied => t.mtg_problem_item_tied.into(),
         }
     }
 }

@@ -2,7 +2,10 @@
 //! sitting member, the request for a second term, and the status of one's own applications.
 //! `/advisory/applications`: the applications for the Executive Secretary and the
 //! administrator; `/advisory/applications/{id}`: one application (also for its applicant), its
-//! CV, and the Executive Council's decision recorded by its Secretary.
+//! CV, and the Executive Council's decision recorded by its Secretary. `/advisory/removals`:
+//! removals voted by the Executive Council ([`removals`]).
+
+mod removals;
 
 use crate::components::TextArea;
 use crate::components::{CsrfInput, ErrorSummary, FormErrors, Layout, VerifiedBadge, term_text};
@@ -41,6 +44,10 @@ pub fn routes() -> Router<AppState> {
         .route("/advisory/applications/{id}", get(show))
         .route("/advisory/applications/{id}/cv", get(cv))
         .route("/advisory/applications/{id}/decision", post(decide))
+        .route(
+            "/advisory/removals",
+            get(removals::list).post(removals::propose),
+        )
 }
 
 fn status_text(status: &str, t: &'static Tr) -> &'static str {
