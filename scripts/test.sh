@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 scripts/setup-test-deps.sh
 
-step() { printf '\n==> %s\n' "$*"; }
 start=$(date +%s)
+# each step says when it starts (seconds since the start), so a slow CI run shows where it went
+step() { printf '\n==> [%ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
