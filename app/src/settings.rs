@@ -28,6 +28,10 @@ pub struct Settings {
     pub session_max_age: chrono::Duration,
     pub login_throttle: throttle::Policy,
     pub password_min_length: usize,
+    /// How long the link confirming an account's e-mail address stays good.
+    pub email_token_ttl: chrono::Duration,
+    /// How long a password-reset link stays good.
+    pub password_reset_ttl: chrono::Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
     pub trust_proxy: bool,
     /// Opens `/metrics` to whoever sends it as a bearer token; without it only loopback reads it.
@@ -169,6 +173,8 @@ impl Settings {
                 window: chrono::Duration::minutes(15),
             },
             password_min_length: 12,
+            email_token_ttl: chrono::Duration::hours(24),
+            password_reset_ttl: chrono::Duration::hours(1),
             trust_proxy: false,
             metrics_token: None,
             evidence_limits: Limits::default(),

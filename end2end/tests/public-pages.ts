@@ -3,6 +3,7 @@
 export const publicPages = [
   '/',
   '/login',
+  '/login/forgot',
   '/register',
   '/register/sent',
   '/collectives',
@@ -48,5 +49,24 @@ export const publicPages = [
   // a record page: the minutes' decision, found through the lookup its PDF's QR code leads to
   '/v/lookup?source=portal&kind=governance.minutes-approved&ref=meeting/1/minutes',
   '/integrity',
+  '/no-such-page',
+];
+
+// The pages scanned again in English and at a phone's width: one of each layout (a form, wide
+// tables, charts, a document with its differences, a record page). The scans find the same markup
+// in both languages and at both widths, and each one costs two seconds of CI, so the whole list
+// is scanned once (Spanish, desktop) and these again; every page's width is checked on the phone.
+export const samplePages = [
+  '/',
+  '/login',
+  '/network',
+  '/network/nodes/1',
+  '/projects/6',
+  '/councils',
+  '/meetings/1',
+  '/reporting',
+  '/ethics/diff?from=1&to=2',
+  '/consultations/1',
+  '/v/lookup?source=portal&kind=governance.minutes-approved&ref=meeting/1/minutes',
   '/no-such-page',
 ];

@@ -73,6 +73,12 @@ const fn roles<P: Policy>() -> Rule {
 /// 403 to everyone.
 pub const MUTATING: &[(&str, Rule)] = &[
     ("/login", Rule::Anyone),
+    ("/login/forgot", Rule::Anyone),
+    ("/login/reset", Rule::Anyone),
+    ("/account/verify", Rule::Anyone),
+    ("/account/verify/resend", Rule::SignedIn),
+    ("/account/sessions/{id}/end", Rule::SignedIn),
+    ("/account/sessions/end-others", Rule::SignedIn),
     ("/register", Rule::Anyone),
     ("/v/{id}/check", Rule::Anyone),
     ("/logout", Rule::SignedIn),

@@ -31,17 +31,15 @@ pub async fn get(
     let notice = match q.ok.as_str() {
         "password" => Some(t.account_notice_password),
         "language" => Some(t.account_notice_language),
+        "verified" => Some(t.email_verify_done),
+        "verification_sent" => Some(t.email_verify_resent),
         _ => None,
     };
-    render(
-        &state,
-        &ctx,
+    let page = Page {
         notice,
-        FormErrors::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+        ..Page::default()
+    };
+    render(&state, &ctx, page, StatusCode::OK).await
 }
 
 pub async fn change_password(
@@ -54,8 +52,11 @@ pub async fn change_password(
         Ok(()) => Ok(redirect("/account?ok=password")),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
-            let (status, errors) = (refused.status, refused.errors.clone());
-            render(&state, &ctx, None, errors, None, status)
+            let page = Page {
+                password_errors: refused.errors.clone(),
+                ..Page::default()
+            };
+            render(&state, &ctx, page, refused.status)
                 .await
                 .map(|r| refused.finish(r))
         }
@@ -79,17 +80,13 @@ pub async fn change_language(
             AppError::Invalid(Invalid::one("locale", ChoiceInvalid)),
             ctx.t(),
         )?;
-        let (status, errors) = (refused.status, refused.errors.clone());
-        return render(
-            &state,
-            &ctx,
-            None,
-            FormErrors::default(),
-            Some(errors),
-            status,
-        )
-        .await
-        .map(|r| refused.finish(r));
+        let page = Page {
+            language_errors: refused.errors.clone(),
+            ..Page::default()
+        };
+        return render(&state, &ctx, page, refused.status)
+            .await
+            .map(|r| refused.finish(r));
     };
     accounts::set_locale(&state.db, &who, lang, &ctx.actor()).await?;
     let mut response = redirect("/account?ok=language");
@@ -107,18 +104,47 @@ pub async fn change_language(
     Ok(response)
 }
 
-async fn render(
+/// What the account page shows besides the account: a notice, and the refusal of one of its
+/// forms.
+#[derive(Default)]
+pub(crate) struct Page {
+    pub notice: Option<&'static str>,
+    pub password_errors: FormErrors,
+    pub language_errors: FormErrors,
+    pub verify_errors: FormErrors,
+}
+
+pub(crate) async fn render(
     state: &AppState,
     ctx: &Ctx,
-    notice: Option<&'static str>,
-    password_errors: FormErrors,
-    language_errors: Option<FormErrors>,
+    page_state: Page,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    let Page {
+        notice,
+        password_errors,
+        language_errors,
+        verify_errors,
+    } = page_state;
     let ctx = ctx.clone();
     let user = ctx.require_user()?.clone();
     let t = ctx.t();
     let account = accounts::get(&state.db, user.account_id).await?;
+    let verified = crate::services::identity::verified_at(&state.db, user.account_id).await?;
+    let verification = match verified {
+        Some(at) => view! { <p class="hint">{fill(t.email_verify_status_done, &[("at", &datetime(at.0))])}</p> }.into_any(),
+        None => view! {
+            <div class="notice-box" id="verify">
+                <p>{t.email_verify_status_pending}</p>
+                <ErrorSummary errors=verify_errors.clone() t=t/>
+                <form method="post" action="/account/verify/resend">
+                    <CsrfInput ctx=ctx.clone()/>
+                    <button type="submit" class="button">{t.email_verify_resend}</button>
+                </form>
+            </div>
+        }
+        .into_any(),
+    };
     let held = offices::for_person(&state.db, user.person_id).await?;
     let roles = user
         .roles
@@ -130,7 +156,6 @@ async fn render(
         t.field_password_hint,
         &[("min", &state.settings.password_min_length)],
     );
-    let language_errors = language_errors.unwrap_or_default();
     let locale_options = Lang::ALL
         .iter()
         .map(|l| (l.code().to_string(), l.native_name().to_string()))
@@ -145,7 +170,7 @@ async fn render(
                     <h2 id="profile-title">{t.account_profile}</h2>
                     <dl class="facts">
                         <div><dt>{t.field_full_name}</dt><dd>{account.full_name.clone()}</dd></div>
-                        <div><dt>{t.field_email}</dt><dd>{account.email.clone()}</dd></div>
+                        <div><dt>{t.field_email}</dt><dd>{account.email.clone()}{verification}</dd></div>
                         <div><dt>{t.col_institution}</dt><dd>{account.institution.clone().unwrap_or_else(|| "—".into())}</dd></div>
                         <div><dt>{t.account_roles_today}</dt><dd>{roles}</dd></div>
                         <div><dt>{t.account_created}</dt><dd>{datetime(account.created_at.0)}</dd></div>
@@ -163,6 +188,7 @@ async fn render(
                         <li><a href="/advisory/apply">{t.account_next_advisory}</a></li>
                         <li><a href="/collectives/request">{t.account_next_collective}</a></li>
                         <li><a href="/account/delegations">{t.account_next_delegations}</a></li>
+                        <li><a href="/account/sessions">{t.sessions_title}</a></li>
                         <li><a href="/meetings">{t.account_next_meetings}</a></li>
                     </ul>
                 </section>

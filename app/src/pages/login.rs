@@ -2,7 +2,7 @@
 //! throttled per account and per address, with the wait stated in the message.
 
 use super::refused_form;
-use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout};
+use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout, Notice};
 use crate::services::{accounts, sessions};
 use crate::web::{
     CsrfForm, Ctx, NoFields, SESSION_COOKIE, fresh_cookie, page, redirect, safe_next, set_cookie,
@@ -27,6 +27,9 @@ pub struct LoginForm {
 #[serde(default)]
 pub struct LoginQuery {
     next: String,
+    /// Back from confirming the address, or from setting a new password.
+    verified: String,
+    reset: String,
 }
 
 pub async fn get(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
@@ -37,8 +40,17 @@ pub async fn get(ctx: Ctx, Query(q): Query<LoginQuery>) -> Response {
             &q.next
         }));
     }
+    let t = ctx.t();
+    let notice = if !q.reset.is_empty() {
+        Some(t.reset_done)
+    } else if !q.verified.is_empty() {
+        Some(t.email_verify_done)
+    } else {
+        None
+    };
     render(
         &ctx,
+        notice,
         &LoginForm {
             // kept only when it stays on the site, so the form never carries a way out
             next: if q.next.is_empty() {
@@ -94,7 +106,7 @@ pub async fn post(
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
             let (status, errors) = (refused.status, refused.errors.clone());
-            Ok(refused.finish(render(&ctx, &form, errors, status)))
+            Ok(refused.finish(render(&ctx, None, &form, errors, status)))
         }
     }
 }
@@ -122,7 +134,13 @@ pub async fn logout(
     Ok(response)
 }
 
-fn render(ctx: &Ctx, form: &LoginForm, errors: FormErrors, status: StatusCode) -> Response {
+fn render(
+    ctx: &Ctx,
+    notice: Option<&'static str>,
+    form: &LoginForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Response {
     let (ctx, form) = (ctx.clone(), form.clone());
     let t = ctx.t();
     page(
@@ -131,6 +149,7 @@ fn render(ctx: &Ctx, form: &LoginForm, errors: FormErrors, status: StatusCode) -
             <Layout ctx=ctx.clone() title=t.login_title>
                 <div class="narrow">
                     <h1>{t.login_title}</h1>
+                    {notice.map(|n| view! { <Notice text=n/> })}
                     <ErrorSummary errors=errors.clone() t=t labels=vec![("email", t.field_email), ("password", t.field_password)]/>
                     <form method="post" action="/login" novalidate>
                         <CsrfInput ctx=ctx.clone()/>
@@ -142,6 +161,7 @@ fn render(ctx: &Ctx, form: &LoginForm, errors: FormErrors, status: StatusCode) -
                             autocomplete="current-password" required=true/>
                         <button type="submit" class="button">{t.login_submit}</button>
                     </form>
+                    <p><a href="/login/forgot">{t.forgot_link}</a></p>
                     <p>{t.login_no_account}" "<a href="/register">{t.login_register_link}</a></p>
                 </div>
             </Layout>

@@ -16,6 +16,7 @@ pub mod decisions;
 pub mod errors;
 pub mod ethics;
 pub mod home;
+pub mod identity;
 pub mod integrity;
 pub mod lang;
 pub mod login;
@@ -27,6 +28,7 @@ pub mod projects;
 pub mod register;
 pub mod reporting;
 pub mod reports;
+pub mod sessions;
 pub mod verify;
 pub mod votes;
 
@@ -49,6 +51,23 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/register", get(register::get).post(register::post))
         .route("/register/sent", get(register::sent))
+        .route(
+            "/account/verify",
+            get(identity::verify_page).post(identity::verify),
+        )
+        .route("/account/verify/resend", post(identity::resend))
+        .route("/account/sessions", get(sessions::list))
+        .route("/account/sessions/{id}/end", post(sessions::end_one))
+        .route("/account/sessions/end-others", post(sessions::end_others))
+        .route(
+            "/login/forgot",
+            get(identity::forgot_page).post(identity::forgot),
+        )
+        .route("/login/forgot/sent", get(identity::forgot_sent))
+        .route(
+            "/login/reset",
+            get(identity::reset_page).post(identity::reset),
+        )
         .route("/account", get(account::get))
         .route("/account/password", post(account::change_password))
         .route("/account/language", post(account::change_language))

@@ -87,6 +87,11 @@ pub async fn create_account(
     let hash = secrets::hash_password(&input.password).await?;
     let mut tx = crate::db::begin_write(&state.db).await?;
     let id = insert_account(&mut tx, input, &email_norm, &hash, actor).await?;
+    // opened by the portal or an administrator, who vouch for the address
+    sqlx::query("UPDATE accounts SET email_verified_at = created_at WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -221,12 +226,19 @@ pub async fn register(
                     .execute(&mut *tx)
                     .await?;
             }
+            let confirm =
+                super::identity::verification_link(&mut tx, state, account_id, &email_norm).await?;
+            let hours = state.settings.email_token_ttl.num_hours().max(1);
+            let body_text = fill(
+                t.mail_register_welcome_body,
+                &[("url", &login_url), ("link", &confirm), ("hours", &hours)],
+            );
             (
                 mail::Message {
                     to_address: input.email.trim().to_string(),
                     to_name: input.full_name.trim().to_string(),
                     subject: t.mail_register_welcome_subject.to_string(),
-                    body_text: fill(t.mail_register_welcome_body, &[("url", &login_url)]),
+                    body_text,
                     ics: None,
                     topic: String::new(),
                 },

@@ -21,6 +21,8 @@ pub enum Scope {
     Registration,
     /// The current password typed on the account page to change it.
     PasswordCheck,
+    /// A link sent by mail (a password reset, a new confirmation link): each one counts.
+    MailedLink,
 }
 
 impl Scope {
@@ -29,6 +31,7 @@ impl Scope {
             Scope::Login => "login",
             Scope::Registration => "register",
             Scope::PasswordCheck => "password",
+            Scope::MailedLink => "mailed_link",
         }
     }
 }

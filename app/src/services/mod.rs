@@ -15,6 +15,7 @@ pub mod complaints;
 pub mod consultations;
 pub mod ethics;
 pub mod evidence;
+pub mod identity;
 pub mod institutions;
 pub mod mail;
 pub mod meetings;

@@ -175,6 +175,7 @@ pub async fn grant(
         })),
     )
     .await?;
+    super::sessions::end_after_office_change(&mut tx, person_id, actor).await?;
     tx.commit().await?;
     state.decisions_pending.notify_one();
     Ok(id)
@@ -272,6 +273,7 @@ pub(crate) async fn end_in(
         Some(json!({"revoked": true, "reason": reason.trim()})),
     )
     .await?;
+    super::sessions::end_after_office_change(tx, row.person_id, actor).await?;
     let role = Role::parse(&row.role).ok_or(AppError::NotFound)?;
     let Some((decision, mut data)) =
         seat_decision(row.id, row.person_id, role, row.collective_id, tx).await?

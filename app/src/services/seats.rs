@@ -237,6 +237,7 @@ pub async fn appoint(
         })),
     )
     .await?;
+    super::sessions::end_after_office_change(conn, a.person_id, actor).await?;
     let who = describe(conn, a.person_id, a.collective_id).await?;
     let (title_es, title_en) = titles(a.event, a.role, &who);
     let data = json!({

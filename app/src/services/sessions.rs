@@ -2,6 +2,7 @@
 //! holds only its SHA-256, the account, and when the session ends (idle or absolute limit).
 
 use super::audit::{self, Actor};
+use super::authority::Signed;
 use super::{offices, secrets};
 use crate::db::Ts;
 use crate::domain::roles::{self, Role};
@@ -162,4 +163,101 @@ pub async fn purge(db: &SqlitePool, keep_attempts: Duration) -> AppResult<(u64, 
         .await?
         .rows_affected();
     Ok((sessions, attempts))
+}
+
+/// One of an account's open sessions, as its owner sees it.
+#[derive(Clone, Debug, FromRow)]
+pub struct OpenSession {
+    pub id: i64,
+    pub created_at: Ts,
+    pub last_seen_at: Ts,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// The account's live sessions, the most recently used first.
+pub async fn open_of(db: &SqlitePool, who: &Signed) -> AppResult<Vec<OpenSession>> {
+    Ok(sqlx::query_as(
+        "SELECT id, created_at, last_seen_at, ip, user_agent FROM sessions
+         WHERE account_id = ? AND expires_at > ? ORDER BY last_seen_at DESC, id DESC",
+    )
+    .bind(who.account_id())
+    .bind(Ts::now())
+    .fetch_all(db)
+    .await?)
+}
+
+/// Which of one's sessions to end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// One session (this one included: that is a logout).
+    One(i64),
+    /// Every session but the one acting.
+    AllOthers,
+}
+
+/// Ends some of the signed-in person's own sessions; another account's session is not found.
+/// Returns how many ended.
+pub async fn end_own(
+    db: &SqlitePool,
+    who: &Signed,
+    ending: Ending,
+    actor: &Actor,
+) -> AppResult<u64> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let ended = match ending {
+        Ending::One(id) => {
+            sqlx::query("DELETE FROM sessions WHERE id = ? AND account_id = ?")
+                .bind(id)
+                .bind(who.account_id())
+                .execute(&mut *tx)
+                .await?
+        }
+        Ending::AllOthers => {
+            sqlx::query("DELETE FROM sessions WHERE account_id = ? AND id <> ?")
+                .bind(who.account_id())
+                .bind(who.session_id().unwrap_or(0))
+                .execute(&mut *tx)
+                .await?
+        }
+    }
+    .rows_affected();
+    if ending != Ending::AllOthers && ended == 0 {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        "session.ended_by_owner",
+        "account",
+        who.account_id(),
+        None,
+        Some(serde_json::json!({
+            "session": match ending { Ending::One(id) => Some(id), Ending::AllOthers => None },
+            "ended": ended,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// Ends the sessions of `person_id`'s account after their offices changed, so that what they
+/// may do is settled at their next sign-in; the sessions of the one acting stay (an
+/// administrator changing their own offices keeps working). Inside the caller's transaction.
+pub(crate) async fn end_after_office_change(
+    conn: &mut sqlx::SqliteConnection,
+    person_id: i64,
+    actor: &Actor,
+) -> AppResult<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE person_id = ?)
+           AND (? IS NULL OR account_id <> ?)",
+    )
+    .bind(person_id)
+    .bind(actor.account_id)
+    .bind(actor.account_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
 }

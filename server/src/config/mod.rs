@@ -167,6 +167,12 @@ pub struct SettingsArgs {
     /// Minimum password length.
     #[arg(long, env = "MINGA_PASSWORD_MIN_LENGTH", default_value_t = 12, value_parser = clap::value_parser!(u16).range(8..), global = true)]
     pub password_min_length: u16,
+    /// How long the link confirming a new account's e-mail address stays good.
+    #[arg(long, env = "MINGA_EMAIL_TOKEN_TTL", default_value = "24h", value_parser = parse_duration, global = true)]
+    pub email_token_ttl: chrono::Duration,
+    /// How long a password-reset link stays good.
+    #[arg(long, env = "MINGA_PASSWORD_RESET_TTL", default_value = "1h", value_parser = parse_duration, global = true)]
+    pub password_reset_ttl: chrono::Duration,
     /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
     #[arg(long, env = "MINGA_TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub trust_proxy: bool,
@@ -505,6 +511,8 @@ impl SettingsArgs {
             window: self.login_window,
         };
         s.password_min_length = usize::from(self.password_min_length);
+        s.email_token_ttl = self.email_token_ttl;
+        s.password_reset_ttl = self.password_reset_ttl;
         s.trust_proxy = self.trust_proxy;
         s.metrics_token = self.metrics_token.clone().filter(|t| !t.trim().is_empty());
         s.evidence_limits.max_document_bytes = self.max_document_size;

@@ -201,6 +201,19 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
     vec![
         ("/login", "/login".into(), empty()),
         ("/register", "/register".into(), empty()),
+        ("/login/forgot", "/login/forgot".into(), empty()),
+        ("/login/reset", "/login/reset".into(), empty()),
+        ("/account/verify", "/account/verify".into(), empty()),
+        (
+            "/account/verify/resend",
+            "/account/verify/resend".into(),
+            empty(),
+        ),
+        (
+            "/account/sessions/{id}/end",
+            "/account/sessions/999999/end".into(),
+            empty(),
+        ),
         (
             "/v/{id}/check",
             format!("/v/{evidence}/check"),
@@ -625,6 +638,12 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
             Body::Multipart,
         ),
         // last: it ends the session it is posted in
+        // ends the principal's other sessions (each principal has one): before the logout
+        (
+            "/account/sessions/end-others",
+            "/account/sessions/end-others".into(),
+            empty(),
+        ),
         ("/logout", "/logout".into(), empty()),
     ]
 }

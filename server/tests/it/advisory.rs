@@ -222,6 +222,10 @@ async fn an_application_with_a_cv_is_read_and_admitted_by_the_executive_council_
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, office) = status_of(&app, id).await;
     assert_eq!(status, "admitted");
+    // the office granted ended the applicant's sessions: what they may do is settled at the next
+    // sign-in
+    assert_ne!(applicant.get("/account").await.status(), StatusCode::OK);
+    let applicant = login_as(&app, &applicant_email).await;
     let office = office.expect("office");
     let (role, starts, person): (String, chrono::NaiveDate, i64) =
         sqlx::query_as("SELECT role, starts_on, person_id FROM offices WHERE id = ?")
@@ -421,6 +425,7 @@ async fn a_sitting_member_is_granted_a_second_term_but_not_a_third() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, office) = status_of(&app, id).await;
     assert_eq!(status, "admitted");
+    let adviser = login_as(&app, &adviser_email).await;
     let office = office.expect("second term");
     let (renews, starts): (Option<i64>, chrono::NaiveDate) =
         sqlx::query_as("SELECT renews, starts_on FROM offices WHERE id = ?")

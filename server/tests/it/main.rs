@@ -12,6 +12,7 @@ mod ethics;
 mod evidence;
 mod evidence_security;
 mod governance;
+mod identity;
 mod mail;
 mod meetings;
 mod minutes;

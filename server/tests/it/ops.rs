@@ -393,7 +393,9 @@ fn start_binary(dir: &std::path::Path) -> (std::process::Child, u16) {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    for _ in 0..200 {
+    // the first start loads the demo (dozens of argon2 hashes): on 2 cores shared with the other
+    // tests that has taken over 10 s
+    for _ in 0..1200 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return (child, port);
         }

@@ -184,7 +184,7 @@ pub async fn apply(
     cv: Option<CvUpload<'_>>,
     actor: &Actor,
 ) -> AppResult<i64> {
-    crate::services::ethics::require_accepted(&state.db, who.person_id()).await?;
+    crate::services::identity::require_standing(&state.db, who.person_id()).await?;
     let person_id = who.person_id();
     let today = Utc::now().date_naive();
     let letter = letter.trim();

@@ -459,14 +459,16 @@ pub(super) async fn commission_logins(
         let hash = crate::services::secrets::hash_password(password).await?;
         let mut tx = crate::db::begin_write(&state.db).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (person_id, email, email_normalized, password_hash, created_at, password_changed_at)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO accounts (person_id, email, email_normalized, password_hash, created_at, password_changed_at, email_verified_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(person)
         .bind(&email)
         .bind(crate::domain::accounts::normalize_email(&email))
         .bind(&hash)
         .bind(Ts::now())
+        .bind(Ts::now())
+        // the portal opens these logins for addresses it already holds
         .bind(Ts::now())
         .fetch_one(&mut *tx)
         .await?;

@@ -174,7 +174,7 @@ pub async fn request(
     form: &CapitalForm,
     actor: &Actor,
 ) -> AppResult<i64> {
-    crate::services::ethics::require_accepted(&state.db, who.person_id()).await?;
+    crate::services::identity::require_standing(&state.db, who.person_id()).await?;
     let (account, amount, period, reason) = check(form, false)?;
     let mut tx = crate::db::begin_write(&state.db).await?;
     let node = get_in(&mut tx, node_id).await?;

@@ -151,7 +151,7 @@ pub async fn submit(
     letter: Option<Letter<'_>>,
     actor: &Actor,
 ) -> AppResult<i64> {
-    crate::services::ethics::require_accepted(&state.db, who.person_id()).await?;
+    crate::services::identity::require_standing(&state.db, who.person_id()).await?;
     let requirements = &state.settings.nodes.requirements;
     let checked = check(&state.db, who, form, requirements, None).await;
     let letter = check_letter(letter);

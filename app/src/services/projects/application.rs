@@ -381,7 +381,7 @@ pub async fn apply(
     commitment: Option<Commitment<'_>>,
     actor: &Actor,
 ) -> AppResult<i64> {
-    crate::services::ethics::require_accepted(&state.db, who.person_id()).await?;
+    crate::services::identity::require_standing(&state.db, who.person_id()).await?;
     let commitment = check_commitment(commitment);
     let given = matches!(commitment, Ok(Some(_)));
     let (checked, mut errors) = check(&state.db, who, form, given).await?;

@@ -170,7 +170,7 @@ pub async fn save(
     form: &ReportForm,
     actor: &Actor,
 ) -> AppResult<i64> {
-    crate::services::ethics::require_accepted(&state.db, a.person_id).await?;
+    crate::services::identity::require_standing(&state.db, a.person_id).await?;
     let answers = answers(a, form, false)?;
     let figures = {
         let mut conn = state.db.acquire().await?;
@@ -245,7 +245,7 @@ pub(crate) async fn file_at(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
-    crate::services::ethics::require_accepted(&state.db, a.person_id).await?;
+    crate::services::identity::require_standing(&state.db, a.person_id).await?;
     let answers = answers(a, form, true)?;
     let (figures, author_name) = {
         let mut conn = state.db.acquire().await?;

@@ -349,7 +349,7 @@ pub async fn cast(
     choice: &str,
     actor: &Actor,
 ) -> AppResult<()> {
-    crate::services::ethics::require_accepted(&state.db, who.person_id()).await?;
+    crate::services::identity::require_standing(&state.db, who.person_id()).await?;
     record_ballot(state, vote_id, who.person_id(), choice, actor).await?;
     close_if_every_seat_voted(state, vote_id, actor).await
 }
