@@ -32,6 +32,9 @@ pub struct Settings {
     pub email_token_ttl: chrono::Duration,
     /// How long a password-reset link stays good.
     pub password_reset_ttl: chrono::Duration,
+    /// The offices whose holders must sign in with a second factor (TOTP) before they change
+    /// anything (`MINGA_SECOND_FACTOR_ROLES`).
+    pub second_factor_roles: Vec<crate::domain::roles::Role>,
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
     pub trust_proxy: bool,
     /// Opens `/metrics` to whoever sends it as a bearer token; without it only loopback reads it.
@@ -175,6 +178,10 @@ impl Settings {
             password_min_length: 12,
             email_token_ttl: chrono::Duration::hours(24),
             password_reset_ttl: chrono::Duration::hours(1),
+            second_factor_roles: vec![
+                crate::domain::roles::Role::Administrator,
+                crate::domain::roles::Role::ExecutiveSecretary,
+            ],
             trust_proxy: false,
             metrics_token: None,
             evidence_limits: Limits::default(),

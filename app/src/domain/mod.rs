@@ -17,4 +17,5 @@ pub mod projects;
 pub mod reporting;
 pub mod roles;
 pub mod throttle;
+pub mod totp;
 pub mod voting;

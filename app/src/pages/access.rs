@@ -79,6 +79,12 @@ pub const MUTATING: &[(&str, Rule)] = &[
     ("/account/verify/resend", Rule::SignedIn),
     ("/account/sessions/{id}/end", Rule::SignedIn),
     ("/account/sessions/end-others", Rule::SignedIn),
+    ("/account/second-factor", Rule::SignedIn),
+    ("/login/second-factor", Rule::Anyone),
+    (
+        "/admin/accounts/{id}/second-factor/reset",
+        roles::<Administering>(),
+    ),
     ("/register", Rule::Anyone),
     ("/v/{id}/check", Rule::Anyone),
     ("/logout", Rule::SignedIn),
@@ -218,6 +224,22 @@ pub fn rule_of(route: &str) -> Option<Rule> {
         .map(|(_, rule)| *rule)
 }
 
+/// Refuses a change to someone whose offices require a second factor they have not set up yet,
+/// except what they do to their own account (setting it up, their password, signing out).
+fn second_factor_first(user: Option<&CurrentUser>, route: &str) -> Result<(), AppError> {
+    let own_account =
+        route.starts_with("/account/") || route.starts_with("/login") || route == "/logout";
+    match user {
+        Some(u) if u.must_set_up_second_factor() && !own_account => {
+            Err(AppError::Invalid(crate::error::Invalid::one(
+                "",
+                crate::services::second_factor::SecondFactorProblem::Required,
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The door of every page route: a request that changes something must be on a route of
 /// [`MUTATING`] and pass its rule. Reads pass (each page checks what it shows).
 pub async fn check(req: Request, next: Next) -> Response {
@@ -237,7 +259,9 @@ pub async fn check(req: Request, next: Next) -> Response {
         // an unmatched post falls through to the 404 page
         None => Ok(()),
         Some(route) => match rule_of(route) {
-            Some(rule) => rule.admits(user.as_ref()),
+            Some(rule) => rule
+                .admits(user.as_ref())
+                .and_then(|()| second_factor_first(user.as_ref(), route)),
             None => {
                 tracing::error!(route, %method, "a mutating route missing from the access table");
                 Err(AppError::Forbidden)
@@ -302,6 +326,8 @@ mod tests {
             full_name: String::new(),
             locale: crate::i18n::Lang::Es,
             roles: roles.iter().copied().chain([Role::Applicant]).collect(),
+            second_factor_on: false,
+            second_factor_required: false,
         };
         assert!(Rule::Anyone.admits(None).is_ok());
         assert!(matches!(

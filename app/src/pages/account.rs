@@ -166,6 +166,9 @@ pub(crate) async fn render(
             <Layout ctx=ctx.clone() title=t.account_title>
                 <h1>{t.account_title}</h1>
                 {notice.map(|n| view! { <Notice text=n/> })}
+                {user.must_set_up_second_factor().then(|| view! {
+                    <div class="notice-box"><p>{t.mfa_problem_required}" "<a href="/account/second-factor">{t.mfa_set_up}</a></p></div>
+                })}
                 <section aria-labelledby="profile-title">
                     <h2 id="profile-title">{t.account_profile}</h2>
                     <dl class="facts">
@@ -189,6 +192,7 @@ pub(crate) async fn render(
                         <li><a href="/collectives/request">{t.account_next_collective}</a></li>
                         <li><a href="/account/delegations">{t.account_next_delegations}</a></li>
                         <li><a href="/account/sessions">{t.sessions_title}</a></li>
+                        <li><a href="/account/second-factor">{t.mfa_title}</a></li>
                         <li><a href="/meetings">{t.account_next_meetings}</a></li>
                     </ul>
                 </section>

@@ -3,7 +3,7 @@
 
 use super::refused_form;
 use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout, Notice};
-use crate::services::{accounts, sessions};
+use crate::services::{accounts, second_factor, sessions};
 use crate::web::{
     CsrfForm, Ctx, NoFields, SESSION_COOKIE, fresh_cookie, page, redirect, safe_next, set_cookie,
 };
@@ -73,35 +73,29 @@ pub async fn post(
 ) -> Result<Response, AppError> {
     match accounts::login(&state, &form.email, &form.password, &ctx.actor()).await {
         Ok(account_id) => {
-            if let Some(old) = &ctx.user {
-                sqlx::query("DELETE FROM sessions WHERE id = ?")
-                    .bind(old.session_id)
-                    .execute(&state.db)
-                    .await?;
-            }
-            let agent = headers
-                .get(USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            let token = sessions::create(&state, account_id, &ctx.ip, agent).await?;
             let next = if form.next.is_empty() {
                 "/account".to_string()
             } else {
                 safe_next(&form.next)
             };
-            let mut response = redirect(&next);
-            let secure = state.settings.secure_cookies();
-            // a new session token and a new CSRF cookie: nothing from before the login carries over
-            for cookie in [
-                set_cookie(SESSION_COOKIE, &token, None, true, secure),
-                fresh_cookie(secure)?,
-            ] {
+            if second_factor::is_on(&state.db, account_id).await? {
+                // the password alone opens no session: the code answers a short challenge
+                let token = second_factor::challenge(&state, account_id, &next).await?;
+                let mut response = redirect("/login/second-factor");
+                let cookie = set_cookie(
+                    CHALLENGE_COOKIE,
+                    &token,
+                    Some(5 * 60),
+                    true,
+                    state.settings.secure_cookies(),
+                );
                 response.headers_mut().append(
                     SET_COOKIE,
                     HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
                 );
+                return Ok(response);
             }
-            Ok(response)
+            open_session(&state, &ctx, &headers, account_id, &next).await
         }
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
@@ -109,6 +103,44 @@ pub async fn post(
             Ok(refused.finish(render(&ctx, None, &form, errors, status)))
         }
     }
+}
+
+/// The cookie that carries a sign-in waiting for its second-factor code.
+pub(crate) const CHALLENGE_COOKIE: &str = "minga_challenge";
+
+/// Opens a session for `account_id` (its credentials checked) and goes to `next`: a new session
+/// token and a new CSRF cookie, so nothing from before the sign-in carries over.
+pub(crate) async fn open_session(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    account_id: i64,
+    next: &str,
+) -> Result<Response, AppError> {
+    if let Some(old) = &ctx.user {
+        sqlx::query("DELETE FROM sessions WHERE id = ?")
+            .bind(old.session_id)
+            .execute(&state.db)
+            .await?;
+    }
+    let agent = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let token = sessions::create(state, account_id, &ctx.ip, agent).await?;
+    let mut response = redirect(next);
+    let secure = state.settings.secure_cookies();
+    for cookie in [
+        set_cookie(SESSION_COOKIE, &token, None, true, secure),
+        fresh_cookie(secure)?,
+        set_cookie(CHALLENGE_COOKIE, "", Some(0), true, secure),
+    ] {
+        response.headers_mut().append(
+            SET_COOKIE,
+            HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+        );
+    }
+    Ok(response)
 }
 
 pub async fn logout(

@@ -28,6 +28,7 @@ pub mod projects;
 pub mod register;
 pub mod reporting;
 pub mod reports;
+pub mod second_factor;
 pub mod sessions;
 pub mod verify;
 pub mod votes;
@@ -57,6 +58,19 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/account/verify/resend", post(identity::resend))
         .route("/account/sessions", get(sessions::list))
+        .route(
+            "/account/second-factor",
+            get(second_factor::show).post(second_factor::confirm),
+        )
+        .route("/account/second-factor/qr.svg", get(second_factor::qr))
+        .route(
+            "/login/second-factor",
+            get(second_factor::code_page).post(second_factor::code),
+        )
+        .route(
+            "/admin/accounts/{id}/second-factor/reset",
+            post(admin::accounts::reset_second_factor),
+        )
         .route("/account/sessions/{id}/end", post(sessions::end_one))
         .route("/account/sessions/end-others", post(sessions::end_others))
         .route(

@@ -23,6 +23,8 @@ pub enum Scope {
     PasswordCheck,
     /// A link sent by mail (a password reset, a new confirmation link): each one counts.
     MailedLink,
+    /// A second-factor code typed (at sign-in, or to set it up).
+    SecondFactor,
 }
 
 impl Scope {
@@ -32,6 +34,7 @@ impl Scope {
             Scope::Registration => "register",
             Scope::PasswordCheck => "password",
             Scope::MailedLink => "mailed_link",
+            Scope::SecondFactor => "second_factor",
         }
     }
 }

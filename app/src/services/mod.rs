@@ -29,6 +29,7 @@ pub mod offices;
 pub mod projects;
 pub mod reporting;
 pub mod seats;
+pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
 pub mod votes;

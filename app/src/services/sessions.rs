@@ -23,11 +23,20 @@ pub struct CurrentUser {
     pub full_name: String,
     pub locale: Lang,
     pub roles: BTreeSet<Role>,
+    /// Whether the account signs in with a second factor.
+    pub second_factor_on: bool,
+    /// Whether an office held requires one (`MINGA_SECOND_FACTOR_ROLES`).
+    pub second_factor_required: bool,
 }
 
 impl CurrentUser {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// Whether the person must set up a second factor before changing anything.
+    pub fn must_set_up_second_factor(&self) -> bool {
+        self.second_factor_required && !self.second_factor_on
     }
 
     pub fn actor(&self, ip: &str, request_id: &str) -> Actor {
@@ -81,13 +90,15 @@ struct SessionRow {
     full_name: String,
     locale: String,
     disabled_at: Option<Ts>,
+    second_factor_on: bool,
 }
 
 /// The user of a session token, if the session is live; sliding the idle limit forward at most
 /// once a minute so that page views do not each cost a write.
 pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<CurrentUser>> {
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT s.id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, a.person_id, a.email, p.full_name, a.locale, a.disabled_at
+        "SELECT s.id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, a.person_id, a.email, p.full_name, a.locale, a.disabled_at,
+                EXISTS (SELECT 1 FROM account_totp t WHERE t.account_id = a.id AND t.confirmed_at IS NOT NULL) AS second_factor_on
          FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
          WHERE s.token_hash = ?",
     )
@@ -118,6 +129,12 @@ pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<CurrentUs
         .iter()
         .filter_map(offices::OfficeRow::to_domain)
         .collect();
+    let roles = roles::roles_on(&domain_offices, now.date_naive());
+    let second_factor_required = state
+        .settings
+        .second_factor_roles
+        .iter()
+        .any(|r| roles.contains(r));
     Ok(Some(CurrentUser {
         session_id: row.id,
         account_id: row.account_id,
@@ -125,7 +142,9 @@ pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<CurrentUs
         email: row.email,
         full_name: row.full_name,
         locale: Lang::parse(&row.locale).unwrap_or_default(),
-        roles: roles::roles_on(&domain_offices, now.date_naive()),
+        roles,
+        second_factor_on: row.second_factor_on,
+        second_factor_required,
     }))
 }
 

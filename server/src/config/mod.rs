@@ -173,6 +173,10 @@ pub struct SettingsArgs {
     /// How long a password-reset link stays good.
     #[arg(long, env = "MINGA_PASSWORD_RESET_TTL", default_value = "1h", value_parser = parse_duration, global = true)]
     pub password_reset_ttl: chrono::Duration,
+    /// The offices whose holders must use a second factor (TOTP) before changing anything, comma
+    /// separated (`none`: nobody is required; everyone may still set one up).
+    #[arg(long, env = "MINGA_SECOND_FACTOR_ROLES", default_value = "administrator,executive_secretary", value_parser = parse_roles, global = true)]
+    pub second_factor_roles: RoleList,
     /// Trust X-Forwarded-For for the client address (only behind your own reverse proxy).
     #[arg(long, env = "MINGA_TRUST_PROXY", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub trust_proxy: bool,
@@ -513,6 +517,7 @@ impl SettingsArgs {
         s.password_min_length = usize::from(self.password_min_length);
         s.email_token_ttl = self.email_token_ttl;
         s.password_reset_ttl = self.password_reset_ttl;
+        s.second_factor_roles = self.second_factor_roles.0.clone();
         s.trust_proxy = self.trust_proxy;
         s.metrics_token = self.metrics_token.clone().filter(|t| !t.trim().is_empty());
         s.evidence_limits.max_document_bytes = self.max_document_size;
@@ -749,4 +754,27 @@ mod tests {
         assert!(Cli::try_parse_from(["minga", "--login-window", "soon"]).is_err());
         assert!(Cli::try_parse_from(["minga", "--password-min-length", "4"]).is_err());
     }
+}
+
+/// A comma-separated list of offices (`administrator,executive_secretary`).
+#[derive(Clone, Debug)]
+pub struct RoleList(pub Vec<app::domain::roles::Role>);
+
+fn parse_roles(s: &str) -> Result<RoleList, String> {
+    if s.trim() == "none" {
+        return Ok(RoleList(Vec::new()));
+    }
+    s.split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            app::domain::roles::Role::parse(r).ok_or_else(|| {
+                format!(
+                    "unknown office {r:?}; one of: {}",
+                    app::domain::roles::Role::ALL.map(|x| x.as_str()).join(", ")
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(RoleList)
 }

@@ -205,6 +205,21 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
         ("/login/reset", "/login/reset".into(), empty()),
         ("/account/verify", "/account/verify".into(), empty()),
         (
+            "/account/second-factor",
+            "/account/second-factor".into(),
+            empty(),
+        ),
+        (
+            "/login/second-factor",
+            "/login/second-factor".into(),
+            empty(),
+        ),
+        (
+            "/admin/accounts/{id}/second-factor/reset",
+            "/admin/accounts/999999/second-factor/reset".into(),
+            empty(),
+        ),
+        (
             "/account/verify/resend",
             "/account/verify/resend".into(),
             empty(),

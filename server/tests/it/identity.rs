@@ -389,3 +389,187 @@ async fn one_sees_and_ends_ones_own_sessions_and_an_office_change_ends_the_holde
     assert!(audit.iter().any(|a| a.0 == "session.ended_by_owner"));
     app.stop().await;
 }
+
+/// The key shown on the set-up page, decoded from base32.
+fn secret_on(html: &str) -> Vec<u8> {
+    let start = html.find(r#"<code class="secret">"#).expect("the key") + 21;
+    let text = &html[start..start + html[start..].find('<').expect("end")];
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("not base32: {text}"),
+        };
+        buffer = (buffer << 5) | u32::from(v);
+        bits += 5;
+        if bits >= 8 {
+            out.push((buffer >> (bits - 8)) as u8);
+            bits -= 8;
+        }
+    }
+    out
+}
+
+/// The app's code for the step `ahead` steps from now.
+fn app_code(secret: &[u8], ahead: u64) -> String {
+    use app::domain::totp;
+    let step = totp::step_of(Utc::now().timestamp()) + ahead;
+    format!("{:06}", totp::hotp(secret, step))
+}
+
+#[tokio::test]
+async fn an_administrator_sets_up_a_second_factor_before_changing_anything_and_signs_in_with_it() {
+    let app = TestApp::spawn_with(|s| {
+        s.second_factor_roles = vec![Role::Administrator, Role::ExecutiveSecretary];
+    })
+    .await;
+    let admin = app.admin().await;
+    let (member_email, member) = app.account_with_role(Role::Member).await;
+    let disable = format!("/admin/accounts/{member}/disable");
+    let page = format!("/admin/accounts/{member}");
+
+    // with the password alone, a change is refused with the reason; the account page says so
+    let r = admin.submit(&page, &disable, &[]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        visible_text(&r.text().await.expect("body"))
+            .contains("Tu cargo requiere un segundo factor")
+    );
+    let (_, account) = admin.text("/account").await;
+    assert!(account.contains(r#"<a href="/account/second-factor">"#));
+
+    // set up: the key as a QR code (never cached) and as text; a wrong code refused beside the
+    // field, the right one turns it on and shows ten recovery codes once
+    let (_, html) = admin.text("/account/second-factor").await;
+    let secret = secret_on(&html);
+    assert_eq!(secret.len(), 20);
+    let r = admin.get("/account/second-factor/qr.svg").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let right = app_code(&secret, 0);
+    let wrong = format!(
+        "{:06}",
+        (right.parse::<u32>().expect("digits") + 1) % 1_000_000
+    );
+    let r = admin
+        .submit(
+            "/account/second-factor",
+            "/account/second-factor",
+            &[("code", &wrong)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.expect("body").contains(r#"id="code-error""#));
+    let r = admin
+        .submit(
+            "/account/second-factor",
+            "/account/second-factor",
+            &[("code", &right)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.expect("body");
+    let codes: Vec<String> = html
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s.split('<').next().expect("code").to_string())
+        .collect();
+    assert_eq!(codes.len(), 10, "{html}");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE code_hash = ?")
+        .bind(codes[0].as_bytes())
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    assert_eq!(stored, 0, "kept hashed");
+    // now the change passes
+    let r = admin.submit(&page, &disable, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // signing in: the password opens no session, the code does; a code works once
+    let b = app.browser();
+    let r = b.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/login/second-factor");
+    assert_ne!(
+        b.get("/account").await.status(),
+        StatusCode::OK,
+        "no session yet"
+    );
+    let r = b
+        .submit(
+            "/login/second-factor",
+            "/login/second-factor",
+            &[("code", &right)],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the set-up code again"
+    );
+    let next = app_code(&secret, 1);
+    let r = b
+        .submit(
+            "/login/second-factor",
+            "/login/second-factor",
+            &[("code", &next)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(b.get("/account").await.status(), StatusCode::OK);
+    // a recovery code, typed in capitals with spaces, works once
+    let typed = codes[3].to_uppercase().replace('-', " - ");
+    for expected in [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY] {
+        let b = app.browser();
+        b.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let r = b
+            .submit(
+                "/login/second-factor",
+                "/login/second-factor",
+                &[("code", &typed)],
+            )
+            .await;
+        assert_eq!(r.status(), expected);
+    }
+    // without a challenge the code page sends back to the password
+    let r = app.browser().get("/login/second-factor").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/login");
+
+    // a member sets one up too (offered to everyone); the administrator resets it (a lost
+    // device): the member's sessions end and the password alone signs in again
+    let r = admin
+        .submit(&page, &format!("/admin/accounts/{member}/enable"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let m = login_as(&app, &member_email).await;
+    let (_, html) = m.text("/account/second-factor").await;
+    let member_secret = secret_on(&html);
+    let r = m
+        .submit(
+            "/account/second-factor",
+            "/account/second-factor",
+            &[("code", &app_code(&member_secret, 0))],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = admin
+        .submit(
+            &page,
+            &format!("/admin/accounts/{member}/second-factor/reset"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_ne!(m.get("/account").await.status(), StatusCode::OK);
+    let again = app.browser();
+    let r = again.login(&member_email, PASSWORD).await;
+    assert_eq!(location(&r), "/account");
+    let audit = app.audit_actions().await;
+    for action in ["account.second_factor_on", "account.second_factor_reset"] {
+        assert!(audit.iter().any(|a| a.0 == action), "{action}");
+    }
+    app.stop().await;
+}

@@ -146,6 +146,7 @@ pub async fn show(
         "disabled" => Some(t.admin_notice_disabled),
         "enabled" => Some(t.admin_notice_enabled),
         "person" => Some(t.inst_notice_person),
+        "second_factor_reset" => Some(t.mfa_reset_done),
         _ => None,
     };
     render_show(
@@ -344,6 +345,20 @@ pub async fn enable(
     set_disabled(state, ctx, id, false).await
 }
 
+/// The administrator turns someone's second factor off (a lost device).
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    _form: CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    let admin = Admin::check(ctx.user.as_ref())?;
+    crate::services::second_factor::reset(&state, &admin, id, &ctx.actor()).await?;
+    Ok(redirect(&format!(
+        "/admin/accounts/{id}?ok=second_factor_reset"
+    )))
+}
+
 async fn set_disabled(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -432,6 +447,16 @@ async fn render_show(
     ];
     let member_collectives: Vec<(String, String)> =
         collective_options.iter().skip(1).cloned().collect();
+    let second_factor = crate::services::second_factor::is_on(&state.db, id).await?;
+    let reset_form = second_factor.then(|| {
+        view! {
+            <form method="post" action=format!("/admin/accounts/{id}/second-factor/reset")>
+                <CsrfInput ctx=ctx.clone()/>
+                <p class="hint">{t.mfa_reset_hint}</p>
+                <button type="submit" class="button button-secondary">{t.mfa_reset}</button>
+            </form>
+        }
+    });
     let disabled = account.disabled_at.is_some();
     let (toggle_action, toggle_label) = if disabled {
         (format!("/admin/accounts/{id}/enable"), t.admin_enable)
@@ -453,7 +478,9 @@ async fn render_show(
                     <div><dt>{t.col_created}</dt><dd>{datetime(account.created_at.0)}</dd></div>
                     <div><dt>{t.col_last_login}</dt><dd>{account.last_login_at.map(|l| datetime(l.0)).unwrap_or_else(|| "—".into())}</dd></div>
                     <div><dt>{t.col_state}</dt><dd>{if disabled { t.admin_account_disabled } else { t.admin_account_enabled }}</dd></div>
+                    <div><dt>{t.mfa_title}</dt><dd>{if second_factor { t.mfa_state_on } else { t.mfa_state_off }}</dd></div>
                 </dl>
+                {reset_form}
                 <form method="post" action=toggle_action>
                     <CsrfInput ctx=ctx.clone()/>
                     <button type="submit" class="button button-secondary">{toggle_label}</button>
