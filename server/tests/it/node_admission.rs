@@ -349,8 +349,16 @@ async fn a_node_is_requested_returned_forwarded_evaluated_voted_admitted_and_sus
     let r = app.browser().get("/network/static-nodes.json").await;
     let listed: Vec<String> = r.json().await.expect("json");
     assert_eq!(listed, vec![enode.clone()]);
-    let r = app.browser().get("/network/nodes.json").await;
-    let all: serde_json::Value = r.json().await.expect("json");
+    // the allowlist's decision is registered by the publisher, a moment after the admission
+    let mut all = serde_json::Value::Null;
+    for _ in 0..100 {
+        let r = app.browser().get("/network/nodes.json").await;
+        all = r.json().await.expect("json");
+        if all["decision"].is_string() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(all["nodes"][0]["status"], "admitted");
     assert!(all["decision"].is_string(), "{all}");
 
