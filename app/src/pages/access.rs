@@ -224,11 +224,28 @@ pub fn rule_of(route: &str) -> Option<Rule> {
         .map(|(_, rule)| *rule)
 }
 
+/// What someone who must set up a second factor may still do: set it up, sign in and out, and
+/// look after their own account (password, language, sessions, address). Everything else that
+/// changes something waits for the second factor (delegating one's vote included).
+const BEFORE_SECOND_FACTOR: &[&str] = &[
+    "/login",
+    "/login/second-factor",
+    "/login/forgot",
+    "/login/reset",
+    "/logout",
+    "/account/second-factor",
+    "/account/password",
+    "/account/language",
+    "/account/sessions/{id}/end",
+    "/account/sessions/end-others",
+    "/account/verify",
+    "/account/verify/resend",
+];
+
 /// Refuses a change to someone whose offices require a second factor they have not set up yet,
-/// except what they do to their own account (setting it up, their password, signing out).
+/// except [`BEFORE_SECOND_FACTOR`].
 fn second_factor_first(user: Option<&CurrentUser>, route: &str) -> Result<(), AppError> {
-    let own_account =
-        route.starts_with("/account/") || route.starts_with("/login") || route == "/logout";
+    let own_account = BEFORE_SECOND_FACTOR.contains(&route);
     match user {
         Some(u) if u.must_set_up_second_factor() && !own_account => {
             Err(AppError::Invalid(crate::error::Invalid::one(
@@ -306,6 +323,41 @@ mod tests {
         assert_eq!(status("/unlisted").await, 403);
         assert_eq!(status("/admin/api-keys").await, 401, "sign in first");
         assert_eq!(status("/login").await, 200);
+    }
+
+    #[test]
+    fn a_second_factor_is_set_up_before_any_change_but_ones_own_account() {
+        let user = CurrentUser {
+            session_id: 1,
+            account_id: 1,
+            person_id: 1,
+            email: String::new(),
+            full_name: String::new(),
+            locale: crate::i18n::Lang::Es,
+            roles: [Role::Administrator].into_iter().collect(),
+            second_factor_on: false,
+            second_factor_required: true,
+        };
+        for route in BEFORE_SECOND_FACTOR {
+            assert!(rule_of(route).is_some(), "{route} is a mutating route");
+            assert!(second_factor_first(Some(&user), route).is_ok(), "{route}");
+        }
+        for route in [
+            "/admin/offices/{id}/revoke",
+            "/account/delegations",
+            "/votes/{id}/ballot",
+        ] {
+            assert!(second_factor_first(Some(&user), route).is_err(), "{route}");
+        }
+        let on = CurrentUser {
+            second_factor_on: true,
+            ..user.clone()
+        };
+        assert!(second_factor_first(Some(&on), "/admin/offices/{id}/revoke").is_ok());
+        assert!(
+            second_factor_first(None, "/votes/{id}/ballot").is_ok(),
+            "the rule decides"
+        );
     }
 
     #[test]
