@@ -325,18 +325,26 @@ mod tests {
         assert_eq!(status("/login").await, 200);
     }
 
-    #[test]
-    fn a_second_factor_is_set_up_before_any_change_but_ones_own_account() {
-        let user = CurrentUser {
+    /// A signed-in person holding `roles` (and the applicant's, which everyone holds).
+    fn holding(roles: &[Role]) -> CurrentUser {
+        CurrentUser {
             session_id: 1,
             account_id: 1,
             person_id: 1,
             email: String::new(),
             full_name: String::new(),
             locale: crate::i18n::Lang::Es,
-            roles: [Role::Administrator].into_iter().collect(),
+            roles: roles.iter().copied().chain([Role::Applicant]).collect(),
             second_factor_on: false,
+            second_factor_required: false,
+        }
+    }
+
+    #[test]
+    fn a_second_factor_is_set_up_before_any_change_but_ones_own_account() {
+        let user = CurrentUser {
             second_factor_required: true,
+            ..holding(&[Role::Administrator])
         };
         for route in BEFORE_SECOND_FACTOR {
             assert!(rule_of(route).is_some(), "{route} is a mutating route");
@@ -370,17 +378,7 @@ mod tests {
 
     #[test]
     fn the_door_asks_for_a_session_and_then_for_the_offices() {
-        let user = |roles: &[Role]| CurrentUser {
-            session_id: 1,
-            account_id: 1,
-            person_id: 1,
-            email: String::new(),
-            full_name: String::new(),
-            locale: crate::i18n::Lang::Es,
-            roles: roles.iter().copied().chain([Role::Applicant]).collect(),
-            second_factor_on: false,
-            second_factor_required: false,
-        };
+        let user = holding;
         assert!(Rule::Anyone.admits(None).is_ok());
         assert!(matches!(
             Rule::SignedIn.admits(None),
