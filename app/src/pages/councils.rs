@@ -25,11 +25,17 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     // who puts a removal on the Council's agenda (it convenes the Council)
     let convener = ctx.is(Role::ExecutiveSecretary);
     let collectives = network::collective_choices(&state.db).await?;
-    let row = |h: &SeatHolder, seat: String| {
+    // `removal`: the Secretary's link to propose an Advisory member's removal
+    let row = |h: &SeatHolder, seat: String, removal: bool| {
+        let removal = removal.then(|| {
+            view! {
+                <br/><a href=format!("/advisory/removals?office={}#propose", h.office_id)>{t.gov_propose_removal}</a>
+            }
+        });
         view! {
             <tr>
                 <th scope="row">{seat}</th>
-                <td>{h.full_name.clone()}</td>
+                <td>{h.full_name.clone()}{removal}</td>
                 <td>{h.institution.clone().unwrap_or_default()}</td>
                 <td>{term_text(h, t)}</td>
                 <td><VerifiedBadge evidence_id=h.evidence_id.clone() t=t/></td>
@@ -52,7 +58,11 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .filter(|h| h.role() == Some(Role::ExecutiveSecretary))
         .collect();
     for h in &secretaries {
-        executive.push(row(h, role_name(Role::ExecutiveSecretary, t).to_string()));
+        executive.push(row(
+            h,
+            role_name(Role::ExecutiveSecretary, t).to_string(),
+            false,
+        ));
     }
     for _ in secretaries.len()..s.executive_secretaries {
         executive.push(vacant(role_name(Role::ExecutiveSecretary, t).to_string()));
@@ -72,7 +82,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 .filter(|h| h.role() == Some(role) && h.collective_id == Some(*cid))
                 .collect();
             for h in &held {
-                executive.push(row(h, seat.clone()));
+                executive.push(row(h, seat.clone(), false));
             }
             for _ in held.len()..s.commission_seats_per_collective {
                 executive.push(vacant(seat.clone()));
@@ -82,23 +92,8 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let advisory: Vec<_> = holders
         .iter()
         .filter(|h| h.role() == Some(Role::AdvisoryMember))
-        .map(|h| {
-            // the Secretary proposes a removal to the Council from here
-            let removal = convener.then(|| {
-                view! {
-                    <br/><a href=format!("/advisory/removals?office={}#propose", h.office_id)>{t.gov_propose_removal}</a>
-                }
-            });
-            view! {
-                <tr>
-                    <th scope="row">{role_name(Role::AdvisoryMember, t)}</th>
-                    <td>{h.full_name.clone()}{removal}</td>
-                    <td>{h.institution.clone().unwrap_or_default()}</td>
-                    <td>{term_text(h, t)}</td>
-                    <td><VerifiedBadge evidence_id=h.evidence_id.clone() t=t/></td>
-                </tr>
-            }
-        })
+        // the Secretary proposes a removal to the Council from here
+        .map(|h| row(h, role_name(Role::AdvisoryMember, t).to_string(), convener))
         .collect();
     let advisory_count = advisory.len();
     let terms = fill(

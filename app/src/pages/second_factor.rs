@@ -65,7 +65,8 @@ async fn render(
     let who = ctx.signed()?;
     let ctx = ctx.clone();
     let t = ctx.t();
-    let on = second_factor::is_on(&state.db, user.account_id).await?;
+    // as the request's session read it (the confirmation's own answer shows the codes instead)
+    let on = user.second_factor_on;
     let body = if let Some(codes) = codes {
         let items = codes
             .into_iter()

@@ -220,20 +220,21 @@ async fn proposal_form(
         .filter(|h| h.role() == Some(Role::AdvisoryMember))
         .map(|h| (h.office_id.to_string(), h.full_name))
         .collect();
-    let meetings: Vec<(String, String)> = removal::meetings_open(&state.db)
-        .await?
-        .into_iter()
-        .map(|(id, es, en, starts)| {
-            let title = match lang {
-                Lang::Es => es,
-                Lang::En => en,
-            };
-            (
-                id.to_string(),
-                format!("{title} ({})", starts.0.format("%Y-%m-%d")),
-            )
-        })
-        .collect();
+    let meetings: Vec<(String, String)> =
+        crate::services::meetings::council_meetings_open(&state.db)
+            .await?
+            .into_iter()
+            .map(|(id, es, en, starts)| {
+                let title = match lang {
+                    Lang::Es => es,
+                    Lang::En => en,
+                };
+                (
+                    id.to_string(),
+                    format!("{title} ({})", starts.0.format("%Y-%m-%d")),
+                )
+            })
+            .collect();
     if members.is_empty() {
         return Ok(view! { <p>{t.adv_removal_no_members}</p> }.into_any());
     }

@@ -412,9 +412,14 @@ async fn render(
     let agenda_form = if secretary && st == ProjectStatus::InEvaluation {
         let meetings: Vec<(String, String)> =
             std::iter::once((String::new(), t.node_request_choose.to_string()))
-                .chain(review::meetings_for(&state.db).await?.into_iter().map(
-                    |(mid, title, at)| (mid.to_string(), format!("{title} — {}", datetime(at.0))),
-                ))
+                .chain(
+                    crate::services::meetings::council_meetings_open(&state.db)
+                        .await?
+                        .into_iter()
+                        .map(|(mid, title, _, at)| {
+                            (mid.to_string(), format!("{title} — {}", datetime(at.0)))
+                        }),
+                )
                 .collect();
         Some(view! {
             <section aria-labelledby="agenda-title" class="narrow">

@@ -85,17 +85,6 @@ pub async fn removals(db: &SqlitePool) -> AppResult<Vec<RemovalRow>> {
         .await?)
 }
 
-/// The Executive Council's meetings a removal may be put to: drafts and convened ones, soonest
-/// first.
-pub async fn meetings_open(db: &SqlitePool) -> AppResult<Vec<(i64, String, String, Ts)>> {
-    Ok(sqlx::query_as(
-        "SELECT id, title_es, title_en, starts_at FROM meetings
-         WHERE body = 'executive-council' AND status IN ('draft', 'convened') ORDER BY starts_at, id",
-    )
-    .fetch_all(db)
-    .await?)
-}
-
 /// The Executive Secretary proposes removing the member holding `office_id`: an item of the
 /// Executive Council meeting `meeting_id` whose motion carries the reason, voted in session. The
 /// member is told by mail. Returns the removal's id.

@@ -294,6 +294,18 @@ pub(crate) async fn covered<'e>(
     Ok(m)
 }
 
+/// The Executive Council's meetings an item may still be put to (a project's admission, a
+/// removal): drafts and convened ones, soonest first, as (id, Spanish title, English title,
+/// start).
+pub async fn council_meetings_open(db: &SqlitePool) -> AppResult<Vec<(i64, String, String, Ts)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, title_es, title_en, starts_at FROM meetings
+         WHERE body = 'executive-council' AND status IN ('draft', 'convened') ORDER BY starts_at, id",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 /// Who convenes the meetings of a body: the Executive Secretary for both councils, the
 /// collective's leaders for a collective.
 pub async fn may_convene(

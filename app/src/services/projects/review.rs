@@ -372,16 +372,6 @@ async fn tell_commission(
     Ok(())
 }
 
-/// The Executive Council's meetings a project may be put to: not held yet, not cancelled.
-pub async fn meetings_for(db: &SqlitePool) -> AppResult<Vec<(i64, String, Ts)>> {
-    Ok(sqlx::query_as(
-        "SELECT id, title_es, starts_at FROM meetings WHERE body = 'executive-council' AND status IN ('draft', 'convened')
-         ORDER BY starts_at",
-    )
-    .fetch_all(db)
-    .await?)
-}
-
 /// The Executive Secretary puts an application every commission seat has scored on a Council
 /// meeting's agenda: an item whose motion admits the project with its plan, voted in the
 /// plenary. Refused while a seat's scores are missing.
@@ -406,10 +396,10 @@ pub async fn put_on_agenda(
         )
         .into());
     }
-    if !meetings_for(&state.db)
+    if !crate::services::meetings::council_meetings_open(&state.db)
         .await?
         .iter()
-        .any(|(id, _, _)| *id == meeting_id)
+        .any(|(id, ..)| *id == meeting_id)
     {
         return Err(Invalid::one("meeting", ProjectProblem::MeetingUnsuitable).into());
     }
