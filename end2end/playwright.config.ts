@@ -15,6 +15,10 @@ export const anvilUrl = `http://127.0.0.1:${anvilPort}`;
 const anvil =
   process.env.MINGA_ANVIL ?? resolve(__dirname, '../.tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil');
 
+// an OpenID provider on loopback (npm oidc-provider): the institution people sign in with
+const idpPort = Number(process.env.MINGA_E2E_IDP_PORT ?? 3103);
+export const idpName = 'Universidad Ejemplo';
+
 const chromium = {
   browserName: 'chromium' as const,
   launchOptions: {
@@ -64,6 +68,20 @@ export default defineConfig({
       stderr: 'ignore',
     },
     {
+      command: 'node oidc/provider.mjs',
+      url: `http://127.0.0.1:${idpPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'ignore',
+      env: {
+        PORT: String(idpPort),
+        CLIENT_ID: 'minga-e2e',
+        CLIENT_SECRET: 'e2e client secret',
+        REDIRECT_URI: `http://127.0.0.1:${port}/login/oidc/callback`,
+      },
+    },
+    {
       command: `${binary} serve`,
       url: `http://127.0.0.1:${port}/readyz`,
       reuseExistingServer: false,
@@ -86,6 +104,10 @@ export default defineConfig({
         // the flows act as the demo's administrator and Secretary with their passwords; the
         // second factor they would be asked for is tested over HTTP (server/tests/it/identity.rs)
         MINGA_SECOND_FACTOR_ROLES: 'none',
+        MINGA_OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
+        MINGA_OIDC_CLIENT_ID: 'minga-e2e',
+        MINGA_OIDC_CLIENT_SECRET: 'e2e client secret',
+        MINGA_OIDC_NAME: idpName,
       },
     },
   ],

@@ -2,7 +2,8 @@
 # Installs what the tests need on a fresh Debian machine of this project's kind, and nothing that
 # is already there: Debian's Chromium (never a downloaded browser), openssl (the test TSA),
 # poppler-utils (pdftotext reads the batch reports), the DejaVu font (the reports'), the
-# end-to-end test packages from the lockfile, anvil (the Ethereum node the anchoring tests
+# end-to-end test packages from the lockfile (Playwright, axe, and oidc-provider: the OpenID
+# provider the sign-in tests run on loopback), anvil (the Ethereum node the anchoring tests
 # run, npm @foundry-rs/anvil's Linux binary package, pinned) under .tools/, and aiosmtpd (the SMTP
 # server the mail tests deliver to). Idempotent.
 set -euo pipefail

@@ -35,6 +35,8 @@ pub struct Settings {
     /// The offices whose holders must sign in with a second factor (TOTP) before they change
     /// anything (`MINGA_SECOND_FACTOR_ROLES`).
     pub second_factor_roles: Vec<crate::domain::roles::Role>,
+    /// The institutions' OpenID providers people may sign in with (none by default).
+    pub oidc: Vec<OidcSettings>,
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
     pub trust_proxy: bool,
     /// Opens `/metrics` to whoever sends it as a bearer token; without it only loopback reads it.
@@ -120,6 +122,27 @@ pub struct TsaSettings {
     pub ca_file: PathBuf,
 }
 
+/// An OpenID provider (`MINGA_OIDC_*`): its issuer URL (metadata and keys are discovered from it),
+/// this portal's client registration there, and the name on the sign-in button.
+#[derive(Clone)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub client_id: String,
+    /// Never printed.
+    pub client_secret: String,
+    pub name: String,
+}
+
+impl std::fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSettings")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
 /// An Ethereum-compatible chain (LACChain / Hyperledger Besu, Ethereum, any JSON-RPC node).
 #[derive(Clone)]
 pub struct EthSettings {
@@ -192,6 +215,7 @@ impl Settings {
             anchor_retry: std::time::Duration::from_secs(5),
             anchor_retry_max: std::time::Duration::from_secs(600),
             eth: Vec::new(),
+            oidc: Vec::new(),
             tsa: Vec::new(),
             report_font: PathBuf::from("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
             calendar_interval: std::time::Duration::from_secs(600),
@@ -304,6 +328,17 @@ mod tests {
 
 /// A stable name for an anchor backend, from its kind and the host and port of its URL (so that
 /// its state survives restarts and reordering of the settings): `eth-rpc.lacchain.net:443`.
+/// A URL's host (and port), e.g. the default label of an OpenID provider's button.
+pub fn host_of(url: &str) -> String {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    authority
+        .rsplit('@')
+        .next()
+        .unwrap_or(authority)
+        .to_string()
+}
+
 pub fn backend_name(prefix: &str, url: &str) -> String {
     let rest = url.split("://").nth(1).unwrap_or(url);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);

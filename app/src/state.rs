@@ -32,11 +32,15 @@ pub struct Inner {
     /// What asks nodes over JSON-RPC (set once by the server; without it a request's endpoint
     /// is not probed).
     pub node_rpc: std::sync::OnceLock<Arc<dyn crate::services::node_probe::NodeRpc>>,
+    /// The OpenID providers people may sign in with, their metadata and keys kept between uses.
+    pub oidc: crate::services::oidc::Providers,
 }
 
 impl AppState {
     pub fn new(db: SqlitePool, settings: Settings, csrf_key: [u8; 32], log: Log) -> Self {
+        let oidc = crate::services::oidc::Providers::new(&settings.oidc);
         AppState(Arc::new(Inner {
+            oidc,
             db,
             settings,
             csrf_key,

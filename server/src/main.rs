@@ -17,7 +17,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.settings.log_format);
-    cli.settings.check_anchors()?;
+    cli.settings.check_lists()?;
     let settings = cli.settings.to_settings();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,

@@ -75,6 +75,7 @@ pub const MUTATING: &[(&str, Rule)] = &[
     ("/login", Rule::Anyone),
     ("/login/forgot", Rule::Anyone),
     ("/login/reset", Rule::Anyone),
+    ("/login/oidc/link", Rule::Anyone),
     ("/account/verify", Rule::Anyone),
     ("/account/verify/resend", Rule::SignedIn),
     ("/account/sessions/{id}/end", Rule::SignedIn),
@@ -337,6 +338,7 @@ mod tests {
             roles: roles.iter().copied().chain([Role::Applicant]).collect(),
             second_factor_on: false,
             second_factor_required: false,
+            provider_mfa: false,
         }
     }
 

@@ -7,11 +7,10 @@ use crate::components::{
 use crate::i18n::{ChoiceInvalid, Lang, datetime, fill, role_name};
 use crate::services::accounts::{self, PasswordChange};
 use crate::services::offices;
-use crate::web::{CsrfForm, Ctx, LANG_COOKIE, page, redirect, set_cookie};
+use crate::web::{CsrfForm, Ctx, page, redirect};
 use crate::{AppError, AppState, error::Invalid};
 use axum::extract::{Query, State};
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -90,17 +89,7 @@ pub async fn change_language(
     };
     accounts::set_locale(&state.db, &who, lang, &ctx.actor()).await?;
     let mut response = redirect("/account?ok=language");
-    let cookie = set_cookie(
-        LANG_COOKIE,
-        lang.code(),
-        Some(60 * 60 * 24 * 365),
-        false,
-        state.settings.secure_cookies(),
-    );
-    response.headers_mut().append(
-        SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
-    );
+    crate::web::add_cookies(&mut response, &[super::lang::cookie(&state, lang)])?;
     Ok(response)
 }
 
@@ -146,6 +135,29 @@ pub(crate) async fn render(
         .into_any(),
     };
     let held = offices::for_person(&state.db, user.person_id).await?;
+    // the institutions' identities one signs in with, when the portal offers any
+    let linked = crate::services::oidc::linked_to(&state.db, user.account_id).await?;
+    let linked = (!linked.is_empty() || !state.oidc.names().is_empty()).then(|| {
+        let items = linked
+            .iter()
+            .map(|l| {
+                fill(
+                    t.oidc_linked_item,
+                    &[
+                        ("provider", &crate::services::oidc::provider_name(state, &l.issuer)),
+                        ("email", &l.email),
+                        ("when", &datetime(l.linked_at.0)),
+                    ],
+                )
+            })
+            .collect::<Vec<_>>();
+        let body = if items.is_empty() {
+            view! { <span>{t.oidc_linked_none}</span> }.into_any()
+        } else {
+            view! { <ul class="plain">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul> }.into_any()
+        };
+        view! { <div><dt>{t.oidc_linked_title}</dt><dd>{body}</dd></div> }
+    });
     let roles = user
         .roles
         .iter()
@@ -177,6 +189,7 @@ pub(crate) async fn render(
                         <div><dt>{t.col_institution}</dt><dd>{account.institution.clone().unwrap_or_else(|| "—".into())}</dd></div>
                         <div><dt>{t.account_roles_today}</dt><dd>{roles}</dd></div>
                         <div><dt>{t.account_created}</dt><dd>{datetime(account.created_at.0)}</dd></div>
+                        {linked}
                     </dl>
                 </section>
                 <section aria-labelledby="offices-title">

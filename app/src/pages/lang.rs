@@ -5,8 +5,6 @@ use crate::i18n::Lang;
 use crate::web::{LANG_COOKIE, redirect, safe_next, set_cookie};
 use crate::{AppError, AppState};
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderValue;
-use axum::http::header::SET_COOKIE;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -23,16 +21,17 @@ pub async fn switch(
 ) -> Result<Response, AppError> {
     let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
     let mut response = redirect(&safe_next(&q.next));
-    let cookie = set_cookie(
+    crate::web::add_cookies(&mut response, &[cookie(&state, lang)])?;
+    Ok(response)
+}
+
+/// The cookie that keeps the chosen language for a year.
+pub(crate) fn cookie(state: &AppState, lang: Lang) -> String {
+    set_cookie(
         LANG_COOKIE,
         lang.code(),
         Some(60 * 60 * 24 * 365),
         false,
         state.settings.secure_cookies(),
-    );
-    response.headers_mut().append(
-        SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
-    );
-    Ok(response)
+    )
 }

@@ -24,6 +24,7 @@ pub mod meetings;
 pub mod minutes;
 pub mod nodes;
 pub mod nominations;
+pub mod oidc;
 pub mod projects;
 pub mod register;
 pub mod reporting;
@@ -78,6 +79,9 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(identity::forgot_page).post(identity::forgot),
         )
         .route("/login/forgot/sent", get(identity::forgot_sent))
+        .route("/login/oidc/callback", get(oidc::callback))
+        .route("/login/oidc/link", get(oidc::link_page).post(oidc::link))
+        .route("/login/oidc/{n}", get(oidc::start))
         .route(
             "/login/reset",
             get(identity::reset_page).post(identity::reset),

@@ -170,7 +170,9 @@ pub async fn code(
 ) -> Result<Response, AppError> {
     let token = challenge_token(&headers);
     match second_factor::answer(&state, &token, &form.code, &ctx.actor()).await {
-        Ok((account_id, next)) => open_session(&state, &ctx, &headers, account_id, &next).await,
+        Ok((account_id, next)) => {
+            open_session(&state, &ctx, &headers, account_id, &next, false).await
+        }
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;
             let errors = refused.errors.clone();

@@ -252,6 +252,60 @@ pub async fn register(
     Ok(())
 }
 
+/// Opens an account for someone an OpenID provider vouched for, inside the caller's transaction
+/// (which also links the provider identity). It has no password anyone knows (a random one,
+/// hashed like any other: the reset link gives it one); its address counts as confirmed when the
+/// provider says it verified it, otherwise the welcome message carries the confirmation link.
+pub(crate) async fn open_for_provider(
+    tx: &mut sqlx::SqliteConnection,
+    state: &AppState,
+    full_name: &str,
+    email: &str,
+    email_verified: bool,
+    lang: Lang,
+    actor: &Actor,
+) -> AppResult<i64> {
+    let email_norm = rules::normalize_email(email);
+    let hash = secrets::hash_password(&secrets::random_token()?).await?;
+    let input = Registration {
+        full_name: full_name.chars().take(200).collect(),
+        email: email.to_string(),
+        password: String::new(),
+        password_confirm: String::new(),
+    };
+    let account_id = insert_account(tx, &input, &email_norm, &hash, actor).await?;
+    sqlx::query("UPDATE accounts SET locale = ?, email_verified_at = ? WHERE id = ?")
+        .bind(lang.code())
+        .bind(email_verified.then(Ts::now))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    if !email_verified {
+        let t = lang.tr();
+        let login_url = format!("{}/login", state.settings.public_url.trim_end_matches('/'));
+        let confirm =
+            super::identity::verification_link(tx, state, account_id, &email_norm).await?;
+        let hours = state.settings.email_token_ttl.num_hours().max(1);
+        let body_text = fill(
+            t.mail_register_welcome_body,
+            &[("url", &login_url), ("link", &confirm), ("hours", &hours)],
+        );
+        mail::queue(
+            tx,
+            &mail::Message {
+                to_address: email.trim().to_string(),
+                to_name: input.full_name.trim().to_string(),
+                subject: t.mail_register_welcome_subject.to_string(),
+                body_text,
+                ics: None,
+                topic: format!("register-welcome/{account_id}"),
+            },
+        )
+        .await?;
+    }
+    Ok(account_id)
+}
+
 async fn account_by_email(db: &SqlitePool, email_norm: &str) -> AppResult<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM accounts WHERE email_normalized = ?")

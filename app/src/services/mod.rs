@@ -26,6 +26,7 @@ pub mod node_probe;
 pub mod nodes;
 pub mod nominations;
 pub mod offices;
+pub mod oidc;
 pub mod projects;
 pub mod reporting;
 pub mod seats;

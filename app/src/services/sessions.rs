@@ -27,6 +27,8 @@ pub struct CurrentUser {
     pub second_factor_on: bool,
     /// Whether an office held requires one (`MINGA_SECOND_FACTOR_ROLES`).
     pub second_factor_required: bool,
+    /// The session was opened through an OpenID provider that asserted a second factor.
+    pub provider_mfa: bool,
 }
 
 impl CurrentUser {
@@ -36,7 +38,7 @@ impl CurrentUser {
 
     /// Whether the person must set up a second factor before changing anything.
     pub fn must_set_up_second_factor(&self) -> bool {
-        self.second_factor_required && !self.second_factor_on
+        self.second_factor_required && !self.second_factor_on && !self.provider_mfa
     }
 
     pub fn actor(&self, ip: &str, request_id: &str) -> Actor {
@@ -55,6 +57,7 @@ pub async fn create(
     account_id: i64,
     ip: &str,
     user_agent: &str,
+    provider_mfa: bool,
 ) -> AppResult<String> {
     let token = secrets::random_token()?;
     let now = Utc::now();
@@ -64,7 +67,7 @@ pub async fn create(
             .session_idle
             .min(state.settings.session_max_age);
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, ip, user_agent, provider_mfa) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(secrets::sha256(token.as_bytes()).to_vec())
     .bind(account_id)
@@ -73,6 +76,7 @@ pub async fn create(
     .bind(Ts(expires))
     .bind(ip)
     .bind(user_agent.chars().take(300).collect::<String>())
+    .bind(provider_mfa)
     .execute(&state.db)
     .await?;
     Ok(token)
@@ -91,13 +95,14 @@ struct SessionRow {
     locale: String,
     disabled_at: Option<Ts>,
     second_factor_on: bool,
+    provider_mfa: bool,
 }
 
 /// The user of a session token, if the session is live; sliding the idle limit forward at most
 /// once a minute so that page views do not each cost a write.
 pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<CurrentUser>> {
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT s.id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, a.person_id, a.email, p.full_name, a.locale, a.disabled_at,
+        "SELECT s.id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, a.person_id, a.email, p.full_name, a.locale, a.disabled_at, s.provider_mfa,
                 EXISTS (SELECT 1 FROM account_totp t WHERE t.account_id = a.id AND t.confirmed_at IS NOT NULL) AS second_factor_on
          FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
          WHERE s.token_hash = ?",
@@ -145,6 +150,7 @@ pub async fn lookup(state: &AppState, token: &str) -> AppResult<Option<CurrentUs
         roles,
         second_factor_on: row.second_factor_on,
         second_factor_required,
+        provider_mfa: row.provider_mfa,
     }))
 }
 

@@ -67,6 +67,20 @@ pub fn set_cookie(
     s
 }
 
+/// Adds `Set-Cookie` headers (made by [`set_cookie`]) to a response.
+pub fn add_cookies(
+    response: &mut axum::response::Response,
+    cookies: &[String],
+) -> Result<(), crate::AppError> {
+    for cookie in cookies {
+        let value = axum::http::HeaderValue::from_str(cookie).map_err(crate::AppError::internal)?;
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ mod render;
 mod security;
 
 pub use crate::services::sessions::CurrentUser;
-pub use cookies::{Cookies, LANG_COOKIE, SESSION_COOKIE, set_cookie};
+pub use cookies::{Cookies, LANG_COOKIE, SESSION_COOKIE, add_cookies, set_cookie};
 pub use csrf::{
     CSRF_FIELD, CsrfForm, CsrfPairs, NoFields, Part, Upload, check_text, fresh_cookie,
     read_form_with_file, read_multipart, read_uploads,

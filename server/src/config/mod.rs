@@ -225,6 +225,25 @@ pub struct SettingsArgs {
     /// Explorer URL of a transaction per chain (comma-separated, in the order of MINGA_ETH_RPC), with {tx} for its hash.
     #[arg(long, env = "MINGA_ETH_EXPLORER", global = true)]
     pub eth_explorer: Option<String>,
+    /// Issuer URL(s), comma-separated, of the OpenID providers people may sign in with (their
+    /// metadata and keys are discovered from it). The callback to register there is
+    /// `<MINGA_PUBLIC_URL>/login/oidc/callback`.
+    #[arg(long, env = "MINGA_OIDC_ISSUER", global = true)]
+    pub oidc_issuer: Option<String>,
+    /// This portal's client id at each provider, in the order of MINGA_OIDC_ISSUER.
+    #[arg(long, env = "MINGA_OIDC_CLIENT_ID", global = true)]
+    pub oidc_client_id: Option<String>,
+    /// This portal's client secret at each provider, in the same order.
+    #[arg(
+        long,
+        env = "MINGA_OIDC_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// The name on each provider's sign-in button, in the same order (default: its host).
+    #[arg(long, env = "MINGA_OIDC_NAME", global = true)]
+    pub oidc_name: Option<String>,
     /// URL(s), comma-separated, of RFC 3161 time-stamping authorities to stamp checkpoints with.
     #[arg(long, env = "MINGA_TSA_URL", global = true)]
     pub tsa_url: Option<String>,
@@ -468,9 +487,10 @@ fn list(v: &Option<String>) -> Vec<String> {
 }
 
 impl SettingsArgs {
-    /// The anchor lists must pair up: one key for every chain or one per chain, one CA for every
-    /// TSA or one per TSA (a time-stamp is only worth its checked signature).
-    pub fn check_anchors(&self) -> anyhow::Result<()> {
+    /// The comma-separated lists must pair up: one key for every chain or one per chain, one CA
+    /// for every TSA or one per TSA (a time-stamp is only worth its checked signature), one client
+    /// id and secret per OpenID provider (whose issuer is https, or plain http on loopback).
+    pub fn check_lists(&self) -> anyhow::Result<()> {
         if let Err(bad) = app::domain::meetings::parse_holidays(&self.holidays) {
             anyhow::bail!("MINGA_HOLIDAYS (--holidays): `{bad}` is not a date YYYY-MM-DD");
         }
@@ -487,6 +507,26 @@ impl SettingsArgs {
             anyhow::bail!(
                 "MINGA_TSA_URL and MINGA_TSA_CA go together (a time-stamp is only worth its checked signature): one CA for all, or one per TSA"
             );
+        }
+        let issuers = list(&self.oidc_issuer).len();
+        let names = list(&self.oidc_name).len();
+        if list(&self.oidc_client_id).len() != issuers
+            || list(&self.oidc_client_secret).len() != issuers
+            || (names != 0 && names != issuers)
+        {
+            anyhow::bail!(
+                "MINGA_OIDC_ISSUER, MINGA_OIDC_CLIENT_ID and MINGA_OIDC_CLIENT_SECRET go together: one client id and one secret per issuer, in the same order (and MINGA_OIDC_NAME, if set, one name per issuer)"
+            );
+        }
+        for issuer in list(&self.oidc_issuer) {
+            if !(issuer.starts_with("https://")
+                || issuer.starts_with("http://127.0.0.1")
+                || issuer.starts_with("http://localhost"))
+            {
+                anyhow::bail!(
+                    "MINGA_OIDC_ISSUER: `{issuer}` is not an https URL (plain http only on loopback)"
+                );
+            }
         }
         Ok(())
     }
@@ -547,6 +587,27 @@ impl SettingsArgs {
                     private_key: key.clone(),
                     confirmations: self.eth_confirmations.max(1),
                     explorer: explorers.get(i).cloned(),
+                })
+            })
+            .collect();
+        let (ids, secrets, names) = (
+            list(&self.oidc_client_id),
+            list(&self.oidc_client_secret),
+            list(&self.oidc_name),
+        );
+        s.oidc = list(&self.oidc_issuer)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, issuer)| {
+                Some(app::settings::OidcSettings {
+                    name: names
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| app::settings::host_of(&issuer)),
+                    client_id: ids.get(i)?.clone(),
+                    client_secret: secrets.get(i)?.clone(),
+                    // exactly as the provider states it: the ID token's `iss` must equal it
+                    issuer,
                 })
             })
             .collect();
@@ -657,7 +718,7 @@ mod tests {
         assert_eq!(s.tsa.len(), 2);
         assert_eq!(s.tsa[1].name, "tsa-tsa2.example:80");
         assert_eq!(s.tsa[1].ca_file, PathBuf::from("/etc/minga/tsa-ca.pem"));
-        assert!(cli.settings.check_anchors().is_ok());
+        assert!(cli.settings.check_lists().is_ok());
         let unpaired = Cli::try_parse_from([
             "minga",
             "--eth-rpc",
@@ -666,14 +727,95 @@ mod tests {
             "0x1,0x2,0x3",
         ])
         .expect("parse");
-        assert!(unpaired.settings.check_anchors().is_err());
+        assert!(unpaired.settings.check_lists().is_err());
         let keyless = Cli::try_parse_from(["minga", "--tsa-url", "http://t/"]).expect("parse");
-        assert!(keyless.settings.check_anchors().is_err());
+        assert!(keyless.settings.check_lists().is_err());
         let none = Cli::try_parse_from(["minga"])
             .expect("parse")
             .settings
             .to_settings();
         assert!(none.eth.is_empty() && none.tsa.is_empty());
+    }
+
+    #[test]
+    fn openid_providers_pair_up_in_order() {
+        let cli = Cli::try_parse_from([
+            "minga",
+            "--oidc-issuer",
+            "https://login.uni.example/realms/staff, https://id.gob.example/",
+            "--oidc-client-id",
+            "minga,portal-minga",
+            "--oidc-client-secret",
+            "s1,s2",
+            "--oidc-name",
+            "Universidad,Gobierno",
+        ])
+        .expect("parse");
+        assert!(cli.settings.check_lists().is_ok());
+        let s = cli.settings.to_settings();
+        assert_eq!(s.oidc.len(), 2);
+        assert_eq!(s.oidc[0].issuer, "https://login.uni.example/realms/staff");
+        assert_eq!(
+            s.oidc[1].issuer, "https://id.gob.example/",
+            "kept as the provider states it"
+        );
+        assert_eq!(s.oidc[1].client_id, "portal-minga");
+        assert_eq!(s.oidc[1].client_secret, "s2");
+        assert_eq!(s.oidc[1].name, "Gobierno");
+        assert!(
+            !format!("{:?}", s.oidc[1]).contains("s2"),
+            "the secret is never printed"
+        );
+        // without names, the host
+        let unnamed = Cli::try_parse_from([
+            "minga",
+            "--oidc-issuer",
+            "https://login.uni.example/realms/staff",
+            "--oidc-client-id",
+            "minga",
+            "--oidc-client-secret",
+            "s",
+        ])
+        .expect("parse");
+        assert_eq!(
+            unnamed.settings.to_settings().oidc[0].name,
+            "login.uni.example"
+        );
+        for bad in [
+            // a secret missing
+            vec![
+                "--oidc-issuer",
+                "https://a.example,https://b.example",
+                "--oidc-client-id",
+                "x,y",
+                "--oidc-client-secret",
+                "s",
+            ],
+            // plain http away from loopback
+            vec![
+                "--oidc-issuer",
+                "http://a.example",
+                "--oidc-client-id",
+                "x",
+                "--oidc-client-secret",
+                "s",
+            ],
+            // names that do not pair
+            vec![
+                "--oidc-issuer",
+                "https://a.example",
+                "--oidc-client-id",
+                "x",
+                "--oidc-client-secret",
+                "s",
+                "--oidc-name",
+                "A,B",
+            ],
+        ] {
+            let cli =
+                Cli::try_parse_from(std::iter::once("minga").chain(bad.clone())).expect("parse");
+            assert!(cli.settings.check_lists().is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Deletes expired sessions and old login attempts every few minutes.
+//! Deletes expired sessions, sign-ins through a provider and old login attempts every few
+//! minutes.
 
 use app::AppState;
 use app::services::sessions;
@@ -17,6 +18,13 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
                 login_attempts = a,
                 "housekeeping purged expired rows"
             ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
+        }
+        match app::services::oidc::purge(&state.db).await {
+            Ok(n) if n > 0 => {
+                tracing::info!(oidc_flows = n, "housekeeping purged expired sign-ins")
+            }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
         }

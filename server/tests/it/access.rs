@@ -203,6 +203,7 @@ async fn cases(app: &TestApp) -> Vec<(&'static str, String, Body)> {
         ("/register", "/register".into(), empty()),
         ("/login/forgot", "/login/forgot".into(), empty()),
         ("/login/reset", "/login/reset".into(), empty()),
+        ("/login/oidc/link", "/login/oidc/link".into(), empty()),
         ("/account/verify", "/account/verify".into(), empty()),
         (
             "/account/second-factor",

@@ -21,6 +21,7 @@ mod node_capital;
 mod node_health;
 mod nodes;
 mod nominations;
+mod oidc;
 mod ops;
 mod projects;
 mod reporting;

@@ -118,54 +118,61 @@ impl TestApp {
             .await
             .expect("register");
         if role.is_granted() {
-            let person: i64 = sqlx::query_scalar("SELECT person_id FROM accounts WHERE id = ?")
-                .bind(id)
-                .fetch_one(&self.state.db)
-                .await
-                .expect("person");
-            // seats follow the seat rules: a member of the collective, with the seat's profile
-            if role.represents_collective() {
-                let mut tx = app::db::begin_write(&self.state.db).await.expect("tx");
-                app::services::memberships::add(
-                    &mut tx,
-                    &actor,
-                    1,
-                    app::services::memberships::Member::Person(person),
-                    chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
-                )
-                .await
-                .expect("membership");
-                tx.commit().await.expect("commit");
-            }
-            let profile = match role {
-                Role::ProjectsCommission => "business",
-                Role::NodesCommission => "technical",
-                _ => "",
-            };
-            sqlx::query("UPDATE people SET profile = ? WHERE id = ?")
-                .bind(profile)
-                .bind(person)
-                .execute(&self.state.db)
-                .await
-                .expect("profile");
-            let grant = Grant {
-                role,
-                collective_id: role.represents_collective().then_some(1),
-                starts_on: chrono::Utc::now().date_naive(),
-                ends_on: None,
-            };
-            offices::grant(
-                &self.state,
-                &app::services::authority::Admin::operator(),
-                person,
-                &grant,
-                "test",
-                &actor,
-            )
-            .await
-            .expect("grant");
+            self.grant_role(id, role).await;
         }
         (email, id)
+    }
+
+    /// Grants `role` to the account (for the roles that represent one, in the first collective,
+    /// of which the person becomes a member), as the operator.
+    pub async fn grant_role(&self, id: i64, role: Role) {
+        let actor = Actor::system("test");
+        let person: i64 = sqlx::query_scalar("SELECT person_id FROM accounts WHERE id = ?")
+            .bind(id)
+            .fetch_one(&self.state.db)
+            .await
+            .expect("person");
+        // seats follow the seat rules: a member of the collective, with the seat's profile
+        if role.represents_collective() {
+            let mut tx = app::db::begin_write(&self.state.db).await.expect("tx");
+            app::services::memberships::add(
+                &mut tx,
+                &actor,
+                1,
+                app::services::memberships::Member::Person(person),
+                chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
+            )
+            .await
+            .expect("membership");
+            tx.commit().await.expect("commit");
+        }
+        let profile = match role {
+            Role::ProjectsCommission => "business",
+            Role::NodesCommission => "technical",
+            _ => "",
+        };
+        sqlx::query("UPDATE people SET profile = ? WHERE id = ?")
+            .bind(profile)
+            .bind(person)
+            .execute(&self.state.db)
+            .await
+            .expect("profile");
+        let grant = Grant {
+            role,
+            collective_id: role.represents_collective().then_some(1),
+            starts_on: chrono::Utc::now().date_naive(),
+            ends_on: None,
+        };
+        offices::grant(
+            &self.state,
+            &app::services::authority::Admin::operator(),
+            person,
+            &grant,
+            "test",
+            &actor,
+        )
+        .await
+        .expect("grant");
     }
 
     /// A browser logged in as a new account holding `role`.
