@@ -4,8 +4,9 @@
 # poppler-utils (pdftotext reads the batch reports), the DejaVu font (the reports'), the
 # end-to-end test packages from the lockfile (Playwright, axe, and oidc-provider: the OpenID
 # provider the sign-in tests run on loopback), anvil (the Ethereum node the anchoring tests
-# run, npm @foundry-rs/anvil's Linux binary package, pinned) under .tools/, and aiosmtpd (the SMTP
-# server the mail tests deliver to). Idempotent.
+# run, npm @foundry-rs/anvil's Linux binary package, pinned) under .tools/, aiosmtpd (the SMTP
+# server the mail tests deliver to), and schemathesis (PyPI, pinned, in a virtualenv under
+# .tools/: it fuzzes the JSON API against its OpenAPI description). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,4 +50,12 @@ if ! imports_aiosmtpd /usr/bin/python3 && ! imports_aiosmtpd .tools/aiosmtpd/bin
     python3 -m venv .tools/aiosmtpd
     .tools/aiosmtpd/bin/python -m pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
   fi
+fi
+
+SCHEMATHESIS_VERSION=4.32.5
+st=.tools/schemathesis/bin/schemathesis
+if [ ! -x "$st" ] || ! "$st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  echo "Installing schemathesis $SCHEMATHESIS_VERSION (PyPI) in .tools/schemathesis"
+  python3 -m venv .tools/schemathesis
+  .tools/schemathesis/bin/python -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi

@@ -26,10 +26,14 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 cargo test --workspace --all-targets --locked --no-run
 cargo test --workspace --locked
 
-step "browser tests (Playwright, Debian Chromium, JavaScript on and off)"
 # the binary `cargo test` built for the integration tests (a `cargo build -p server` here would
 # resolve features without the dev-dependencies and rebuild 20 crates: 2 minutes of CI)
 cargo test --workspace --locked --no-run
+
+step "the JSON API fuzzed against its OpenAPI description (schemathesis)"
+MINGA_BIN="$PWD/target/debug/minga" scripts/fuzz-api.sh
+
+step "browser tests (Playwright, Debian Chromium, JavaScript on and off)"
 (cd end2end && MINGA_BIN="$PWD/../target/debug/minga" npx playwright test)
 
 printf '\nAll tests passed in %ss.\n' "$(( $(date +%s) - start ))"

@@ -4,6 +4,8 @@ export const publicPages = [
   '/',
   '/login',
   '/login/forgot',
+  // the API's guide (long preformatted examples: they must scroll in their box on a phone)
+  '/api',
   '/register',
   '/register/sent',
   '/collectives',

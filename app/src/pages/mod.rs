@@ -6,6 +6,7 @@ pub mod access;
 pub mod account;
 pub mod admin;
 pub mod advisory;
+pub mod api_guide;
 pub mod calls;
 pub mod collective_requests;
 pub mod collectives;
@@ -240,6 +241,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/decisions", get(decisions::list))
         .route("/reports", get(reports::list))
         .route("/integrity", get(integrity::show))
+        .route("/api", get(api_guide::show))
         .route("/v", get(verify::search))
         .route("/v/lookup", get(verify::lookup))
         .route("/v/{id}", get(verify::show))

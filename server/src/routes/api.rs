@@ -1,6 +1,10 @@
 //! The JSON API of the evidence engine: submission (API key), records, receipts, documents and
 //! consistency proofs. Errors are RFC 9457 problem details.
 
+use super::openapi::{
+    BatchBody as BatchDoc, BatchRegistered, Consistency, Evidence, Problem, Receipt,
+    Registered as RegisteredDoc, SubmissionBody as SubmissionDoc,
+};
 use app::domain::evidence::jcs;
 use app::domain::evidence::submission::SubmissionProblem;
 use app::error::Invalid;
@@ -9,38 +13,39 @@ use app::services::evidence::sequencer::Registered;
 use app::services::evidence::{self, DocumentUpload, EvidenceView, Submission, Verdict, store};
 use app::services::projects;
 use app::{AppError, AppState};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
 
-pub fn router(state: &AppState) -> Router<AppState> {
+/// The routes of `/api/v1`, each with its description (see [`super::openapi`]).
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     let limits = state.settings.evidence_limits;
     // a document in base64 is 4/3 of its size; a batch may carry many
     let one = limits.max_document_bytes / 3 * 4 + 4 * 1024 * 1024;
     let batch = (one * 4).max(64 * 1024 * 1024);
-    Router::new()
-        .route(
-            "/evidence",
-            post(submit).layer(axum::extract::DefaultBodyLimit::max(one)),
-        )
-        .route(
-            "/evidence/batch",
-            post(submit_batch).layer(axum::extract::DefaultBodyLimit::max(batch)),
-        )
-        .route("/evidence/{id}", get(show))
-        .route("/evidence/{id}/receipt", get(receipt))
-        .route("/evidence/{id}/document", get(document))
-        .route("/log/consistency", get(consistency))
+    let limited = |mut r: UtoipaMethodRouter<AppState>, max: usize| {
+        r.2 = r.2.layer(axum::extract::DefaultBodyLimit::max(max));
+        r
+    };
+    OpenApiRouter::new()
+        .routes(limited(routes!(submit), one))
+        .routes(limited(routes!(submit_batch), batch))
+        .routes(routes!(show))
+        .routes(routes!(receipt))
+        .routes(routes!(document))
+        .routes(routes!(consistency))
+        .routes(routes!(super::openapi::serve))
 }
 
 /// The source system behind `Authorization: Bearer <key>`.
@@ -221,21 +226,51 @@ async fn from_multipart(mut mp: Multipart) -> Result<Submission, AppError> {
     })
 }
 
-fn registered_json(state: &AppState, r: &Registered) -> Value {
-    json!({
-        "id": r.id,
-        "index": r.index,
-        "data_hash": r.data_hash,
-        "document_hash": r.document_hash,
-        "items_root": r.items_root,
-        "link_hash": r.link_hash,
-        "registered_at": r.registered_at,
-        "created": r.created,
-        "verification_url": format!("{}/v/{}", state.settings.public_url, r.id),
-        "receipt_url": format!("{}/api/v1/evidence/{}/receipt", state.settings.public_url, r.id),
-    })
+fn registered_json(state: &AppState, r: &Registered) -> RegisteredDoc {
+    RegisteredDoc {
+        id: r.id.clone(),
+        index: r.index,
+        data_hash: r.data_hash.hex(),
+        document_hash: r.document_hash.map(|h| h.hex()),
+        items_root: r.items_root.map(|h| h.hex()),
+        link_hash: r.link_hash.hex(),
+        registered_at: r.registered_at.clone(),
+        created: r.created,
+        verification_url: format!("{}/v/{}", state.settings.public_url, r.id),
+        receipt_url: format!(
+            "{}/api/v1/evidence/{}/receipt",
+            state.settings.public_url, r.id
+        ),
+    }
 }
 
+/// Registers one evidence. Idempotent by `kind` and `ref`: the same submission again answers 200
+/// with what was registered the first time (other content under them: 409).
+#[utoipa::path(
+    post,
+    path = "/evidence",
+    tag = "evidence",
+    operation_id = "submit_evidence",
+    security(("api_key" = [])),
+    request_body(
+        description = "The evidence, as JSON (the document in base64) or as multipart/form-data (the same fields as parts, the document as a file part)",
+        content(
+            (SubmissionDoc = "application/json"),
+            (SubmissionDoc = "multipart/form-data")
+        )
+    ),
+    responses(
+        (status = 201, description = "Registered; `Location` names the evidence", body = RegisteredDoc,
+            headers(("Location" = String, description = "The evidence's API URL"))),
+        (status = 200, description = "Registered before with the same kind and reference", body = RegisteredDoc),
+        (status = 400, description = "Neither JSON nor multipart, or a malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key may not register this kind", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The same kind and reference were registered with other content", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the limits", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid (each named under `errors`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn submit(
     State(state): State<AppState>,
     ApiAuth(client): ApiAuth,
@@ -286,6 +321,25 @@ async fn submit(
     Ok(response)
 }
 
+/// Registers several evidences at once, all or nothing, in order.
+#[utoipa::path(
+    post,
+    path = "/evidence/batch",
+    tag = "evidence",
+    operation_id = "submit_batch",
+    security(("api_key" = [])),
+    request_body(content = BatchDoc, content_type = "application/json", description = "The evidences"),
+    responses(
+        (status = 201, description = "At least one was new", body = BatchRegistered),
+        (status = 200, description = "Every one was registered before", body = BatchRegistered),
+        (status = 400, description = "A malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key may not register one of the kinds", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "One kind and reference were registered with other content", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the limits", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An evidence is invalid (`errors` give its position)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn submit_batch(
     State(state): State<AppState>,
     ApiAuth(client): ApiAuth,
@@ -321,11 +375,14 @@ async fn submit_batch(
     let registered = evidence::submit(&state, &client.source, &client.kinds, subs, true).await?;
     projects::metrics::record(&state, &client.source, &metrics, &registered).await?;
     let created = registered.iter().filter(|r| r.created).count();
-    let body = json!({
-        "created": created,
-        "existing": registered.len() - created,
-        "evidences": registered.iter().map(|r| registered_json(&state, r)).collect::<Vec<_>>(),
-    });
+    let body = BatchRegistered {
+        created,
+        existing: registered.len() - created,
+        evidences: registered
+            .iter()
+            .map(|r| registered_json(&state, r))
+            .collect(),
+    };
     Ok((
         if created > 0 {
             StatusCode::CREATED
@@ -375,11 +432,37 @@ pub fn view_json(state: &AppState, v: &EvidenceView) -> Value {
     })
 }
 
+/// An evidence, with its proof and anchors.
+#[utoipa::path(
+    get,
+    path = "/evidence/{id}",
+    tag = "evidence",
+    operation_id = "get_evidence",
+    params(("id" = String, Path, description = "The evidence's id")),
+    responses(
+        (status = 200, description = "The evidence", body = Evidence),
+        (status = 404, description = "No evidence has this id", body = Problem, content_type = "application/problem+json")
+    )
+)]
 async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
     let view = evidence::view(&state, &id).await?;
     Ok(Json(view_json(&state, &view)).into_response())
 }
 
+/// The evidence's receipt, to check it offline (`minga verify`).
+#[utoipa::path(
+    get,
+    path = "/evidence/{id}/receipt",
+    tag = "evidence",
+    operation_id = "get_receipt",
+    params(("id" = String, Path, description = "The evidence's id")),
+    responses(
+        (status = 200, description = "The receipt (a download)", body = Receipt,
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"minga-receipt-<id>.json\""))),
+        (status = 404, description = "No evidence has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not yet in a signed checkpoint; `Retry-After` says when to ask again", body = Problem, content_type = "application/problem+json")
+    )
+)]
 async fn receipt(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -394,6 +477,20 @@ async fn receipt(
     Ok(response)
 }
 
+/// The evidence's document, for public kinds; served inert (by type from an allowlist, never as
+/// the uploader declared it).
+#[utoipa::path(
+    get,
+    path = "/evidence/{id}/document",
+    tag = "evidence",
+    operation_id = "get_document",
+    params(("id" = String, Path, description = "The evidence's id")),
+    responses(
+        (status = 200, description = "The document's bytes", content_type = "application/octet-stream"),
+        (status = 403, description = "The kind is not public", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No evidence has this id, or it has no document", body = Problem, content_type = "application/problem+json")
+    )
+)]
 async fn document(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -421,12 +518,29 @@ async fn document(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ConsistencyQuery {
+    /// The older tree size (at least 1).
+    #[param(value_type = u64, minimum = 1)]
     from: Option<String>,
+    /// The newer tree size (at most the latest signed checkpoint's).
+    #[param(value_type = u64, minimum = 1)]
     to: Option<String>,
 }
 
+/// A consistency proof between two sizes of the log: the newer tree extends the older.
+#[utoipa::path(
+    get,
+    path = "/log/consistency",
+    tag = "log",
+    operation_id = "get_consistency",
+    params(ConsistencyQuery),
+    responses(
+        (status = 200, description = "The proof", body = Consistency),
+        (status = 400, description = "Sizes that are not whole numbers with 0 < from ≤ to ≤ the signed size", body = Problem, content_type = "application/problem+json")
+    )
+)]
 async fn consistency(
     State(state): State<AppState>,
     Query(q): Query<ConsistencyQuery>,
@@ -449,5 +563,10 @@ async fn consistency(
         )));
     }
     let path = store::consistency_proof(&state.db, from, to).await?;
-    Ok(Json(json!({"from": from, "to": to, "path": path})).into_response())
+    Ok(Json(Consistency {
+        from,
+        to,
+        path: path.iter().map(|h| h.hex()).collect(),
+    })
+    .into_response())
 }

@@ -5,19 +5,33 @@ use app::domain::evidence::merkle::Node;
 use app::domain::evidence::tiles::{TilePath, WIDTH};
 use app::services::evidence::store;
 use app::{AppError, AppState};
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/checkpoint", get(checkpoint))
-        .route("/key", get(key))
+/// The routes of `/log`, each with its description (the tiles' path has several segments, which
+/// OpenAPI cannot say: it is described by hand in [`super::openapi::ApiDoc`]).
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(checkpoint))
+        .routes(routes!(key))
         .route("/tile/{*path}", get(tile))
 }
 
+/// The latest signed checkpoint (C2SP tlog-checkpoint, a signed note).
+#[utoipa::path(
+    get,
+    path = "/checkpoint",
+    tag = "log",
+    operation_id = "get_checkpoint",
+    responses(
+        (status = 200, description = "The checkpoint note", content_type = "text/plain", body = String),
+        (status = 404, description = "Nothing signed yet", body = super::openapi::Problem, content_type = "application/problem+json")
+    )
+)]
 async fn checkpoint(State(state): State<AppState>) -> Result<Response, AppError> {
     let cp = store::latest_checkpoint(&state.db)
         .await?
@@ -32,6 +46,14 @@ async fn checkpoint(State(state): State<AppState>) -> Result<Response, AppError>
         .into_response())
 }
 
+/// The log's verifier key (a signed-note verifier key, Ed25519).
+#[utoipa::path(
+    get,
+    path = "/key",
+    tag = "log",
+    operation_id = "get_key",
+    responses((status = 200, description = "The verifier key, one line", content_type = "text/plain", body = String))
+)]
 async fn key(State(state): State<AppState>) -> Response {
     (
         [(CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -40,7 +62,20 @@ async fn key(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-async fn tile(
+/// A tile of the log (C2SP tlog-tiles, height 8): `<L>/<N>[.p/<W>]` hashes, or
+/// `entries/<N>[.p/<W>]` entry bundles; only what the latest signed checkpoint commits to.
+#[utoipa::path(
+    get,
+    path = "/log/tile/{path}",
+    tag = "log",
+    operation_id = "get_tile",
+    params(("path" = String, Path, description = "The tile's path, e.g. `0/000` or `entries/x001/234.p/12` (several segments)")),
+    responses(
+        (status = 200, description = "The tile's bytes", content_type = "application/octet-stream"),
+        (status = 404, description = "No such tile in the signed tree", body = super::openapi::Problem, content_type = "application/problem+json")
+    )
+)]
+pub(super) async fn tile(
     State(state): State<AppState>,
     Path(path): Path<String>,
 ) -> Result<Response, AppError> {

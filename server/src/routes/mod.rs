@@ -5,6 +5,7 @@ pub mod api;
 mod health;
 mod log;
 pub mod metrics;
+pub mod openapi;
 mod statics;
 
 use app::{AppError, AppState};
@@ -20,6 +21,7 @@ use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
 
 /// Request ids: 16 random hex digits (an incoming `X-Request-Id` from a proxy is kept).
 #[derive(Clone, Copy, Default)]
@@ -62,10 +64,23 @@ async fn log_response(req: Request, next: Next) -> Response {
 const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    // the API answers problem details for everything, axum's own rejections included
-    let api = Router::new()
-        .nest("/v1", api::router(&state))
-        .fallback(|| async { AppError::NotFound })
+    // the API and the log, with their OpenAPI description built from the same registrations
+    let (api, doc) = utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .nest("/api/v1", api::router(&state))
+        .nest("/log", log::router())
+        .split_for_parts();
+    let doc = openapi::finish(doc, &state.settings.public_url);
+    let doc: std::sync::Arc<str> = doc
+        .to_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        .into();
+    // they answer problem details for everything, axum's own rejections included
+    let api = api
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { AppError::NotFound }),
+        )
+        .layer(axum::Extension(doc))
         .layer(axum::middleware::map_response(app::web::rejection_as_error));
     let hsts = state.settings.secure_cookies();
     Router::new()
@@ -76,11 +91,7 @@ pub fn router(state: AppState) -> Router {
         .route("/style/minga.css", get(statics::stylesheet))
         .route("/favicon.svg", get(statics::favicon))
         .route("/robots.txt", get(statics::robots))
-        .nest("/api", api)
-        .nest(
-            "/log",
-            log::router().layer(axum::middleware::map_response(app::web::rejection_as_error)),
-        )
+        .merge(api)
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(metrics::track))

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod advisory;
 mod anchors;
+mod api_doc;
 mod backup;
 mod consultations;
 mod escaping;

@@ -1,0 +1,21 @@
+# /api: the JSON API explained for whoever integrates a source system
+api_title = Evidence API
+api_intro = Source systems (purchasing, minutes, projects) register evidences in Minga's transparency log through this JSON API, and anyone reads them back with their proofs. The whole description, generated from the code, is an OpenAPI 3.1 document: use it to generate a client in any language.
+api_spec_link = OpenAPI 3.1 description (/api/v1/openapi.json)
+api_keys_title = Keys and kinds
+api_keys_text = Each source system uses a key of its own, which the portal's administrators create (under "API keys", or with the command below) and which is shown once. Send it with every submission as "Authorization: Bearer <key>". Reading evidences, receipts and the log needs no key.
+api_kinds_text = A key registers only the evidence kinds it was given (for instance, purchase order and quotation). When a kind is public its data and document are shown to anyone; otherwise only its hashes and proofs.
+api_submit_title = Registering an evidence
+api_submit_text = A submission carries the kind ("kind"), the source system's reference ("ref"), the data ("data", any JSON: integers within ±2^53, no repeated member names), and optionally items ("items", e.g. the quotations of an order, each a leaf of its own tree) and a document. The 201 answer gives its id, its position in the log, its hashes and the address of its verification page.
+api_idempotent_text = Registering the same kind and reference again duplicates nothing: the answer is 200 with what was registered the first time, so a source system can retry without fear.
+api_multipart_title = With a document
+api_multipart_text = The document goes either in base64 inside the JSON ("document": content, type and name) or as a file in a multipart form, with the other fields as parts. The portal keeps its SHA-256 in the log and always serves it inert.
+api_batch_title = Several at once
+api_batch_text = /api/v1/evidence/batch registers a list of evidences in order, all or nothing: when one fails, the 422 answer says which and why.
+api_verify_title = Receipts and verification
+api_receipt_text = Once in a signed checkpoint (within seconds), every evidence has a receipt: the entry, the inclusion proof, the signed checkpoint and its anchors on blockchains and time-stamps. Before that the answer is 409 with "Retry-After".
+api_verify_text = A receipt is checked without trusting the portal: with the minga verify command and the log's verifier key (/log/key), or with any C2SP transparency-log client, which reads the checkpoint and the tiles under /log. Every evidence also has its public page /v/<id> with a QR code.
+api_errors_title = Errors
+api_errors_text = Every error is a problem details document (RFC 9457): a stable type, a title, the HTTP status and the detail; with a 422, the list of fields with their code and, where it applies, a JSON pointer to the value.
+api_spec_title = The OpenAPI description
+api_spec_text = /api/v1/openapi.json describes every route of /api/v1 and /log with its bodies and its error answers. It is generated from the portal's code, and every continuous-integration run tests it against the real server with thousands of generated requests (schemathesis): no answer may be a server error or stray from the description.

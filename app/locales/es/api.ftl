@@ -1,0 +1,21 @@
+# /api: la API JSON explicada para quien integra un sistema de origen
+api_title = API de evidencias
+api_intro = Los sistemas de origen (compras, actas, proyectos) registran evidencias en el registro de transparencia de Minga por esta API JSON, y cualquiera las lee con sus pruebas. La descripción completa, generada desde el código, está en formato OpenAPI 3.1: sirve para generar un cliente en cualquier lenguaje.
+api_spec_link = Descripción OpenAPI 3.1 (/api/v1/openapi.json)
+api_keys_title = Claves y tipos
+api_keys_text = Cada sistema de origen usa una clave propia, que crea la administración del portal (en «Claves de API» o con la orden de abajo) y que se muestra una sola vez. Se envía en cada registro como «Authorization: Bearer <clave>». Leer evidencias, recibos y el registro no necesita clave.
+api_kinds_text = Una clave solo registra los tipos de evidencia que se le asignaron (por ejemplo, orden de compra y cotización). Si el tipo es público, los datos y el documento se muestran a cualquiera; si no, solo sus huellas (hashes) y pruebas.
+api_submit_title = Registrar una evidencia
+api_submit_text = Un registro lleva el tipo («kind»), la referencia del sistema de origen («ref»), los datos («data», cualquier JSON: enteros dentro de ±2^53 y sin nombres repetidos), y opcionalmente ítems («items», por ejemplo las cotizaciones de una orden, cada una una hoja de su propio árbol) y un documento. La respuesta 201 da su identificador, su posición en el registro, sus huellas y la dirección de su página de verificación.
+api_idempotent_text = Registrar de nuevo el mismo tipo y referencia no duplica nada: la respuesta es 200 con lo que se registró la primera vez, de modo que un sistema de origen puede reintentar sin miedo.
+api_multipart_title = Con un documento
+api_multipart_text = El documento puede ir en base64 dentro del JSON («document»: contenido, tipo y nombre) o como archivo en un formulario multipart, con los demás campos como partes. El portal guarda su huella SHA-256 en el registro y lo sirve siempre inerte.
+api_batch_title = Varias a la vez
+api_batch_text = /api/v1/evidence/batch registra una lista de evidencias en orden, todas o ninguna: si una falla, la respuesta 422 dice cuál y por qué.
+api_verify_title = Recibos y verificación
+api_receipt_text = Una vez en un punto de control firmado (en segundos), cada evidencia tiene un recibo: la entrada, la prueba de inclusión, el punto de control firmado y sus anclajes en cadenas de bloques y sellos de tiempo. Antes de eso la respuesta es 409 con «Retry-After».
+api_verify_text = El recibo se comprueba sin confiar en el portal: con la orden minga verify y la clave verificadora del registro (/log/key), o con cualquier cliente de registros de transparencia C2SP, que lee el punto de control y las teselas en /log. Cada evidencia tiene además su página pública /v/<id> con un código QR.
+api_errors_title = Errores
+api_errors_text = Todos los errores son documentos «problem details» (RFC 9457): un tipo estable, un título, el estado HTTP y el detalle; en un 422, la lista de campos con su código y, cuando aplica, un puntero JSON al valor.
+api_spec_title = La descripción OpenAPI
+api_spec_text = /api/v1/openapi.json describe cada ruta de /api/v1 y de /log con sus cuerpos y sus respuestas de error. Se genera desde el código del portal y en cada integración continua se prueba contra el servidor real con miles de peticiones generadas (schemathesis): ninguna respuesta puede ser un error del servidor ni apartarse de la descripción.
