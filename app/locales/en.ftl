@@ -281,6 +281,7 @@ proof_path = Proof path
 proof_checkpoint = Signed checkpoint
 proof_pending = No signed checkpoint includes it yet.
 verify_receipt = Download the receipt (JSON)
+verify_tlog_proof = Download the C2SP proof (tlog-proof)
 verify_json = View as JSON
 verify_key_link = The log's verifier key
 verify_offline_hint = With the receipt and the verifier key you can check it offline: minga verify receipt.json --key KEY --document document.pdf

@@ -281,6 +281,7 @@ proof_path = Ruta de la prueba
 proof_checkpoint = Punto de control firmado
 proof_pending = Aún no hay un punto de control firmado que la incluya.
 verify_receipt = Descargar el recibo (JSON)
+verify_tlog_proof = Descargar la prueba C2SP (tlog-proof)
 verify_json = Ver como JSON
 verify_key_link = Clave verificadora del registro
 verify_offline_hint = Con el recibo y la clave verificadora puedes comprobarla sin conexión: minga verify recibo.json --key CLAVE --document documento.pdf

@@ -263,11 +263,16 @@ async fn verify(
     tsa_cert: Option<&std::path::Path>,
 ) -> i32 {
     use app::domain::evidence::receipt::{self, Receipt};
+    use app::domain::evidence::tlog_proof::{self, TlogProof};
+    // a JSON receipt, or a C2SP tlog-proof (which carries no anchors)
     let parsed: Result<Receipt, String> = std::fs::read(receipt)
         .map_err(|e| format!("cannot read {}: {e}", receipt.display()))
-        .and_then(|b| {
-            serde_json::from_slice(&b)
-                .map_err(|e| format!("{} is not a Minga receipt: {e}", receipt.display()))
+        .and_then(|b| match std::str::from_utf8(&b) {
+            Ok(text) if tlog_proof::is_tlog_proof(text) => TlogProof::parse(text)
+                .and_then(|p| tlog_proof::to_receipt(&p))
+                .map_err(|e| format!("{} is not a usable tlog-proof: {e}", receipt.display())),
+            _ => serde_json::from_slice(&b)
+                .map_err(|e| format!("{} is not a Minga receipt: {e}", receipt.display())),
         });
     let parsed = match parsed {
         Ok(r) => r,

@@ -506,6 +506,7 @@ fn render(
                     }}
                     <p>
                         <a href=format!("/api/v1/evidence/{}/receipt", id)>{t.verify_receipt}</a>" · "
+                        <a href=format!("/api/v1/evidence/{}/proof", id)>{t.verify_tlog_proof}</a>" · "
                         <a href=format!("/api/v1/evidence/{}", id)>{t.verify_json}</a>" · "
                         <a href="/log/key">{t.verify_key_link}</a>
                     </p>

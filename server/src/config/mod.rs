@@ -34,7 +34,8 @@ pub enum Command {
     /// Check an evidence receipt offline: entry, inclusion proof, checkpoint signature, document.
     /// Exits 0 only if every check holds.
     Verify {
-        /// The receipt JSON (from /api/v1/evidence/{id}/receipt).
+        /// The receipt JSON (from /api/v1/evidence/{id}/receipt), or the C2SP tlog-proof (from
+        /// /api/v1/evidence/{id}/proof).
         receipt: PathBuf,
         /// The document to compare with the registered document hash.
         #[arg(long)]

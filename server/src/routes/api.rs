@@ -43,6 +43,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(limited(routes!(submit_batch), batch))
         .routes(routes!(show))
         .routes(routes!(receipt))
+        .routes(routes!(tlog_proof))
         .routes(routes!(document))
         .routes(routes!(consistency))
         .routes(routes!(super::openapi::serve))
@@ -468,13 +469,47 @@ async fn receipt(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let receipt = evidence::receipt(&state, &id).await?;
-    let mut response = Json(receipt).into_response();
-    if let Ok(v) =
-        HeaderValue::from_str(&format!("attachment; filename=\"minga-receipt-{id}.json\""))
-    {
+    Ok(download(
+        Json(receipt).into_response(),
+        &format!("minga-receipt-{id}.json"),
+    ))
+}
+
+/// The response as a download under `filename`.
+fn download(mut response: Response, filename: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         response.headers_mut().insert(CONTENT_DISPOSITION, v);
     }
-    Ok(response)
+    response
+}
+
+/// The evidence's proof in the C2SP tlog-proof text format: its index, the inclusion proof and
+/// the signed checkpoint, with the canonical entry as the extra data; generic transparency-log
+/// tools check it, and so does `minga verify`.
+#[utoipa::path(
+    get,
+    path = "/evidence/{id}/proof",
+    tag = "evidence",
+    operation_id = "get_tlog_proof",
+    params(("id" = String, Path, description = "The evidence's id")),
+    responses(
+        (status = 200, description = "The proof (a download, `.tlog-proof`)", content_type = "application/vnd.c2sp.tlog-proof", body = String,
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"minga-<id>.tlog-proof\""))),
+        (status = 404, description = "No evidence has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not yet in a signed checkpoint; `Retry-After` says when to ask again", body = Problem, content_type = "application/problem+json")
+    )
+)]
+async fn tlog_proof(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    use app::domain::evidence::tlog_proof::{MEDIA_TYPE, TlogProof};
+    let receipt = evidence::receipt(&state, &id).await?;
+    let text = TlogProof::of(&receipt).to_text();
+    Ok(download(
+        ([(CONTENT_TYPE, MEDIA_TYPE)], text).into_response(),
+        &format!("minga-{id}.tlog-proof"),
+    ))
 }
 
 /// The evidence's document, for public kinds; served inert (by type from an allowlist, never as

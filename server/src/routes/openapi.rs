@@ -85,6 +85,7 @@ pub fn finish(mut doc: Doc, public_url: &str) -> Doc {
     let from_evidence = [
         ("GetEvidence", "get_evidence"),
         ("GetReceipt", "get_receipt"),
+        ("GetProof", "get_tlog_proof"),
         ("GetDocument", "get_document"),
     ];
     for status in ["200", "201"] {

@@ -39,6 +39,7 @@ async fn the_api_is_described_by_an_openapi_document_and_a_guide() {
         [
             "GET /api/v1/evidence/{id}",
             "GET /api/v1/evidence/{id}/document",
+            "GET /api/v1/evidence/{id}/proof",
             "GET /api/v1/evidence/{id}/receipt",
             "GET /api/v1/log/consistency",
             "GET /api/v1/openapi.json",

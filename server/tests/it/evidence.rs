@@ -855,20 +855,7 @@ async fn the_offline_verifier_accepts_a_good_receipt_and_names_what_fails_in_a_b
     std::fs::write(&forged, b"%PDF forged").expect("write");
     std::fs::write(&tampered, receipt_text.replace("OC-V-1", "OC-V-2")).expect("write");
     let verify = |receipt: &std::path::Path, doc: &std::path::Path| {
-        let out = Command::new(env!("CARGO_BIN_EXE_minga"))
-            .arg("verify")
-            .arg(receipt)
-            .arg("--document")
-            .arg(doc)
-            .arg("--key")
-            .arg(&vkey)
-            .env("MINGA_DATA_DIR", dir.path().join("no-portal-here"))
-            .output()
-            .expect("run");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).to_string(),
-        )
+        minga_verify(dir.path(), receipt, &vkey, Some(doc))
     };
     let (code, out) = verify(&good, &pdf);
     assert_eq!(code, Some(0), "{out}");
@@ -908,5 +895,171 @@ async fn the_offline_verifier_accepts_a_good_receipt_and_names_what_fails_in_a_b
     assert!(out.contains("failed signature"), "{out}");
     let parsed: Receipt = serde_json::from_str(&receipt_text).expect("receipt");
     assert_eq!(parsed.id, id);
+    app.stop().await;
+}
+
+/// `minga verify` on a receipt or proof (away from any portal's data), with the key and maybe a
+/// document: its exit status and what it printed.
+fn minga_verify(
+    dir: &std::path::Path,
+    proof: &std::path::Path,
+    vkey: &str,
+    document: Option<&std::path::Path>,
+) -> (Option<i32>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_minga"));
+    command.arg("verify").arg(proof).arg("--key").arg(vkey);
+    if let Some(doc) = document {
+        command.arg("--document").arg(doc);
+    }
+    let out = command
+        .env("MINGA_DATA_DIR", dir.join("no-portal-here"))
+        .output()
+        .expect("run");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+    )
+}
+
+/// An independent reading of a C2SP tlog-proof, written from the spec (c2sp.org/tlog-proof and
+/// RFC 9162 §2.1.3.2), sharing no code with the portal: whether the entry in `extra` is included
+/// at `index` in the tree the checkpoint names. (The signature is `minga verify`'s part.)
+fn included_per_spec(text: &str) -> Result<(), String> {
+    let b64 = |s: &str| STANDARD.decode(s).map_err(|e| format!("{s}: {e}"));
+    let (head, checkpoint) = text.split_once("\n\n").ok_or("no empty line")?;
+    let mut lines = head.lines();
+    if lines.next() != Some("c2sp.org/tlog-proof@v1") {
+        return Err("header".into());
+    }
+    let extra = b64(lines
+        .next()
+        .and_then(|l| l.strip_prefix("extra "))
+        .ok_or("extra")?)?;
+    let index: u64 = lines
+        .next()
+        .and_then(|l| l.strip_prefix("index "))
+        .ok_or("index")?
+        .parse()
+        .map_err(|_| "index")?;
+    let path = lines.map(b64).collect::<Result<Vec<_>, _>>()?;
+    let mut note = checkpoint.lines();
+    let (_origin, size, root) = (note.next(), note.next(), note.next());
+    let size: u64 = size.ok_or("size")?.parse().map_err(|_| "size")?;
+    let root = b64(root.ok_or("root")?)?;
+    let node = |l: &[u8], r: &[u8]| {
+        Sha256::new()
+            .chain_update([1u8])
+            .chain_update(l)
+            .chain_update(r)
+            .finalize()
+            .to_vec()
+    };
+    let mut r = Sha256::new()
+        .chain_update([0u8])
+        .chain_update(&extra)
+        .finalize()
+        .to_vec();
+    if index >= size {
+        return Err("index beyond the tree".into());
+    }
+    let (mut f, mut s) = (index, size - 1);
+    for p in &path {
+        if s == 0 {
+            return Err("the path is too long".into());
+        }
+        if f & 1 == 1 || f == s {
+            r = node(p, &r);
+            while f & 1 == 0 && f != 0 {
+                f >>= 1;
+                s >>= 1;
+            }
+        } else {
+            r = node(&r, p);
+        }
+        f >>= 1;
+        s >>= 1;
+    }
+    if s == 0 && r == root {
+        Ok(())
+    } else {
+        Err("the path does not lead to the checkpoint's root".into())
+    }
+}
+
+#[tokio::test]
+async fn an_evidences_proof_as_a_c2sp_tlog_proof_is_checked_by_the_spec_and_by_minga_verify() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key("catalogo", "purchase-order").await;
+    // a few entries, so the proof has a path
+    let mut last = Value::Null;
+    for n in 0..6 {
+        last = submit(&app, &key, order(&format!("OC-P-{n}"), 5.0)).await;
+    }
+    let id = last["id"].as_str().expect("id").to_string();
+    app.checkpoint_covering(last["index"].as_u64().expect("index") + 1)
+        .await;
+    let r = reqwest::get(app.url(&format!("/api/v1/evidence/{id}/proof")))
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.c2sp.tlog-proof"
+    );
+    assert_eq!(
+        r.headers()["content-disposition"],
+        format!("attachment; filename=\"minga-{id}.tlog-proof\"").as_str()
+    );
+    let text = r.text().await.expect("text");
+    assert!(text.starts_with("c2sp.org/tlog-proof@v1\nextra "), "{text}");
+    assert!(
+        text.contains(&format!("\nindex {}\n", last["index"])),
+        "{text}"
+    );
+    // the checkpoint is the log's, verbatim
+    let checkpoint = reqwest::get(app.url("/log/checkpoint"))
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(text.ends_with(&checkpoint), "{text}\n---\n{checkpoint}");
+    included_per_spec(&text).expect("included, read from the spec");
+    // another entry in `extra` is not included
+    let forged = {
+        let line = text.lines().nth(1).expect("extra");
+        let entry = String::from_utf8(STANDARD.decode(&line[6..]).expect("b64")).expect("utf8");
+        text.replacen(
+            line,
+            &format!(
+                "extra {}",
+                STANDARD.encode(entry.replace("OC-P-5", "OC-P-9"))
+            ),
+            1,
+        )
+    };
+    assert!(included_per_spec(&forged).is_err());
+
+    // minga verify takes it beside the JSON receipt
+    let vkey = app.verifier_key().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let verify = |name: &str, body: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).expect("write");
+        minga_verify(dir.path(), &path, &vkey, None)
+    };
+    let (code, out) = verify("good.tlog-proof", &text);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("VERIFIED"), "{out}");
+    let (code, out) = verify("forged.tlog-proof", &forged);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("failed inclusion"), "{out}");
+    let (code, _) = verify("broken.tlog-proof", &text.replacen("index ", "index 0", 1));
+    assert_eq!(code, Some(2), "a malformed proof is a usage error");
+    // not yet signed, or unknown: the API says so
+    let r = reqwest::get(app.url("/api/v1/evidence/nonexistent00000/proof"))
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     app.stop().await;
 }

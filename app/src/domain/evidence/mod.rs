@@ -10,6 +10,7 @@ pub mod merkle;
 pub mod receipt;
 pub mod submission;
 pub mod tiles;
+pub mod tlog_proof;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

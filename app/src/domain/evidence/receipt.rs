@@ -230,12 +230,13 @@ pub fn verify(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::evidence::checkpoint::LogKey;
     use std::collections::HashMap;
 
-    fn receipt_for(doc: &[u8]) -> (Receipt, String) {
+    /// A receipt for the fourth of five entries (the one with `doc`), and the verifier key.
+    pub(crate) fn receipt_for(doc: &[u8]) -> (Receipt, String) {
         let key =
             LogKey::from_private(&LogKey::encode_private("test.example/log", &[3; 32]).expect("k"))
                 .expect("k");
