@@ -27,6 +27,7 @@ async fn main() -> anyhow::Result<()> {
             key,
             rpc,
             tsa_cert,
+            item,
         } => std::process::exit(
             verify(
                 &settings,
@@ -35,6 +36,7 @@ async fn main() -> anyhow::Result<()> {
                 key,
                 rpc.as_deref(),
                 tsa_cert.as_deref(),
+                item.as_deref(),
             )
             .await,
         ),
@@ -261,18 +263,32 @@ async fn verify(
     key: Option<String>,
     rpc: Option<&str>,
     tsa_cert: Option<&std::path::Path>,
+    item: Option<&std::path::Path>,
 ) -> i32 {
+    use app::domain::evidence::item_proof::{self, ItemProof};
     use app::domain::evidence::receipt::{self, Receipt};
     use app::domain::evidence::tlog_proof::{self, TlogProof};
-    // a JSON receipt, or a C2SP tlog-proof (which carries no anchors)
-    let parsed: Result<Receipt, String> = std::fs::read(receipt)
+    // a JSON receipt, a C2SP tlog-proof (which carries no anchors), or an item's proof (which
+    // carries its evidence's receipt once signed)
+    enum Input {
+        Receipt(Box<Receipt>),
+        Item(Box<ItemProof>),
+    }
+    let parsed: Result<Input, String> = std::fs::read(receipt)
         .map_err(|e| format!("cannot read {}: {e}", receipt.display()))
         .and_then(|b| match std::str::from_utf8(&b) {
             Ok(text) if tlog_proof::is_tlog_proof(text) => TlogProof::parse(text)
                 .and_then(|p| tlog_proof::to_receipt(&p))
+                .map(|r| Input::Receipt(Box::new(r)))
                 .map_err(|e| format!("{} is not a usable tlog-proof: {e}", receipt.display())),
-            _ => serde_json::from_slice(&b)
-                .map_err(|e| format!("{} is not a Minga receipt: {e}", receipt.display())),
+            _ => match serde_json::from_slice::<serde_json::Value>(&b) {
+                Ok(v) if v.get("item_hash").is_some() => serde_json::from_value(v)
+                    .map(|p| Input::Item(Box::new(p)))
+                    .map_err(|e| format!("{} is not a Minga item proof: {e}", receipt.display())),
+                _ => serde_json::from_slice(&b)
+                    .map(|r| Input::Receipt(Box::new(r)))
+                    .map_err(|e| format!("{} is not a Minga receipt: {e}", receipt.display())),
+            },
         });
     let parsed = match parsed {
         Ok(r) => r,
@@ -280,6 +296,20 @@ async fn verify(
             say(&e);
             return EXIT_USAGE;
         }
+    };
+    let item = match item {
+        Some(path) => match std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                serde_json::from_slice::<serde_json::Value>(&b).map_err(|e| e.to_string())
+            }) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                say(&format!("cannot read the item {}: {e}", path.display()));
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
     };
     let key = match key {
         Some(k) if std::path::Path::new(&k).is_file() => std::fs::read_to_string(&k).ok(),
@@ -323,7 +353,20 @@ async fn verify(
         },
         None => None,
     };
-    let mut checks = receipt::verify(&parsed, key.as_deref().map(str::trim), doc.as_deref());
+    let key = key.as_deref().map(str::trim);
+    let (parsed, mut checks) = match parsed {
+        Input::Receipt(r) => {
+            let checks = receipt::verify(&r, key, doc.as_deref());
+            (*r, checks)
+        }
+        Input::Item(proof) => {
+            let checks = item_proof::verify(&proof, item.as_ref(), key, doc.as_deref());
+            match proof.receipt {
+                Some(r) => (r, checks),
+                None => return report(&checks, "the item"),
+            }
+        }
+    };
     if let Some(trust) = &trust {
         let stamps: Vec<_> = parsed
             .anchors
@@ -368,7 +411,15 @@ async fn verify(
             });
         }
     }
-    for c in &checks {
+    report(
+        &checks,
+        &format!("evidence {} (entry {})", parsed.id, parsed.index),
+    )
+}
+
+/// Prints the checks and the verdict on `what`; the exit status.
+fn report(checks: &[app::domain::evidence::receipt::Check], what: &str) -> i32 {
+    for c in checks {
         say(&format!(
             "{} {:<10} {}",
             if c.ok { "✓" } else { "✗" },
@@ -378,10 +429,7 @@ async fn verify(
     }
     let failed: Vec<&str> = checks.iter().filter(|c| !c.ok).map(|c| c.name).collect();
     if failed.is_empty() {
-        say(&format!(
-            "VERIFIED: evidence {} (entry {}) is in the log as registered.",
-            parsed.id, parsed.index
-        ));
+        say(&format!("VERIFIED: {what} is in the log as registered."));
         0
     } else {
         say(&format!("NOT VERIFIED: failed {}", failed.join(", ")));

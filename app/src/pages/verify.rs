@@ -376,7 +376,20 @@ fn render(
         .items
         .iter()
         .take(50)
-        .map(|i| view! { <li><code>{folded(i.to_string(), SHOWN_CHARS).0}</code></li> })
+        .enumerate()
+        .map(|(n, i)| {
+            // each item is a leaf of the items tree: its hash, and its own proof to download
+            let leaf = crate::domain::evidence::merkle::leaf_hash(
+                &crate::domain::evidence::jcs::canonicalize(i),
+            );
+            view! {
+                <li>
+                    <code>{folded(i.to_string(), SHOWN_CHARS).0}</code>
+                    <br/><span class="hint">{t.verify_item_hash}" "<code>{leaf.hex()}</code></span>
+                    " · "<a href=format!("/api/v1/evidence/{id}/items/{n}/proof")>{t.verify_item_proof}</a>
+                </li>
+            }
+        })
         .collect_view();
     let document_hash = row.document_hash.as_deref().map(EvidenceRow::hash);
     let items_root = row.items_root.as_deref().map(EvidenceRow::hash);

@@ -34,9 +34,13 @@ pub enum Command {
     /// Check an evidence receipt offline: entry, inclusion proof, checkpoint signature, document.
     /// Exits 0 only if every check holds.
     Verify {
-        /// The receipt JSON (from /api/v1/evidence/{id}/receipt), or the C2SP tlog-proof (from
-        /// /api/v1/evidence/{id}/proof).
+        /// The receipt JSON (from /api/v1/evidence/{id}/receipt), the C2SP tlog-proof (from
+        /// /api/v1/evidence/{id}/proof), or an item's proof (from
+        /// /api/v1/evidence/{id}/items/{n}/proof).
         receipt: PathBuf,
+        /// With an item's proof: the item one holds (its JSON), checked against the proof's leaf.
+        #[arg(long)]
+        item: Option<PathBuf>,
         /// The document to compare with the registered document hash.
         #[arg(long)]
         document: Option<PathBuf>,

@@ -44,6 +44,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(show))
         .routes(routes!(receipt))
         .routes(routes!(tlog_proof))
+        .routes(routes!(item_proof))
         .routes(routes!(document))
         .routes(routes!(consistency))
         .routes(routes!(super::openapi::serve))
@@ -509,6 +510,38 @@ async fn tlog_proof(
     Ok(download(
         ([(CONTENT_TYPE, MEDIA_TYPE)], text).into_response(),
         &format!("minga-{id}.tlog-proof"),
+    ))
+}
+
+/// One item's proof (e.g. a quotation of a purchase order): its leaf hash and the inclusion path
+/// to the evidence's items root, the item itself for public kinds, and the evidence's receipt
+/// once signed; `minga verify` checks it (`--item` with one's own copy).
+#[utoipa::path(
+    get,
+    path = "/evidence/{id}/items/{n}/proof",
+    tag = "evidence",
+    operation_id = "get_item_proof",
+    params(
+        ("id" = String, Path, description = "The evidence's id"),
+        ("n" = u64, Path, description = "The item's zero-based position", minimum = 0)
+    ),
+    responses(
+        (status = 200, description = "The item's proof", body = super::openapi::ItemProof),
+        (status = 400, description = "A position that is not a whole number", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No evidence has this id, or no item this position", body = Problem, content_type = "application/problem+json")
+    )
+)]
+async fn item_proof(
+    State(state): State<AppState>,
+    Path((id, n)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let n: u64 = n
+        .parse()
+        .map_err(|_| AppError::BadRequest("the item's position is a whole number from 0".into()))?;
+    let proof = evidence::item_proof(&state, &id, n).await?;
+    Ok(download(
+        Json(proof).into_response(),
+        &format!("minga-{id}-item-{n}.json"),
     ))
 }
 

@@ -267,6 +267,32 @@ pub struct Receipt {
     pub anchors: Vec<Value>,
 }
 
+/// One item's proof to its evidence's items root.
+#[derive(ToSchema)]
+#[allow(
+    dead_code,
+    reason = "a description of a body serialised from the domain's item proof"
+)]
+pub struct ItemProof {
+    /// The format's version (1).
+    pub v: u32,
+    /// The evidence's id.
+    pub evidence: String,
+    /// The item's zero-based position.
+    pub position: u64,
+    /// How many items the evidence has.
+    pub items: u64,
+    /// The item's leaf hash, SHA-256(0x00 ‖ RFC 8785 form of the item), in hex.
+    pub item_hash: String,
+    pub items_root: String,
+    /// The inclusion path to the items root (RFC 9162), in hex.
+    pub path: Vec<String>,
+    /// The item, for public kinds.
+    pub item: Option<Value>,
+    /// The evidence's receipt, once in a signed checkpoint.
+    pub receipt: Option<Receipt>,
+}
+
 /// A consistency proof between two tree sizes of the log (RFC 9162).
 #[derive(Serialize, ToSchema)]
 pub struct Consistency {

@@ -39,6 +39,7 @@ async fn the_api_is_described_by_an_openapi_document_and_a_guide() {
         [
             "GET /api/v1/evidence/{id}",
             "GET /api/v1/evidence/{id}/document",
+            "GET /api/v1/evidence/{id}/items/{n}/proof",
             "GET /api/v1/evidence/{id}/proof",
             "GET /api/v1/evidence/{id}/receipt",
             "GET /api/v1/log/consistency",
@@ -53,7 +54,12 @@ async fn the_api_is_described_by_an_openapi_document_and_a_guide() {
     // every route it lists answers (not the router's 404 or 405)
     for route in &listed {
         let (method, path) = route.split_once(' ').expect("route");
-        let url = app.url(&path.replace("{id}", "nothing").replace("{path}", "0/000"));
+        let url = app.url(
+            &path
+                .replace("{id}", "nothing")
+                .replace("{n}", "0")
+                .replace("{path}", "0/000"),
+        );
         let r = reqwest::Client::new()
             .request(method.parse().expect("method"), &url)
             .send()

@@ -855,7 +855,7 @@ async fn the_offline_verifier_accepts_a_good_receipt_and_names_what_fails_in_a_b
     std::fs::write(&forged, b"%PDF forged").expect("write");
     std::fs::write(&tampered, receipt_text.replace("OC-V-1", "OC-V-2")).expect("write");
     let verify = |receipt: &std::path::Path, doc: &std::path::Path| {
-        minga_verify(dir.path(), receipt, &vkey, Some(doc))
+        minga_verify(dir.path(), receipt, &vkey, &[("--document", doc)])
     };
     let (code, out) = verify(&good, &pdf);
     assert_eq!(code, Some(0), "{out}");
@@ -898,18 +898,18 @@ async fn the_offline_verifier_accepts_a_good_receipt_and_names_what_fails_in_a_b
     app.stop().await;
 }
 
-/// `minga verify` on a receipt or proof (away from any portal's data), with the key and maybe a
-/// document: its exit status and what it printed.
+/// `minga verify` on a receipt or proof (away from any portal's data), with the key and files
+/// for options such as `--document` or `--item`: its exit status and what it printed.
 fn minga_verify(
     dir: &std::path::Path,
     proof: &std::path::Path,
     vkey: &str,
-    document: Option<&std::path::Path>,
+    files: &[(&str, &std::path::Path)],
 ) -> (Option<i32>, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_minga"));
     command.arg("verify").arg(proof).arg("--key").arg(vkey);
-    if let Some(doc) = document {
-        command.arg("--document").arg(doc);
+    for (option, file) in files {
+        command.arg(option).arg(file);
     }
     let out = command
         .env("MINGA_DATA_DIR", dir.join("no-portal-here"))
@@ -1046,7 +1046,7 @@ async fn an_evidences_proof_as_a_c2sp_tlog_proof_is_checked_by_the_spec_and_by_m
     let verify = |name: &str, body: &str| {
         let path = dir.path().join(name);
         std::fs::write(&path, body).expect("write");
-        minga_verify(dir.path(), &path, &vkey, None)
+        minga_verify(dir.path(), &path, &vkey, &[])
     };
     let (code, out) = verify("good.tlog-proof", &text);
     assert_eq!(code, Some(0), "{out}");
@@ -1061,5 +1061,95 @@ async fn an_evidences_proof_as_a_c2sp_tlog_proof_is_checked_by_the_spec_and_by_m
         .await
         .expect("get");
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_supplier_holding_only_their_quotation_proves_it_belongs_to_the_order() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key("catalogo", "purchase-order").await;
+    let mut body = order("OC-I-1", 900.0);
+    body["items"] = json!([
+        {"proveedor": "Ferretería Andina", "monto": 900.0},
+        {"proveedor": "Comercial del Valle", "monto": 955.5},
+        {"proveedor": "Suministros Quito", "monto": 990.0}
+    ]);
+    let created = submit(&app, &key, body).await;
+    let id = created["id"].as_str().expect("id").to_string();
+    app.checkpoint_covering(created["index"].as_u64().expect("index") + 1)
+        .await;
+    let mine = json!({"monto": 955.5, "proveedor": "Comercial del Valle"});
+
+    let r = reqwest::get(app.url(&format!("/api/v1/evidence/{id}/items/1/proof")))
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    let proof: Value = r.json().await.expect("json");
+    assert_eq!(proof["position"], 1);
+    assert_eq!(proof["items"], 3);
+    assert_eq!(proof["items_root"], created["items_root"]);
+    assert_eq!(proof["item"], mine, "a public kind carries the item");
+    // the leaf hash, from DESIGN.md: SHA-256(0x00 ‖ the item's RFC 8785 form)
+    let canonical = br#"{"monto":955.5,"proveedor":"Comercial del Valle"}"#;
+    let leaf = Sha256::new()
+        .chain_update([0u8])
+        .chain_update(canonical)
+        .finalize();
+    assert_eq!(proof["item_hash"], hex::encode(leaf));
+    assert_eq!(proof["receipt"]["id"], id.as_str());
+    // the page lists each item with its hash and its proof
+    let (_, page) = app.browser().text(&format!("/v/{id}")).await;
+    assert!(page.contains(&hex::encode(leaf)));
+    assert!(page.contains(&format!("/api/v1/evidence/{id}/items/2/proof")));
+
+    // minga verify: the supplier's own copy (keys in another order: the canonical form decides)
+    let dir = tempfile::tempdir().expect("dir");
+    let vkey = app.verifier_key().await;
+    let proof_path = dir.path().join("proof.json");
+    let mut without_item = proof.clone();
+    without_item.as_object_mut().expect("object").remove("item");
+    std::fs::write(&proof_path, without_item.to_string()).expect("write");
+    let held = dir.path().join("mine.json");
+    std::fs::write(
+        &held,
+        r#"{"proveedor": "Comercial del Valle", "monto": 955.5}"#,
+    )
+    .expect("write");
+    let run =
+        |item: &std::path::Path| minga_verify(dir.path(), &proof_path, &vkey, &[("--item", item)]);
+    let (code, out) = run(&held);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("item 2 of 3 is in the items tree"), "{out}");
+    assert!(out.contains("VERIFIED"), "{out}");
+    // a quotation with another amount is not the one registered
+    let altered = dir.path().join("altered.json");
+    std::fs::write(
+        &altered,
+        r#"{"proveedor": "Comercial del Valle", "monto": 855.5}"#,
+    )
+    .expect("write");
+    let (code, out) = run(&altered);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("NOT VERIFIED: failed item"), "{out}");
+
+    // beyond the last item, or not a position
+    for (path, status) in [
+        (
+            format!("/api/v1/evidence/{id}/items/3/proof"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("/api/v1/evidence/{id}/items/-1/proof"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/evidence/nonexistent00000/items/0/proof".to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let r = reqwest::get(app.url(&path)).await.expect("get");
+        assert_eq!(r.status(), status, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
     app.stop().await;
 }

@@ -5,6 +5,7 @@
 
 pub mod checkpoint;
 pub mod entry;
+pub mod item_proof;
 pub mod jcs;
 pub mod merkle;
 pub mod receipt;

@@ -101,6 +101,17 @@ pub struct Check {
     pub detail: String,
 }
 
+impl Check {
+    /// A check from its outcome: the detail of a pass, or of a failure.
+    pub fn of(name: &'static str, result: Result<String, String>) -> Check {
+        let (ok, detail) = match result {
+            Ok(d) => (true, d),
+            Err(d) => (false, d),
+        };
+        Check { name, ok, detail }
+    }
+}
+
 /// Runs every check; a check that cannot run (no key, no document) says so and fails
 /// (`document` absent means the document check is skipped, not failed).
 pub fn verify(
@@ -109,13 +120,8 @@ pub fn verify(
     document: Option<&[u8]>,
 ) -> Vec<Check> {
     let mut checks = Vec::new();
-    let mut push = |name: &'static str, result: Result<String, String>| {
-        let (ok, detail) = match result {
-            Ok(d) => (true, d),
-            Err(d) => (false, d),
-        };
-        checks.push(Check { name, ok, detail });
-    };
+    let mut push =
+        |name: &'static str, result: Result<String, String>| checks.push(Check::of(name, result));
 
     let link = receipt.entry.link_hash();
     push(

@@ -572,6 +572,38 @@ async fn check_stored(
     })
 }
 
+/// The proof of the evidence's item at `position` (zero-based) to its items root, with the item
+/// itself for public kinds and the evidence's receipt once it is in a signed checkpoint.
+pub async fn item_proof(
+    state: &AppState,
+    id: &str,
+    position: u64,
+) -> AppResult<crate::domain::evidence::item_proof::ItemProof> {
+    let row = store::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let items = store::items(&state.db, row.idx)
+        .await?
+        .iter()
+        .map(|text| serde_json::from_str::<Value>(text))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AppError::internal(format!("stored item: {e}")))?;
+    let mut proof = crate::domain::evidence::item_proof::prove(&row.id, &items, position)
+        .ok_or(AppError::NotFound)?;
+    if store::is_public(&state.db, &row.source, &row.kind).await? {
+        proof.item = usize::try_from(position)
+            .ok()
+            .and_then(|p| items.get(p))
+            .cloned();
+    }
+    proof.receipt = match receipt(state, id).await {
+        Ok(r) => Some(r),
+        Err(AppError::Pending) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(proof)
+}
+
 /// The self-contained receipt of an evidence, against the latest signed checkpoint.
 pub async fn receipt(state: &AppState, id: &str) -> AppResult<Receipt> {
     let row = store::by_id(&state.db, id)
