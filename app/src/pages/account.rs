@@ -137,7 +137,7 @@ pub(crate) async fn render(
     let held = offices::for_person(&state.db, user.person_id).await?;
     // the institutions' identities one signs in with, when the portal offers any
     let linked = crate::services::oidc::linked_to(&state.db, user.account_id).await?;
-    let linked = (!linked.is_empty() || !state.oidc.names().is_empty()).then(|| {
+    let linked = (!linked.is_empty() || !state.oidc.is_empty()).then(|| {
         let items = linked
             .iter()
             .map(|l| {

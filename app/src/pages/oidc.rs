@@ -9,7 +9,9 @@ use super::refused_form;
 use crate::components::{CsrfInput, ErrorSummary, Field, FormErrors, Layout};
 use crate::error::Invalid;
 use crate::i18n::fill;
-use crate::services::oidc::{self, Callback, FLOW_COOKIE, FLOW_TTL_MINUTES, Outcome, Refusal};
+use crate::services::oidc::{
+    self, Callback, FLOW_COOKIE, FLOW_TTL_MINUTES, Outcome, Refusal, SignIn,
+};
 use crate::web::Cookies;
 use crate::web::{CsrfForm, Ctx, page, redirect, safe_next, set_cookie};
 use crate::{AppError, AppState};
@@ -59,11 +61,11 @@ pub async fn callback(
     let cookie = cookies.get(FLOW_COOKIE);
     match oidc::callback(&state, cookie, &answer, ctx.lang, &ctx.actor()).await? {
         Ok(Outcome::LinkWaiting) => Ok(redirect("/login/oidc/link")),
-        Ok(Outcome::SignedIn {
+        Ok(Outcome::SignedIn(SignIn {
             account_id,
             mfa,
             next,
-        }) => signed_in(&state, &ctx, &headers, account_id, &next, mfa).await,
+        })) => signed_in(&state, &ctx, &headers, account_id, &next, mfa).await,
         Err(refusal) => {
             let response = refused(&ctx, &refusal);
             with_cookie(response, &state, "", Some(0))
@@ -102,17 +104,15 @@ pub async fn link(
     CsrfForm(form): CsrfForm<LinkForm>,
 ) -> Result<Response, AppError> {
     let cookies = Cookies::parse(&headers);
-    let cookie = cookies.get(FLOW_COOKIE);
-    let Some(pending) = oidc::pending_link(&state.db, cookie).await? else {
+    let Some(pending) = oidc::pending_link(&state.db, cookies.get(FLOW_COOKIE)).await? else {
         return Ok(refused(&ctx, &Refusal::LinkMissing));
     };
-    match oidc::link(&state, cookie, &form.password, &ctx.actor()).await {
-        Ok(Ok(Outcome::SignedIn {
+    match oidc::link(&state, &pending, &form.password, &ctx.actor()).await {
+        Ok(Ok(SignIn {
             account_id,
             mfa,
             next,
         })) => signed_in(&state, &ctx, &headers, account_id, &next, mfa).await,
-        Ok(Ok(Outcome::LinkWaiting)) => Ok(redirect("/login/oidc/link")),
         Ok(Err(refusal)) => Ok(refused(&ctx, &refusal)),
         Err(e) => {
             let refused = refused_form(e, ctx.t())?;

@@ -57,6 +57,11 @@ impl Providers {
             .collect()
     }
 
+    /// Whether no provider is configured.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     fn by_issuer(&self, issuer: &str) -> Option<&client::Provider> {
         self.0.iter().find(|p| p.settings.issuer == issuer)
     }
@@ -236,16 +241,20 @@ pub struct Callback {
     pub error_description: String,
 }
 
+/// A sign-in whose credentials are settled: the account, whether the provider asserted a
+/// second factor, and where to go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignIn {
+    pub account_id: i64,
+    pub mfa: bool,
+    pub next: String,
+}
+
 /// Where a callback leads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// The identity is linked to this account: open a session (the provider asserted a second
-    /// factor when `mfa`).
-    SignedIn {
-        account_id: i64,
-        mfa: bool,
-        next: String,
-    },
+    /// The identity is linked to this account: open a session.
+    SignedIn(SignIn),
     /// An existing account has the provider's address: its password links them
     /// ([`link`], the page `/login/oidc/link`).
     LinkWaiting,
@@ -409,11 +418,11 @@ async fn settle(
         )
         .await?;
         tx.commit().await?;
-        return Ok(Ok(Outcome::SignedIn {
+        return Ok(Ok(Outcome::SignedIn(SignIn {
             account_id,
             mfa: identity.mfa,
             next: flow.next.clone(),
-        }));
+        })));
     }
     let Some(email) = identity.email.clone().filter(|e| e.contains('@')) else {
         return refused(state, actor, &identity.issuer, Refusal::NoEmail).await;
@@ -482,11 +491,11 @@ async fn settle(
             .await?;
             tx.commit().await?;
             state.mail_pending.notify_one();
-            Ok(Ok(Outcome::SignedIn {
+            Ok(Ok(Outcome::SignedIn(SignIn {
                 account_id,
                 mfa: identity.mfa,
                 next: flow.next.clone(),
-            }))
+            })))
         }
     }
 }
@@ -549,17 +558,15 @@ pub fn provider_name(state: &AppState, issuer: &str) -> String {
         .unwrap_or_else(|| crate::settings::host_of(issuer))
 }
 
-/// Links the waiting identity once the account's password is right (checked, throttled and
-/// audited like a sign-in). `Err` carries the password's refusal for the form.
+/// Links the waiting identity (found by [`pending_link`]) once the account's password is right
+/// (checked, throttled and audited like a sign-in). `Err` carries the password's refusal for the
+/// form.
 pub async fn link(
     state: &AppState,
-    cookie: Option<&str>,
+    pending: &PendingLink,
     password: &str,
     actor: &Actor,
-) -> AppResult<Result<Outcome, Refusal>> {
-    let Some(pending) = pending_link(&state.db, cookie).await? else {
-        return refused(state, actor, "", Refusal::LinkMissing).await;
-    };
+) -> AppResult<Result<SignIn, Refusal>> {
     let account_id = accounts::login(state, &pending.email, password, actor).await?;
     if account_id != pending.account_id {
         // the address changed hands between the callback and now
@@ -599,10 +606,10 @@ pub async fn link(
     )
     .await?;
     tx.commit().await?;
-    Ok(Ok(Outcome::SignedIn {
+    Ok(Ok(SignIn {
         account_id,
         mfa: pending.mfa,
-        next: pending.next,
+        next: pending.next.clone(),
     }))
 }
 
