@@ -107,3 +107,50 @@ test('a citizen verifies a purchase order from its QR code and checks a good and
     await noSeriousViolations(page);
   }
 });
+
+test("the home page's example: the demo catalogue's order OC-2026-000123, its quotations and a forged copy", async ({
+  page,
+  request,
+}) => {
+  // the citizen searches the order the home page suggests; the one match opens its page
+  await page.goto('/');
+  await page.getByLabel('Identificador, referencia o huella').fill('OC-2026-000123');
+  await page.getByRole('button', { name: 'Buscar' }).click();
+  await expect(page).toHaveURL(/\/v\/[a-z0-9]{16}$/);
+  const id = page.url().split('/').pop() ?? '';
+  await expect(page.getByRole('img', { name: /Código QR que abre/ })).toBeVisible();
+  await expect(page.getByText('Unidad de Gobierno Digital (SFP)').first()).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Elementos relacionados (3)' })).toBeVisible();
+
+  // the address printed under the PDF's QR code leads to the same page
+  await page.goto('/v/lookup?source=catalogo&kind=purchase-order&ref=OC-2026-000123');
+  await expect(page).toHaveURL(new RegExp(`/v/${id}$`));
+
+  // a supplier's quotation: its proof, linked from the page, names the same leaf hash
+  const proofLinks = page.getByRole('link', { name: 'Prueba de este ítem (JSON)' });
+  await expect(proofLinks).toHaveCount(3);
+  const href = (await proofLinks.nth(2).getAttribute('href')) ?? '';
+  const proof = await (await request.get(href)).json();
+  expect(proof.item.proveedor).toBe('Comercial del Valle S.A. de C.V.');
+  await expect(page.getByText(proof.item_hash)).toBeVisible();
+
+  // the PDF as registered, and a copy with one byte changed: refused
+  const pdf = await (await request.get(`/api/v1/evidence/${id}/document`)).body();
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  const forged = Buffer.from(pdf);
+  forged[Math.floor(forged.length / 2)] ^= 1;
+  await page.getByLabel('Tu copia del documento').setInputFiles({
+    name: 'OC-2026-000123.pdf',
+    mimeType: 'application/pdf',
+    buffer: forged,
+  });
+  await page.getByRole('button', { name: 'Comprobar mi copia' }).click();
+  await expect(page.getByText('Tu copia (OC-2026-000123.pdf) NO es el documento registrado: su huella es distinta.')).toBeVisible();
+  await page.getByLabel('Tu copia del documento').setInputFiles({
+    name: 'OC-2026-000123.pdf',
+    mimeType: 'application/pdf',
+    buffer: pdf,
+  });
+  await page.getByRole('button', { name: 'Comprobar mi copia' }).click();
+  await expect(page.getByText('Tu copia (OC-2026-000123.pdf) es idéntica al documento registrado.')).toBeVisible();
+});

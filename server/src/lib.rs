@@ -6,6 +6,7 @@ pub mod backup;
 pub mod config;
 pub mod mail;
 pub mod nodes;
+pub mod procurement_demo;
 pub mod routes;
 pub mod workers;
 
@@ -26,6 +27,8 @@ use tokio::sync::watch;
 pub struct StartReport {
     pub admin: Option<Credentials>,
     pub demo: Vec<Credentials>,
+    /// The demo catalogue's API key (source `catalogo`), made with the demo.
+    pub demo_key: Option<String>,
 }
 
 /// Creates the data directory (database, documents, keys), migrates, loads the keys and makes
@@ -60,7 +63,7 @@ pub async fn prepare(mut settings: Settings) -> anyhow::Result<(AppState, StartR
         .map_err(|e| anyhow::anyhow!("bootstrap: {e}"))?;
     let mut report = StartReport {
         admin,
-        demo: Vec::new(),
+        ..StartReport::default()
     };
     if state.settings.demo
         && let Some(admin) = &report.admin
@@ -68,6 +71,11 @@ pub async fn prepare(mut settings: Settings) -> anyhow::Result<(AppState, StartR
         report.demo = bootstrap::load_demo(&state, &admin.password)
             .await
             .map_err(|e| anyhow::anyhow!("demo data: {e}"))?;
+        if !report.demo.is_empty() {
+            report.demo_key = procurement_demo::load(&state)
+                .await
+                .context("the demo's purchase orders")?;
+        }
     }
     Ok((state, report))
 }

@@ -245,6 +245,9 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 say("Demo network loaded. Demo accounts:");
                 print_credentials(&logins);
+                if let Some(key) = server::procurement_demo::load(&state).await? {
+                    print_demo_key(&key);
+                }
             }
             state.db.close().await;
             Ok(())
@@ -455,6 +458,9 @@ async fn serve(settings: app::settings::Settings) -> anyhow::Result<()> {
         say("Demo network loaded; its accounts share the administrator's password:");
         print_credentials(&report.demo);
     }
+    if let Some(key) = &report.demo_key {
+        print_demo_key(key);
+    }
     tracing::info!(%listen, "serving");
     server::serve(state, listener, shutdown_signal()).await
 }
@@ -473,6 +479,15 @@ fn print_credentials(list: &[app::services::bootstrap::Credentials]) {
             c.password
         ));
     }
+}
+
+fn print_demo_key(key: &str) {
+    say(&format!(
+        "The demo's purchasing catalogue (source `{}`, kind `{}`) registered its orders through the API with this key, shown once:",
+        server::procurement_demo::SOURCE,
+        server::procurement_demo::KIND
+    ));
+    say(&format!("  {key}"));
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

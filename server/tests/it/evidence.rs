@@ -613,6 +613,31 @@ async fn governance_decisions_are_evidences_with_public_pages() {
     app.stop().await;
 }
 
+/// A citizen's check of the copy they hold on the record's page: the answer's status and text.
+async fn check_copy(
+    b: &Browser,
+    id: &str,
+    bytes: Vec<u8>,
+    name: &'static str,
+) -> (StatusCode, String) {
+    let token = b.csrf(&format!("/v/{id}")).await;
+    let form = reqwest::multipart::Form::new().text("_csrf", token).part(
+        "copy",
+        reqwest::multipart::Part::bytes(bytes)
+            .file_name(name)
+            .mime_str("application/pdf")
+            .expect("mime"),
+    );
+    let r = b
+        .client
+        .post(format!("{}/v/{id}/check", b.base))
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    (r.status(), visible_text(&r.text().await.expect("body")))
+}
+
 #[tokio::test]
 async fn the_public_page_searches_checks_a_copy_and_serves_qr_codes() {
     let app = TestApp::spawn().await;
@@ -646,35 +671,13 @@ async fn the_public_page_searches_checks_a_copy_and_serves_qr_codes() {
     assert!(visible_text(&html).contains("Resultados"));
 
     // a citizen checks a good and a forged copy; the file is hashed, not stored
-    let check = |bytes: &'static [u8], name: &'static str| {
-        let b = &b;
-        let id = id.clone();
-        async move {
-            let token = b.csrf(&format!("/v/{id}")).await;
-            let form = reqwest::multipart::Form::new().text("_csrf", token).part(
-                "copy",
-                reqwest::multipart::Part::bytes(bytes.to_vec())
-                    .file_name(name)
-                    .mime_str("application/pdf")
-                    .expect("mime"),
-            );
-            let r = b
-                .client
-                .post(format!("{}/v/{id}/check", b.base))
-                .multipart(form)
-                .send()
-                .await
-                .expect("post");
-            (r.status(), visible_text(&r.text().await.expect("body")))
-        }
-    };
-    let (status, text) = check(PDF, "mi-copia.pdf").await;
+    let (status, text) = check_copy(&b, &id, PDF.to_vec(), "mi-copia.pdf").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         text.contains("Tu copia (mi-copia.pdf) es idéntica al documento registrado"),
         "{text}"
     );
-    let (_, text) = check(b"%PDF-1.4 forged", "falsa.pdf").await;
+    let (_, text) = check_copy(&b, &id, b"%PDF-1.4 forged".to_vec(), "falsa.pdf").await;
     assert!(
         text.contains("Tu copia (falsa.pdf) NO es el documento registrado"),
         "{text}"
@@ -1151,5 +1154,96 @@ async fn a_supplier_holding_only_their_quotation_proves_it_belongs_to_the_order(
         assert_eq!(r.status(), status, "{path}");
         assert_eq!(r.headers()["content-type"], "application/problem+json");
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_catalogue_registers_its_orders_through_the_api_with_quotations_and_pdfs() {
+    let app = TestApp::spawn_with(|s| s.demo = true).await;
+    // the catalogue is a source system with its own key, made by the demo and audited
+    let (keys, audited): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM api_keys WHERE source = 'catalogo'),
+                (SELECT COUNT(*) FROM audit_log WHERE action = 'api_key.created' AND actor_label = 'demo')",
+    )
+    .fetch_one(&app.state.db)
+    .await
+    .expect("count");
+    assert_eq!((keys, audited), (1, 1));
+    let orders: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT ref, items_count FROM evidences WHERE source = 'catalogo' AND kind = 'purchase-order' ORDER BY ref",
+    )
+    .fetch_all(&app.state.db)
+    .await
+    .expect("orders");
+    assert_eq!(orders.len(), 4, "{orders:?}");
+    assert!(orders.iter().all(|(_, items)| *items == 3), "{orders:?}");
+
+    // the home page's example, searched as a citizen would, and the address its PDF's QR holds
+    let b = app.browser();
+    let r = b.get("/v?q=OC-2026-000123").await;
+    let page = location(&r);
+    let id = page.strip_prefix("/v/").expect("a record page").to_string();
+    let r = b
+        .get("/v/lookup?source=catalogo&kind=purchase-order&ref=OC-2026-000123")
+        .await;
+    assert_eq!(location(&r), page);
+    let view: Value = json_of(
+        reqwest::get(app.url(&format!("/api/v1/evidence/{id}")))
+            .await
+            .expect("get"),
+    )
+    .await;
+    app.checkpoint_covering(view["index"].as_u64().expect("index") + 1)
+        .await;
+    let (status, html) = b.text(&page).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = visible_text(&html);
+    assert!(text.contains("✓ Verificada"), "{text}");
+    assert!(text.contains("Ferretería Andina S.A. de C.V.") && text.contains("222640.00"));
+    assert!(text.contains("Elementos relacionados (3)"), "{text}");
+
+    // its PDF is the registered document
+    let pdf = reqwest::get(app.url(&format!("/api/v1/evidence/{id}/document")))
+        .await
+        .expect("get")
+        .bytes()
+        .await
+        .expect("pdf");
+    assert_eq!(&pdf[..5], b"%PDF-");
+    assert_eq!(
+        hex::encode(Sha256::digest(&pdf)),
+        view["document_hash"].as_str().expect("hash")
+    );
+
+    // a supplier proves their own quotation belongs to the order, with minga verify
+    let proof: Value = json_of(
+        reqwest::get(app.url(&format!("/api/v1/evidence/{id}/items/2/proof")))
+            .await
+            .expect("get"),
+    )
+    .await;
+    assert_eq!(
+        proof["item"]["proveedor"],
+        "Comercial del Valle S.A. de C.V."
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let proof_path = dir.path().join("proof.json");
+    std::fs::write(&proof_path, proof.to_string()).expect("write");
+    let held = dir.path().join("cotizacion.json");
+    std::fs::write(&held, proof["item"].to_string()).expect("write");
+    let vkey = app.verifier_key().await;
+    let (code, out) = minga_verify(dir.path(), &proof_path, &vkey, &[("--item", &held)]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("item 3 of 3 is in the items tree"), "{out}");
+
+    // a forged copy of the PDF (one byte changed) is refused by the page
+    let mut forged = pdf.to_vec();
+    let at = forged.len() / 2;
+    forged[at] ^= 1;
+    let (_, text) = check_copy(&b, &id, forged, "OC-2026-000123.pdf").await;
+    assert!(
+        text.contains("Tu copia (OC-2026-000123.pdf) NO es el documento registrado"),
+        "{text}"
+    );
     app.stop().await;
 }
