@@ -52,6 +52,11 @@ pub struct Settings {
     /// When only the previous round's batch report is new, the round that seals it comes this
     /// long after the last round (not every interval: see `services::anchors::RoundRule`).
     pub anchor_idle_round: chrono::Duration,
+    /// How often the open data is dumped into an archive registered in the log (`None`: never;
+    /// a dump is made only when something changed).
+    pub open_data_interval: Option<chrono::Duration>,
+    /// The licence the open data is published under (a URL, in the catalogue).
+    pub open_data_licence: String,
     /// First wait after a backend fails; it doubles with every failure up to `anchor_retry_max`.
     pub anchor_retry: std::time::Duration,
     pub anchor_retry_max: std::time::Duration,
@@ -212,6 +217,8 @@ impl Settings {
             audit_interval: chrono::Duration::hours(1),
             anchor_interval: chrono::Duration::minutes(30),
             anchor_idle_round: chrono::Duration::hours(24),
+            open_data_interval: Some(chrono::Duration::hours(24)),
+            open_data_licence: "https://creativecommons.org/licenses/by/4.0/".into(),
             anchor_retry: std::time::Duration::from_secs(5),
             anchor_retry_max: std::time::Duration::from_secs(600),
             eth: Vec::new(),

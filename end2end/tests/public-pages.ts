@@ -6,6 +6,8 @@ export const publicPages = [
   '/login/forgot',
   // the API's guide (long preformatted examples: they must scroll in their box on a phone)
   '/api',
+  // the open data catalogue (every dataset, its columns in disclosure widgets)
+  '/data',
   '/register',
   '/register/sent',
   '/collectives',

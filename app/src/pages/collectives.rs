@@ -86,6 +86,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     {may_request.then(|| view! { " · " <a href="/collectives/request">{t.gov_request_title}</a> })}
                     {sees_requests.then(|| view! { " · " <a href="/collectives/requests">{t.gov_requests_title}</a> })}
                 </p>
+                <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/collectives"/>
             </Layout>
         },
     ))

@@ -142,6 +142,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <li><a href="/votes">{t.gov_votes_title}</a></li>
                 </ul>
                 <p><a href="/collectives">{t.gov_collectives_title}</a>" · "<a href="/decisions">{t.nav_decisions}</a></p>
+                <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/councils"/>
             </Layout>
         },
     ))

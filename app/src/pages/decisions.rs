@@ -183,6 +183,7 @@ pub async fn list(
                     </table>
                 </div>
                 {older.map(|href| view! { <p><a href=href>{t.decisions_older}</a></p> })}
+                <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/decisions"/>
             </Layout>
         },
     ))

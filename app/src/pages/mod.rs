@@ -26,6 +26,7 @@ pub mod minutes;
 pub mod nodes;
 pub mod nominations;
 pub mod oidc;
+pub mod open_data;
 pub mod projects;
 pub mod register;
 pub mod reporting;
@@ -242,6 +243,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/reports", get(reports::list))
         .route("/integrity", get(integrity::show))
         .route("/api", get(api_guide::show))
+        .route("/data", get(open_data::index))
+        .route("/data/catalog.jsonld", get(open_data::catalog_jsonld))
+        .route("/data/{file}", get(open_data::file))
+        .route("/data/dumps/{id}/{name}", get(open_data::dump_file))
         .route("/v", get(verify::search))
         .route("/v/lookup", get(verify::lookup))
         .route("/v/{id}", get(verify::show))

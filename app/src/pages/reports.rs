@@ -53,6 +53,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
+                <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/reports"/>
             </Layout>
         },
     ))

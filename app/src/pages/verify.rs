@@ -95,6 +95,7 @@ pub async fn search(
                     </div>
                     <p class="hint">{t.verify_search_none_hint}</p>
                 })}
+                <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/v"/>
             </Layout>
         },
     ))

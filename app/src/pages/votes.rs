@@ -88,6 +88,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 <p>{t.gov_votes_intro}</p>
                 {rows.is_empty().then(|| view! { <p>{t.gov_votes_none}</p> })}
                 <ul>{items}</ul>
+                <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/votes"/>
             </Layout>
         },
     ))

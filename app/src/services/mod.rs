@@ -27,6 +27,7 @@ pub mod nodes;
 pub mod nominations;
 pub mod offices;
 pub mod oidc;
+pub mod open_data;
 pub mod projects;
 pub mod reporting;
 pub mod seats;

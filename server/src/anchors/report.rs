@@ -38,11 +38,9 @@ pub async fn publish_pending(state: &AppState, font: &[u8]) -> app::error::AppRe
                 "stamped_at": a.stamped_at.map(|t| t.to_db()),
             })).collect::<Vec<_>>(),
         });
-        let registered = evidence::submit(
+        let registered = evidence::register_portal(
             state,
-            "portal",
-            &[KIND.to_string()],
-            vec![Submission {
+            Submission {
                 kind: KIND.into(),
                 reference: format!("batch-report/{}", job.round_id),
                 data,
@@ -52,14 +50,11 @@ pub async fn publish_pending(state: &AppState, font: &[u8]) -> app::error::AppRe
                     media_type: "application/pdf".into(),
                     filename: format!("minga-lote-{}.pdf", job.round_id),
                 }),
-            }],
-            false,
+            },
         )
         .await?;
-        if let Some(r) = registered.first() {
-            anchors::record_report(&state.db, &job, &r.id).await?;
-            made += 1;
-        }
+        anchors::record_report(&state.db, &job, &registered.id).await?;
+        made += 1;
     }
     Ok(made)
 }

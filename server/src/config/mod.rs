@@ -213,6 +213,17 @@ pub struct SettingsArgs {
     /// When nothing but the last round's batch report was registered, anchor it anyway this long after the last round (the closing round of a quiet day).
     #[arg(long, env = "MINGA_ANCHOR_IDLE_ROUND", default_value = "24h", value_parser = parse_duration, global = true)]
     pub anchor_idle_round: chrono::Duration,
+    /// Dump all the open data into one archive registered in the log this often (when something changed); `off` never.
+    #[arg(long, env = "MINGA_OPEN_DATA_INTERVAL", default_value = "24h", value_parser = parse_optional_duration, global = true)]
+    pub open_data_interval: OptionalDuration,
+    /// The licence the open data is published under: a URL, given in the catalogue.
+    #[arg(
+        long,
+        env = "MINGA_OPEN_DATA_LICENCE",
+        default_value = "https://creativecommons.org/licenses/by/4.0/",
+        global = true
+    )]
+    pub open_data_licence: String,
     /// JSON-RPC URL(s), comma-separated, of Ethereum-compatible chains to anchor checkpoints on (LACChain, Besu, Ethereum).
     #[arg(long, env = "MINGA_ETH_RPC", global = true)]
     pub eth_rpc: Option<String>,
@@ -574,6 +585,8 @@ impl SettingsArgs {
         s.audit_interval = self.audit_interval;
         s.anchor_interval = self.anchor_interval;
         s.anchor_idle_round = self.anchor_idle_round;
+        s.open_data_interval = self.open_data_interval.0;
+        s.open_data_licence = self.open_data_licence.clone();
         // comma-separated lists: one chain per RPC URL; one key for all or one per chain; the
         // explorers by position
         let (rpcs, keys, explorers) = (
@@ -906,6 +919,18 @@ mod tests {
 /// A comma-separated list of offices (`administrator,executive_secretary`).
 #[derive(Clone, Debug)]
 pub struct RoleList(pub Vec<app::domain::roles::Role>);
+
+/// A period, or `off`.
+#[derive(Clone, Copy, Debug)]
+pub struct OptionalDuration(pub Option<chrono::Duration>);
+
+fn parse_optional_duration(s: &str) -> Result<OptionalDuration, String> {
+    if s.trim().eq_ignore_ascii_case("off") {
+        Ok(OptionalDuration(None))
+    } else {
+        parse_duration(s).map(|d| OptionalDuration(Some(d)))
+    }
+}
 
 fn parse_roles(s: &str) -> Result<RoleList, String> {
     if s.trim() == "none" {

@@ -8,6 +8,7 @@ mod integrity;
 mod mail;
 mod motions;
 mod nodes;
+mod open_data;
 mod terms;
 
 use app::AppState;
@@ -30,6 +31,7 @@ pub fn spawn_all(
         tokio::spawn(mail::run(state.clone(), mailer, shutdown.clone())),
         tokio::spawn(motions::run(state.clone(), shutdown.clone())),
         tokio::spawn(nodes::run(state.clone(), shutdown.clone())),
+        tokio::spawn(open_data::run(state.clone(), shutdown.clone())),
     ]
 }
 

@@ -903,7 +903,7 @@ async fn the_offline_verifier_accepts_a_good_receipt_and_names_what_fails_in_a_b
 
 /// `minga verify` on a receipt or proof (away from any portal's data), with the key and files
 /// for options such as `--document` or `--item`: its exit status and what it printed.
-fn minga_verify(
+pub(crate) fn minga_verify(
     dir: &std::path::Path,
     proof: &std::path::Path,
     vkey: &str,

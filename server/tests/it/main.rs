@@ -23,6 +23,7 @@ mod node_health;
 mod nodes;
 mod nominations;
 mod oidc;
+mod open_data;
 mod ops;
 mod projects;
 mod reporting;

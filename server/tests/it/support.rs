@@ -69,6 +69,8 @@ impl TestApp {
         // the tests act as administrators and secretaries with the password alone; the second
         // factor's own tests (identity) require it again
         settings.second_factor_roles = Vec::new();
+        // the open data's own tests dump when they mean to
+        settings.open_data_interval = None;
         tweak(&mut settings);
         let (state, _) = server::prepare(settings).await.expect("prepare");
         let (tx, rx) = oneshot::channel::<()>();

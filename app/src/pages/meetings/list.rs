@@ -104,6 +104,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <li><a href="/meetings/calendar/advisory-council.ics">{t.body_advisory_council}" (iCalendar)"</a></li>
                     {collective_feeds}
                 </ul>
+                <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/meetings"/>
             </Layout>
         },
     ))

@@ -132,6 +132,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <li><a href="/network/nodes.json">{t.node_network_json}</a></li>
                     <li><a href="/network/capital">{t.capital_title}</a>" ("<a href="/network/capital.json">"capital.json"</a>")"</li>
                 </ul>
+                <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/network"/>
             </Layout>
         },
     ))

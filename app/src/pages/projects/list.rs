@@ -163,6 +163,7 @@ pub async fn show(
                         </div>
                     }.into_any()
                 }}
+                <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/projects"/>
             </Layout>
         },
     ))

@@ -212,6 +212,7 @@ pub async fn compliance(
                 {signed_in.then(|| view! { <p><a class="button" href="/reporting/mine">{t.report_mine_title}</a></p> })}
                 <p><a href="/reports">{t.report_batch_link}</a></p>
                 {body}
+                <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/reporting"/>
             </Layout>
         },
     ))

@@ -110,6 +110,16 @@ fn unsafe_integer(v: &Value) -> Result<(), SubmissionProblem> {
     })
 }
 
+/// Registers one of the portal's own records (source `portal`): what [`submit`] registered.
+pub async fn register_portal(state: &AppState, sub: Submission) -> AppResult<Registered> {
+    let kinds = [sub.kind.clone()];
+    submit(state, "portal", &kinds, vec![sub], false)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::internal("the portal's record was not registered"))
+}
+
 /// Validates, hashes and stores the documents of `subs`, then appends them to the log as one
 /// unit. Answers once every entry is durable.
 pub async fn submit(

@@ -1,0 +1,25 @@
+# /data: the public registers as open data
+data_title = Open data
+data_intro = Every public register of the network downloads whole as CSV (UTF-8, RFC 4180, with a header row of stable names) and as JSON (a list of objects with the same names), always up to date. Each dataset documents its columns below.
+data_licence = Licence of the data:
+data_catalog = DCAT-AP catalogue (JSON-LD)
+data_catalog_text = The catalogue describes each dataset for open data portals: titles in Spanish and English, columns, licence, last change and the SHA-256 of each file of the latest dump.
+data_dump_title = Daily dump
+data_dump_text = Once a day, when something changed, every dataset is packed into one archive (tar.gz with its manifest) registered as an evidence in the public log: anyone can check months later that a download is the one published that day.
+data_dump_latest = Latest dump: {at}, {files} files.
+data_dump_archive = Download the archive ({name})
+data_dump_evidence = Its evidence in the log
+data_dump_none = There is no dump yet.
+data_datasets = Datasets
+data_col_dataset = Dataset
+data_col_files = Files
+data_col_rows = Rows (latest dump)
+data_col_changed = Last change
+data_columns = Columns of {title}
+data_col_name = Name
+data_col_meaning = Content
+data_on_page = Shown at
+data_download = Download open data:
+data_file_label = {title} as {format}
+data_dump_gone = That dump is no longer kept file by file: its whole archive is in the log.
+data_verify_hint = To check a downloaded file: compute its SHA-256 (sha256sum decisions.csv) and look it up in the dump's manifest, or check the whole archive with minga verify.

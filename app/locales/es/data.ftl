@@ -1,0 +1,25 @@
+# /data: los registros públicos como datos abiertos
+data_title = Datos abiertos
+data_intro = Cada registro público de la red se descarga completo en CSV (UTF-8, RFC 4180, con una fila de encabezados de nombres estables) y en JSON (una lista de objetos con los mismos nombres), siempre al día. Cada conjunto documenta sus columnas abajo.
+data_licence = Licencia de los datos:
+data_catalog = Catálogo DCAT-AP (JSON-LD)
+data_catalog_text = El catálogo describe cada conjunto para los portales de datos abiertos: títulos en español e inglés, columnas, licencia, última modificación y la huella SHA-256 de cada archivo del último volcado.
+data_dump_title = Volcado diario
+data_dump_text = Una vez al día, si algo cambió, todos los conjuntos se empaquetan en un archivo (tar.gz con su manifiesto) que se registra como evidencia en el registro público: así cualquiera comprueba meses después que una descarga es la que se publicó ese día.
+data_dump_latest = Último volcado: {at}, {files} archivos.
+data_dump_archive = Descargar el archivo ({name})
+data_dump_evidence = Su evidencia en el registro
+data_dump_none = Todavía no hay ningún volcado.
+data_datasets = Conjuntos de datos
+data_col_dataset = Conjunto
+data_col_files = Archivos
+data_col_rows = Filas (último volcado)
+data_col_changed = Último cambio
+data_columns = Columnas de {title}
+data_col_name = Nombre
+data_col_meaning = Contenido
+data_on_page = Se muestra en
+data_download = Descargar datos abiertos:
+data_file_label = {title} en {format}
+data_dump_gone = Ese volcado ya no se guarda archivo por archivo: su archivo completo está en el registro.
+data_verify_hint = Para comprobar un archivo descargado: calcula su SHA-256 (sha256sum decisions.csv) y búscalo en el manifiesto del volcado, o comprueba el archivo completo con minga verify.
