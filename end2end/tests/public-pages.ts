@@ -8,6 +8,8 @@ export const publicPages = [
   '/api',
   // the open data catalogue (every dataset, its columns in disclosure widgets)
   '/data',
+  // the public figures: a bar chart per day and one per node, each with its table
+  '/stats',
   '/register',
   '/register/sent',
   '/collectives',

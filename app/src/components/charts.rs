@@ -198,6 +198,105 @@ fn draw_line(
     Ok(())
 }
 
+/// Per day, two bars side by side: the evidences registered and those covered by an anchor,
+/// `width` pixels wide. `names` label the two series in the legend.
+pub fn daily_svg(
+    days: &[(chrono::NaiveDate, i64, i64)],
+    names: (&str, &str),
+    caption: &str,
+    width: u32,
+) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, 260)).into_drawing_area();
+        let _ = draw_daily(&root, days, names, caption);
+        let _ = root.present();
+    }
+    svg
+}
+
+fn draw_daily(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    days: &[(chrono::NaiveDate, i64, i64)],
+    names: (&str, &str),
+    caption: &str,
+) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<std::io::Error>| e.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let n = u32::try_from(days.len().max(1)).unwrap_or(1);
+    let top = days.iter().map(|d| d.1.max(d.2)).max().unwrap_or(1).max(1);
+    let top = u32::try_from(top)
+        .unwrap_or(u32::MAX)
+        .saturating_add(top as u32 / 10 + 1);
+    let mut chart = ChartBuilder::on(root)
+        .caption(caption, ("sans-serif", 15))
+        .margin(8)
+        .x_label_area_size(24)
+        .y_label_area_size(48)
+        .build_cartesian_2d((0u32..n).into_segmented(), 0u32..top)
+        .map_err(e)?;
+    let labels: Vec<String> = days
+        .iter()
+        .map(|d| d.0.format("%m-%d").to_string())
+        .collect();
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(days.len().clamp(1, 10))
+        .x_label_style(("sans-serif", 11))
+        .y_labels(5)
+        .y_label_style(("sans-serif", 11))
+        .x_label_formatter(&|x| match x {
+            SegmentValue::CenterOf(i) => usize::try_from(*i)
+                .ok()
+                .and_then(|i| labels.get(i).cloned())
+                .unwrap_or_default(),
+            _ => String::new(),
+        })
+        .draw()
+        .map_err(e)?;
+    let brand = RGBColor(0x0b, 0x5d, 0x4b);
+    let tint = RGBColor(0x9f, 0xc9, 0xbd);
+    let count = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
+    // each day's segment holds two bars: registered on the left half, anchored on the right
+    chart
+        .draw_series(days.iter().enumerate().map(|(i, d)| {
+            let x = u32::try_from(i).unwrap_or(0);
+            Rectangle::new(
+                [
+                    (SegmentValue::Exact(x), 0),
+                    (SegmentValue::CenterOf(x), count(d.1)),
+                ],
+                tint.filled(),
+            )
+        }))
+        .map_err(e)?
+        .label(names.0)
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], tint.filled()));
+    chart
+        .draw_series(days.iter().enumerate().map(|(i, d)| {
+            let x = u32::try_from(i).unwrap_or(0);
+            Rectangle::new(
+                [
+                    (SegmentValue::CenterOf(x), 0),
+                    (SegmentValue::Exact(x + 1), count(d.2)),
+                ],
+                brand.filled(),
+            )
+        }))
+        .map_err(e)?
+        .label(names.1)
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], brand.filled()));
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 12))
+        .draw()
+        .map_err(e)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,5 +397,21 @@ mod tests {
     fn an_empty_year_still_draws() {
         let svg = attendance_svg(&[], "Asistencia", 320);
         assert!(svg.starts_with("<svg"));
+    }
+
+    #[test]
+    fn the_daily_chart_has_two_bars_a_day_and_its_legend() {
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).expect("day");
+        let svg = daily_svg(
+            &[(day(29), 10, 10), (day(30), 8, 3)],
+            ("Registradas", "Ancladas"),
+            "Evidencias",
+            720,
+        );
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains("Registradas") && svg.contains("Ancladas"));
+        assert!(svg.contains("11-29") && svg.contains("11-30"));
+        // the frame, two bars a day and the legend's two swatches at least
+        assert!(svg.matches("<rect").count() >= 7, "{svg}");
     }
 }

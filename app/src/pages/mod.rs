@@ -33,6 +33,7 @@ pub mod reporting;
 pub mod reports;
 pub mod second_factor;
 pub mod sessions;
+pub mod stats;
 pub mod verify;
 pub mod votes;
 
@@ -243,6 +244,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/reports", get(reports::list))
         .route("/integrity", get(integrity::show))
         .route("/api", get(api_guide::show))
+        .route("/stats", get(stats::show))
         .route("/data", get(open_data::index))
         .route("/data/catalog.jsonld", get(open_data::catalog_jsonld))
         .route("/data/{file}", get(open_data::file))

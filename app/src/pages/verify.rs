@@ -121,6 +121,8 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let view = evidence::view(&state, &id).await?;
+    // counted for the public figures (/stats), never who or when
+    state.views.count_visit(view.row.idx);
     Ok(render(&state, &ctx, view, None, StatusCode::OK))
 }
 

@@ -34,6 +34,7 @@ pub mod seats;
 pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
+pub mod stats;
 pub mod votes;
 
 use crate::AppError;

@@ -10,6 +10,7 @@ mod motions;
 mod nodes;
 mod open_data;
 mod terms;
+mod visits;
 
 use app::AppState;
 use tokio::sync::watch;
@@ -32,6 +33,7 @@ pub fn spawn_all(
         tokio::spawn(motions::run(state.clone(), shutdown.clone())),
         tokio::spawn(nodes::run(state.clone(), shutdown.clone())),
         tokio::spawn(open_data::run(state.clone(), shutdown.clone())),
+        tokio::spawn(visits::run(state.clone(), shutdown.clone())),
     ]
 }
 

@@ -317,6 +317,29 @@ async fn a_checkpoint_is_anchored_on_chain_with_the_specified_calldata() {
     assert_eq!(status.len(), 1);
     assert_eq!(status[0].backlog, 0);
     assert_eq!(status[0].last_tx.as_deref(), Some(tx.as_str()));
+
+    // the public figures: the order anchored (100 %, with its wait), its page seen once
+    app::services::stats::flush_visits(&app.state)
+        .await
+        .expect("flush");
+    let (status, html) = app.browser().text("/stats?days=7").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let text = visible_text(&html);
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert!(
+        text.contains(&format!("{today} catalogo 1 1 100.0")),
+        "{text}"
+    );
+    assert!(
+        text.contains("fueron verificadas por alguien al menos una vez, con 1 consultas en total"),
+        "{text}"
+    );
+    assert!(html.contains("<svg"), "the chart is drawn");
+    let visits: (i64, i64) = sqlx::query_as("SELECT evidence_idx, views FROM evidence_visits")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("counted");
+    assert_eq!(visits, (index as i64, 1), "counted, and nothing else kept");
     app.stop().await;
 }
 

@@ -70,6 +70,8 @@ pub struct ViewCache {
     latest: Mutex<Option<Arc<Latest>>>,
     checked: Mutex<(HashMap<CheckedKey, Arc<Checked>>, usize)>,
     qr: Mutex<HashMap<(String, &'static str), Bytes>>,
+    /// Views of each evidence's page since the last flush (by entry index; nothing about who).
+    visits: Mutex<HashMap<i64, u64>>,
 }
 
 fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: V) {
@@ -80,6 +82,21 @@ fn bounded_insert<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, v
 }
 
 impl ViewCache {
+    /// Counts one view of the page of the evidence at `index`.
+    pub fn count_visit(&self, index: i64) {
+        if let Ok(mut map) = self.visits.lock() {
+            *map.entry(index).or_default() += 1;
+        }
+    }
+
+    /// The views counted since the last call (see `services::stats::flush_visits`).
+    pub fn take_visits(&self) -> HashMap<i64, u64> {
+        self.visits
+            .lock()
+            .map(|mut map| std::mem::take(&mut *map))
+            .unwrap_or_default()
+    }
+
     /// The kept checkpoint, if it is the one of `tree_size`.
     pub fn latest(&self, tree_size: i64) -> Option<Arc<Latest>> {
         let guard = self.latest.lock().ok()?;
