@@ -45,3 +45,36 @@ test('a register downloads from its page and the catalogue expands as DCAT', asy
     expect(d[`${DCAT}distribution`].length).toBeGreaterThanOrEqual(1);
   }
 });
+
+test('the feeds parse as Atom and one search box finds a record with or without accents', async ({ page, request }) => {
+  // the browser's own XML parser reads both feeds
+  for (const path of ['/decisions.atom?body=executive-council', '/meetings.atom']) {
+    const response = await request.get(path);
+    expect(response.headers()['content-type']).toBe('application/atom+xml; charset=utf-8');
+    const xml = await response.text();
+    await page.goto('/');
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      const root = doc.documentElement;
+      return {
+        error: doc.getElementsByTagName('parsererror').length,
+        namespace: root.namespaceURI,
+        name: root.localName,
+        entries: root.getElementsByTagNameNS('http://www.w3.org/2005/Atom', 'entry').length,
+        titled: Array.from(root.getElementsByTagNameNS('http://www.w3.org/2005/Atom', 'entry')).every(
+          (e) => (e.getElementsByTagNameNS('http://www.w3.org/2005/Atom', 'title')[0]?.textContent ?? '') !== '',
+        ),
+      };
+    }, xml);
+    expect(parsed).toMatchObject({ error: 0, namespace: 'http://www.w3.org/2005/Atom', name: 'feed', titled: true });
+    expect(parsed.entries).toBeGreaterThan(0);
+  }
+
+  // a citizen searches without the accent and finds the approved minutes
+  await page.goto('/search');
+  await page.getByLabel('Palabras a buscar').fill('sesion ordinaria');
+  await page.getByRole('button', { name: 'Buscar' }).click();
+  await expect(page.getByRole('heading', { name: /Actas aprobadas \(1\)/ })).toBeVisible();
+  await page.getByRole('link', { name: /Sesión ordinaria del Consejo Ejecutivo \(anterior\)/ }).last().click();
+  await expect(page).toHaveURL(/\/meetings\/1/);
+});

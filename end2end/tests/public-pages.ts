@@ -10,6 +10,8 @@ export const publicPages = [
   '/data',
   // the public figures: a bar chart per day and one per node, each with its table
   '/stats',
+  // one search box over the public records, results grouped by kind with marked words
+  '/search?q=sesi%C3%B3n',
   '/register',
   '/register/sent',
   '/collectives',

@@ -96,7 +96,7 @@ pub fn Layout(ctx: Ctx, #[prop(into)] title: String, children: Children) -> impl
                             <code>{key.unwrap_or_else(|| t.footer_verifier_key_pending.to_string())}</code>
                         </p>
                         <p>{t.footer_about}</p>
-                        <p><a href="/ethics">{t.ethics_title}</a>" · "<a href="/security-protocol">{t.security_protocol_title}</a>" · "<a href="/reporting">{t.report_compliance_heading}</a>" · "<a href="/consultations">{t.consultation_title}</a>" · "<a href="/api">{t.api_title}</a>" · "<a href="/data">{t.data_title}</a>" · "<a href="/stats">{t.stats_title}</a></p>
+                        <p><a href="/ethics">{t.ethics_title}</a>" · "<a href="/security-protocol">{t.security_protocol_title}</a>" · "<a href="/reporting">{t.report_compliance_heading}</a>" · "<a href="/consultations">{t.consultation_title}</a>" · "<a href="/api">{t.api_title}</a>" · "<a href="/data">{t.data_title}</a>" · "<a href="/stats">{t.stats_title}</a>" · "<a href="/search">{t.search_title}</a></p>
                     </div>
                 </footer>
             </body>

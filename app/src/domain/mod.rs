@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod advisory;
+pub mod atom;
 pub mod complaints;
 pub mod consultations;
 pub mod csv;

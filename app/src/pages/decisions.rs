@@ -2,6 +2,7 @@
 //! the verification page of its evidence in the log.
 
 use crate::components::{Field, Layout, SelectField, VerifiedBadge};
+use crate::domain::atom;
 use crate::i18n::{Lang, Tr, datetime};
 use crate::services::evidence::decisions;
 use crate::web::{Ctx, page};
@@ -113,6 +114,10 @@ pub async fn list(
     let t = ctx.t();
     let filter = paging.filter();
     let (rows, more) = decisions::recent(&state, paging.before, PAGE, &filter).await?;
+    let atom_href = match paging.query().strip_prefix('&') {
+        Some(q) => format!("/decisions.atom?{q}"),
+        None => "/decisions.atom".to_string(),
+    };
     let (bodies, events) = decisions::facets(&state).await?;
     let older = more
         .then(|| {
@@ -183,8 +188,79 @@ pub async fn list(
                     </table>
                 </div>
                 {older.map(|href| view! { <p><a href=href>{t.decisions_older}</a></p> })}
+                <p><a href=atom_href type="application/atom+xml">{t.feed_decisions}</a></p>
                 <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/decisions"/>
             </Layout>
         },
     ))
+}
+
+/// `/decisions.atom`: the register as an Atom feed, narrowed by the page's own filters (the
+/// newest decisions first), each entry linking to its evidence's verification page.
+pub async fn atom(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(paging): Query<Paging>,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let base = state.settings.public_url.trim_end_matches('/').to_string();
+    let (rows, _) = decisions::recent(&state, None, PAGE, &paging.filter()).await?;
+    let query = paging.query();
+    let query = query.strip_prefix('&').unwrap_or(&query);
+    let suffix = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    let entries = rows
+        .iter()
+        .map(|d| {
+            let title = match ctx.lang {
+                Lang::Es => d.title_es.clone(),
+                Lang::En => d.title_en.clone(),
+            };
+            let link = match &d.evidence_id {
+                Some(id) => format!("{base}/v/{id}"),
+                None => format!("{base}/decisions"),
+            };
+            atom::Entry {
+                id: format!("{base}/decisions#decision-{}", d.id),
+                summary: format!(
+                    "{} · {} · {}",
+                    event_name(&d.event, t),
+                    body_name(&d.body, t),
+                    datetime(d.decided_at.0)
+                ),
+                title,
+                link,
+                updated: d.decided_at.0,
+                content: None,
+                related: None,
+            }
+        })
+        .collect();
+    let feed = atom::Feed {
+        id: format!("{base}/decisions.atom{suffix}"),
+        title: format!("{} · Minga", t.nav_decisions),
+        self_link: format!("{base}/decisions.atom{suffix}"),
+        alternate: format!("{base}/decisions{suffix}"),
+        lang: ctx.lang.code(),
+        entries,
+    };
+    Ok(atom_response(feed.render(chrono::Utc::now())))
+}
+
+/// An Atom document, as any feed reader asks for it.
+pub fn atom_response(xml: String) -> Response {
+    use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    (
+        [
+            (CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+            (ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        xml,
+    )
+        .into_response()
 }

@@ -177,6 +177,7 @@ pub async fn get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
                     <h2 id="verify-title">{t.home_verify_title}</h2>
                     <p>{t.home_verify_text}</p>
                     <crate::pages::verify::SearchForm t=t value=""/>
+                    <p>{t.search_intro}" "<a href="/search">{t.search_title}</a></p>
                 </section>
                 <section aria-labelledby="figures-title">
                     <h2 id="figures-title">{t.home_figures_title}</h2>

@@ -31,6 +31,7 @@ pub mod projects;
 pub mod register;
 pub mod reporting;
 pub mod reports;
+pub mod search;
 pub mod second_factor;
 pub mod sessions;
 pub mod stats;
@@ -166,6 +167,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/calls/{id}/election", post(calls::elect))
         .route("/meetings", get(meetings::list).post(meetings::create))
+        .route("/meetings.atom", get(meetings::atom))
         .route("/meetings/new", get(meetings::new))
         .route("/meetings/dashboard", get(meetings::dashboard))
         .route("/meetings/{id}", get(meetings::show))
@@ -241,10 +243,12 @@ pub fn router(state: AppState) -> Router<AppState> {
             post(votes::revoke_delegation),
         )
         .route("/decisions", get(decisions::list))
+        .route("/decisions.atom", get(decisions::atom))
         .route("/reports", get(reports::list))
         .route("/integrity", get(integrity::show))
         .route("/api", get(api_guide::show))
         .route("/stats", get(stats::show))
+        .route("/search", get(search::show))
         .route("/data", get(open_data::index))
         .route("/data/catalog.jsonld", get(open_data::catalog_jsonld))
         .route("/data/{file}", get(open_data::file))

@@ -30,6 +30,7 @@ pub mod oidc;
 pub mod open_data;
 pub mod projects;
 pub mod reporting;
+pub mod search;
 pub mod seats;
 pub mod second_factor;
 pub mod secrets;

@@ -9,6 +9,7 @@ mod mail;
 mod motions;
 mod nodes;
 mod open_data;
+mod search;
 mod terms;
 mod visits;
 
@@ -34,6 +35,7 @@ pub fn spawn_all(
         tokio::spawn(nodes::run(state.clone(), shutdown.clone())),
         tokio::spawn(open_data::run(state.clone(), shutdown.clone())),
         tokio::spawn(visits::run(state.clone(), shutdown.clone())),
+        tokio::spawn(search::run(state.clone(), shutdown.clone())),
     ]
 }
 

@@ -424,3 +424,108 @@ async fn the_dump_is_an_evidence_checked_by_minga_verify_and_listed_in_the_catal
     assert_eq!(r.status(), StatusCode::GONE);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn one_search_box_finds_public_records_with_or_without_accents_and_feeds_follow_them() {
+    let app = TestApp::spawn_with(|s| s.demo = true).await;
+    app::services::search::reindex(&app.state)
+        .await
+        .expect("index");
+    let b = app.browser();
+    let found = |q: &'static str| {
+        let b = &b;
+        async move {
+            let (status, html) = b
+                .text(&format!("/search?q={}", app::web::urlencode(q)))
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            html
+        }
+    };
+    // a word with and without its accent, in either case, finds the same meetings and minutes
+    let with = found("sesión").await;
+    let without = found("SESION").await;
+    for html in [&with, &without] {
+        assert!(html.contains("id=\"found-meeting\""), "{html}");
+        assert!(html.contains("id=\"found-minutes\""));
+        assert!(html.contains("href=\"/meetings/1/minutes\""));
+        assert!(html.contains("<mark>"));
+    }
+    // the demo catalogue's order, by its supplier's name, accents folded
+    let html = found("ferreteria andina").await;
+    assert!(html.contains("id=\"found-evidence\""), "{html}");
+    assert!(html.contains("OC-2026-000123"));
+    // English titles are indexed too, and the last word is a prefix
+    assert!(
+        found("Executive Counc")
+            .await
+            .contains("id=\"found-meeting\"")
+    );
+    // query syntax typed by someone is only words; nothing found is said so
+    let html = found("\"NEAR(* OR").await;
+    assert!(
+        visible_text(&html).contains("No se encontró nada"),
+        "{html}"
+    );
+    // what is not public is not indexed: a draft meeting, a private kind's data
+    app.api_key("interno", "memo").await;
+    sqlx::query("UPDATE evidence_visibility SET public = 0 WHERE source = 'interno'")
+        .execute(&app.state.db)
+        .await
+        .expect("private");
+    let key = app.api_key("interno", "memo").await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/evidence"))
+        .bearer_auth(&key)
+        .json(&serde_json::json!({"kind": "memo", "ref": "M-1", "data": {"texto": "confidencialísimo"}}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    app::services::search::reindex(&app.state)
+        .await
+        .expect("index");
+    assert!(
+        found("confidencialisimo")
+            .await
+            .contains("No se encontró nada")
+    );
+
+    // the feeds: decisions narrowed by the page's filters, meetings with their minutes
+    let r = reqwest::get(app.url("/decisions.atom?body=executive-council"))
+        .await
+        .expect("get");
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/atom+xml; charset=utf-8"
+    );
+    let xml = r.text().await.expect("xml");
+    assert!(xml.starts_with(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\""
+    ));
+    let entries = xml.matches("<entry>").count();
+    let council: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM decisions WHERE body = 'executive-council'")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("count");
+    assert_eq!(entries as i64, council.min(50));
+    assert!(!xml.contains("<summary type=\"text\">collective-created"));
+    let xml = reqwest::get(app.url("/meetings.atom"))
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("xml");
+    assert!(xml.contains("<link rel=\"related\" type=\"text/html\" href=\"http://"));
+    assert!(xml.contains("<content type=\"text\">ACTA DE LA SESIÓN ORDINARIA"));
+    // the pages link to them
+    let (_, html) = b.text("/decisions?body=executive-council").await;
+    assert!(
+        html.contains("href=\"/decisions.atom?body=executive-council\""),
+        "{html}"
+    );
+    let (_, html) = b.text("/meetings").await;
+    assert!(html.contains("href=\"/meetings.atom\""));
+    app.stop().await;
+}

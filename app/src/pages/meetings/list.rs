@@ -103,6 +103,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                     <li><a href="/meetings/calendar/executive-council.ics">{t.body_executive_council}" (iCalendar)"</a></li>
                     <li><a href="/meetings/calendar/advisory-council.ics">{t.body_advisory_council}" (iCalendar)"</a></li>
                     {collective_feeds}
+                    <li><a href="/meetings.atom" type="application/atom+xml">{t.feed_meetings}</a></li>
                 </ul>
                 <crate::pages::open_data::DataLinks t=t lang=ctx.lang page="/meetings"/>
             </Layout>
@@ -179,5 +180,73 @@ pub async fn feed(
             events,
         }),
         &format!("{key}.ics"),
+    ))
+}
+
+/// `/meetings.atom`: the meetings convened (newest first), each with its state and, once
+/// approved, the text of its minutes.
+pub async fn atom(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let base = state.settings.public_url.trim_end_matches('/').to_string();
+    let names = BodyNames::load(&state.db).await?;
+    let minutes: std::collections::HashMap<i64, (String, crate::db::Ts)> =
+        sqlx::query_as::<_, (i64, String, crate::db::Ts)>(
+            "SELECT meeting_id, text, approved_at FROM minutes WHERE status = 'approved' AND approved_at IS NOT NULL",
+        )
+        .fetch_all(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id, text, at)| (id, (text, at)))
+        .collect();
+    let mut all = meetings::list(&state.db, true, None).await?;
+    all.reverse();
+    let entries = all
+        .iter()
+        .take(100)
+        .map(|m| {
+            let approved = minutes.get(&m.id);
+            let updated = [
+                m.convened_at.map(|t| t.0),
+                m.closed_at.map(|t| t.0),
+                approved.map(|a| a.1.0),
+            ]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(m.starts_at.0);
+            let title = match ctx.lang {
+                crate::i18n::Lang::Es => m.title_es.clone(),
+                crate::i18n::Lang::En => m.title_en.clone(),
+            };
+            let mut summary = format!(
+                "{} · {} · {}",
+                names.name(m.body(), ctx.lang),
+                crate::i18n::datetime(m.starts_at.0),
+                status_name(m.status, t)
+            );
+            if approved.is_some() {
+                summary.push_str(&format!(" · {}", t.event_minutes_approved));
+            }
+            crate::domain::atom::Entry {
+                id: format!("{base}/meetings/{}", m.id),
+                title,
+                link: format!("{base}/meetings/{}", m.id),
+                updated,
+                summary,
+                content: approved.map(|a| a.0.clone()),
+                related: approved.map(|_| format!("{base}/meetings/{}/minutes", m.id)),
+            }
+        })
+        .collect();
+    let feed = crate::domain::atom::Feed {
+        id: format!("{base}/meetings.atom"),
+        title: format!("{} · Minga", t.nav_meetings),
+        self_link: format!("{base}/meetings.atom"),
+        alternate: format!("{base}/meetings"),
+        lang: ctx.lang.code(),
+        entries,
+    };
+    Ok(crate::pages::decisions::atom_response(
+        feed.render(Utc::now()),
     ))
 }

@@ -19,7 +19,7 @@ pub use actions::{
 pub use dashboard::dashboard;
 pub use documents::{attach, attachment};
 pub use form::{create, edit, new, update};
-pub use list::{feed, invite_ics, list};
+pub use list::{atom, feed, invite_ics, list};
 pub use show::show;
 
 use crate::domain::meetings::{Body, MeetingStatus};
