@@ -90,7 +90,8 @@ pub async fn dump_file(
         None => return Err(AppError::NotFound),
     };
     let path = if latest.id == id {
-        dump::file_path(&state, &latest, &name)
+        // the latest dump's files are all on disk: another name is not one of them
+        Some(dump::file_path(&state, &latest, &name).ok_or(AppError::NotFound)?)
     } else {
         None
     };

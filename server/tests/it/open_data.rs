@@ -287,6 +287,12 @@ async fn the_dump_is_an_evidence_checked_by_minga_verify_and_listed_in_the_catal
         kept,
         std::fs::read(out.join("decisions.csv")).expect("file")
     );
+    for wrong in ["nope.csv", "..%2Fminga.db", "decisions.xml"] {
+        let r = reqwest::get(app.url(&format!("/data/dumps/{}/{wrong}", first.id)))
+            .await
+            .expect("get");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{wrong}");
+    }
     let (_, _, live) = download(&app, "/data/decisions.csv").await;
     assert_eq!(live.as_bytes(), &kept[..]);
 
