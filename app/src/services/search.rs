@@ -21,7 +21,7 @@ pub const KINDS: [&str; 9] = [
 
 /// The governance records, re-read on every pass: (kind, url, title, body) each.
 const SOURCES: [&str; 8] = [
-    "SELECT 'decision', '/decisions#decision-' || id, title_es || ' · ' || title_en, ref || ' ' || event || ' ' || body || ' ' || data_json FROM decisions",
+    "SELECT 'decision', COALESCE('/v/' || evidence_id, '/decisions'), title_es || ' · ' || title_en, ref || ' ' || event || ' ' || body || ' ' || data_json FROM decisions",
     "SELECT 'meeting', '/meetings/' || id, title_es || ' · ' || title_en, place || ' ' || objectives FROM meetings WHERE status <> 'draft'",
     "SELECT 'minutes', '/meetings/' || n.meeting_id || '/minutes', m.title_es || ' · ' || m.title_en, n.text
      FROM minutes n JOIN meetings m ON m.id = n.meeting_id WHERE n.status = 'approved'",
