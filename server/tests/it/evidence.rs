@@ -662,13 +662,31 @@ async fn the_public_page_searches_checks_a_copy_and_serves_qr_codes() {
         "OC-2026-000777",
         created["document_hash"].as_str().expect("h"),
         created["data_hash"].as_str().expect("h"),
+        created["link_hash"].as_str().expect("h"),
         &id.to_uppercase(),
     ] {
         let r = b.get(&format!("/v?q={q}")).await;
         assert_eq!(location(&r), format!("/v/{id}"), "search {q}");
     }
+    let root = created["items_root"].as_str().expect("the order has items");
+    let r = b.get(&format!("/v?q={root}")).await;
+    assert_eq!(location(&r), format!("/v/{id}"), "search by items root");
     let (_, html) = b.text("/v?q=no-such-thing").await;
     assert!(visible_text(&html).contains("Resultados"));
+    // a hash is found by its first bytes, then compared whole: one that shares them is not it
+    let data_hash = created["data_hash"].as_str().expect("h");
+    let near = format!(
+        "{}{}",
+        &data_hash[..60],
+        if data_hash.ends_with('0') {
+            "1111"
+        } else {
+            "0000"
+        }
+    );
+    let r = b.get(&format!("/v?q={near}")).await;
+    assert_eq!(r.status(), StatusCode::OK, "not a redirect to {id}");
+    assert!(!visible_text(&b.text(&format!("/v?q={near}")).await.1).contains(&id));
 
     // a citizen checks a good and a forged copy; the file is hashed, not stored
     let (status, text) = check_copy(&b, &id, PDF.to_vec(), "mi-copia.pdf").await;
@@ -804,6 +822,13 @@ async fn tampering_with_a_row_or_a_document_is_caught_by_the_audit_and_shown_as_
         .execute(db)
         .await
         .expect("drop");
+    // (with its rows in the hash lookup, which name it)
+    sqlx::query(
+        "DELETE FROM evidence_hashes WHERE evidence_idx = (SELECT idx FROM evidences WHERE ref = 'OC-T-3')",
+    )
+    .execute(db)
+    .await
+    .expect("delete lookup rows");
     sqlx::query("DELETE FROM evidences WHERE ref = 'OC-T-3'")
         .execute(db)
         .await

@@ -97,7 +97,7 @@ pub async fn create(
         .unwrap_or_default();
     invalid.into_result()?;
 
-    let prefix = super::sequencer::new_id()?[..8].to_string();
+    let prefix = super::sequencer::random_id()?[..8].to_string();
     let key = format!("minga_{prefix}_{}", secrets::random_token()?);
     let now = Ts::now();
     let mut tx = crate::db::begin_write(&state.db).await?;

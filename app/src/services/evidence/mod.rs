@@ -154,21 +154,22 @@ pub async fn anchors_for(
 pub async fn view(state: &AppState, id: &str) -> AppResult<EvidenceView> {
     // every read on one connection; what does not change between views comes from the cache
     let mut conn = state.db.acquire().await?;
-    let row = store::by_id(&mut *conn, id)
+    // the entry and what the page needs to know of the log, in one statement
+    let sql = format!(
+        "SELECT {}, (SELECT MAX(tree_size) FROM checkpoints) AS tree_size, r.audit_run, r.audit_total,
+                (SELECT v.public FROM evidence_visibility v WHERE v.source = e.source AND v.kind = e.kind) AS public,
+                EXISTS (SELECT 1 FROM anchors a WHERE a.state = 'done' AND a.tree_size > e.idx) AS anchored
+         FROM evidences e
+         LEFT JOIN (SELECT id AS audit_run, total AS audit_total FROM integrity_runs
+                    WHERE status IN ('clean', 'altered') ORDER BY id DESC LIMIT 1) r ON 1 = 1
+         WHERE e.id = ?",
+        store::EVIDENCE_COLUMNS
+    );
+    let Facts { row, facts } = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let facts: Facts = sqlx::query_as(
-        "SELECT (SELECT MAX(tree_size) FROM checkpoints) AS tree_size,
-                r.id AS audit_run, r.total AS audit_total,
-                (SELECT public FROM evidence_visibility WHERE source = ?1 AND kind = ?2) AS public
-         FROM (SELECT 1 AS one) o
-         LEFT JOIN (SELECT id, total FROM integrity_runs
-                    WHERE status IN ('clean', 'altered') ORDER BY id DESC LIMIT 1) r ON 1 = 1",
-    )
-    .bind(&row.source)
-    .bind(&row.kind)
-    .fetch_one(&mut *conn)
-    .await?;
     let public = store::always_public(&row.source, &row.kind) || facts.public.unwrap_or(0) != 0;
     let latest = match facts.tree_size {
         Some(size) => Some(latest_checkpoint(state, &mut conn, size).await?),
@@ -189,8 +190,10 @@ pub async fn view(state: &AppState, id: &str) -> AppResult<EvidenceView> {
         }
     };
     let anchors = match &latest {
-        Some(l) => anchors_for(state, &mut conn, row.index(), l.row.size()).await?,
-        None => Vec::new(),
+        Some(l) if facts.anchored => {
+            anchors_for(state, &mut conn, row.index(), l.row.size()).await?
+        }
+        _ => Vec::new(),
     };
     drop(conn);
 
@@ -238,13 +241,23 @@ pub async fn view(state: &AppState, id: &str) -> AppResult<EvidenceView> {
     })
 }
 
-/// What one query tells the verification page about the log as a whole.
+/// An entry and what the same query tells the verification page about the log.
 #[derive(sqlx::FromRow)]
 struct Facts {
+    #[sqlx(flatten)]
+    row: EvidenceRow,
+    #[sqlx(flatten)]
+    facts: LogFacts,
+}
+
+#[derive(sqlx::FromRow)]
+struct LogFacts {
     tree_size: Option<i64>,
     audit_run: Option<i64>,
     audit_total: Option<i64>,
     public: Option<i64>,
+    /// Whether a finished anchor covers the entry (its anchors are read only then).
+    anchored: bool,
 }
 
 /// The latest checkpoint (of `tree_size`), its signature checked once per checkpoint.
@@ -273,7 +286,7 @@ async fn check_stored(
     conn: &mut SqliteConnection,
     row: &EvidenceRow,
     latest: Option<&views::Latest>,
-    facts: &Facts,
+    facts: &LogFacts,
 ) -> AppResult<views::Checked> {
     let items_json = store::items(&mut *conn, row.idx).await?;
     let inclusion = match latest {
@@ -511,16 +524,20 @@ pub async fn search(state: &AppState, query: &str) -> AppResult<Vec<EvidenceRow>
     if q.is_empty() || q.len() > 200 {
         return Ok(Vec::new());
     }
-    let hash = Hash::from_hex(q).map(|h| h.0.to_vec()).unwrap_or_default();
+    let hash = Hash::from_hex(q);
+    // a hash is looked up by its prefix in `evidence_hashes`, then compared whole on the entry
     let sql = format!(
-        "SELECT {} FROM evidences WHERE id = ?1 OR ref = ?2 OR data_hash = ?3 OR document_hash = ?3 OR link_hash = ?3 OR items_root = ?3
+        "SELECT {} FROM evidences WHERE id = ?1 OR ref = ?2 OR document_hash = ?3
+            OR (idx IN (SELECT evidence_idx FROM evidence_hashes WHERE prefix = ?4)
+                AND (data_hash = ?3 OR link_hash = ?3 OR items_root = ?3))
          ORDER BY idx DESC LIMIT 50",
         store::EVIDENCE_COLUMNS
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(q.to_lowercase())
         .bind(q)
-        .bind(hash)
+        .bind(hash.map(|h| h.0.to_vec()).unwrap_or_default())
+        .bind(hash.map(|h| store::hash_prefix(&h)).unwrap_or_default())
         .fetch_all(&state.db)
         .await?)
 }

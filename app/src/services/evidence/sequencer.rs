@@ -328,6 +328,27 @@ async fn write_job(
         });
         q.build().execute(&mut **tx).await?;
     }
+    // the lookup from any of its hashes to the entry (see `store::hash_prefix`)
+    let hashes: Vec<(Vec<u8>, i64)> = rows
+        .iter()
+        .flat_map(|r| {
+            let p = r.prepared;
+            [Some(p.data_hash), Some(r.link), p.items_root]
+                .into_iter()
+                .flatten()
+                .map(move |h| (store::hash_prefix(&h), r.idx))
+        })
+        .collect();
+    for chunk in hashes.chunks(400) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO evidence_hashes (prefix, evidence_idx) ");
+        q.push_values(chunk, |mut b, (prefix, idx)| {
+            b.push_bind(prefix).push_bind(*idx);
+        });
+        // two hashes of one entry sharing their first 8 bytes need one row
+        q.push(" ON CONFLICT DO NOTHING");
+        q.build().execute(&mut **tx).await?;
+    }
     for chunk in nodes.chunks(400) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO log_tree (key, hash) ");
         q.push_values(chunk, |mut b, (node, hash)| {
@@ -409,18 +430,42 @@ async fn existing(
     Ok(found)
 }
 
-/// A public evidence id: 16 characters of RFC 4648 base32 (80 random bits), lowercase.
+/// A public evidence id: 16 characters of RFC 4648 base32, lowercase — 45 bits of the time in
+/// milliseconds (so that ids are written at the end of their index, not at random places in it;
+/// ordered by time until the year 3084) then 35 random bits (so that ids are not guessed).
 pub fn new_id() -> AppResult<String> {
-    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-    let bytes = crate::services::secrets::random_bytes::<10>()?;
+    let millis = u128::try_from(chrono::Utc::now().timestamp_millis().max(0)).unwrap_or(0);
+    Ok(id_from(
+        millis,
+        crate::services::secrets::random_bytes::<5>()?,
+    ))
+}
+
+/// 16 base32 characters of 80 random bits (what must not follow any order, like a key's prefix).
+pub fn random_id() -> AppResult<String> {
     let mut bits: u128 = 0;
-    for b in bytes {
+    for b in crate::services::secrets::random_bytes::<10>()? {
         bits = (bits << 8) | u128::from(b);
     }
-    Ok((0..16)
+    Ok(base32(bits))
+}
+
+fn id_from(millis: u128, random: [u8; 5]) -> String {
+    let mut bits: u128 = millis & ((1 << 45) - 1);
+    for b in random {
+        bits = (bits << 8) | u128::from(b);
+    }
+    // 45 + 40 bits: the 5 lowest random bits are dropped, leaving 80
+    base32(bits >> 5)
+}
+
+/// The low 80 bits of `bits` as 16 lowercase base32 characters, most significant first.
+fn base32(bits: u128) -> String {
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    (0..16)
         .rev()
         .map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char)
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
@@ -434,5 +479,20 @@ mod tests {
                 .all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c))
         );
         assert_ne!(id, super::new_id().expect("id"));
+        let key = super::random_id().expect("id");
+        assert_eq!(key.len(), 16);
+        assert_ne!(key[..8], super::random_id().expect("id")[..8]);
+    }
+
+    #[test]
+    fn ids_follow_time_order_and_keep_random_bits() {
+        let a = super::id_from(1_780_000_000_000, [0xff; 5]);
+        let b = super::id_from(1_780_000_000_001, [0; 5]);
+        assert!(a < b, "{a} < {b}");
+        assert_ne!(
+            super::id_from(1_780_000_000_000, [1, 2, 3, 4, 5]),
+            super::id_from(1_780_000_000_000, [1, 2, 3, 4, 6 << 5])
+        );
+        assert_eq!(super::id_from(0, [0; 5]), "aaaaaaaaaaaaaaaa");
     }
 }

@@ -146,6 +146,13 @@ impl EvidenceRow {
     }
 }
 
+/// The key of `evidence_hashes`: the first 8 bytes of a data hash, link hash or items root.
+/// Enough to find the one entry among millions (a shared prefix is one more row to compare, never
+/// a wrong answer: the lookup compares the whole hash on the entry).
+pub fn hash_prefix(hash: &Hash) -> Vec<u8> {
+    hash.0[..8].to_vec()
+}
+
 pub async fn by_id<'e>(db: impl SqliteExecutor<'e>, id: &str) -> AppResult<Option<EvidenceRow>> {
     let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidences WHERE id = ?");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -15,12 +15,15 @@ use std::sync::{Arc, Mutex};
 use super::StoredCheck;
 use super::store::CheckpointRow;
 
-/// At most this many entries per map; past it the map starts afresh (a plain bound: the
-/// verification of one entry costs a few milliseconds to redo).
+/// At most this many QR images; past it the map starts afresh (a plain bound: an image costs a
+/// millisecond or two to redo).
 const CAPACITY: usize = 4096;
 
-/// And at most about this many bytes of kept checks: an evidence may carry many items, and
-/// 4096 such ones must not hold gigabytes.
+/// At most this many kept verifications, and at most about `BUDGET` bytes of them: past either
+/// the map starts afresh. A typical one weighs about a kilobyte, so the pages of the last
+/// tens of thousands of entries viewed are served without redoing their checks; an evidence may
+/// carry many items, and many such ones must not hold gigabytes.
+const CHECKED_CAPACITY: usize = 65_536;
 const BUDGET: usize = 64 << 20;
 
 /// The latest signed checkpoint with its signature checked once.
@@ -137,7 +140,7 @@ impl ViewCache {
                 map.clear();
                 *bytes = 0;
             }
-            if map.len() >= CAPACITY {
+            if map.len() >= CHECKED_CAPACITY {
                 map.clear();
                 *bytes = 0;
             }
@@ -192,7 +195,7 @@ mod tests {
     #[test]
     fn the_maps_stay_bounded_and_images_are_kept_by_id_and_format() {
         let cache = ViewCache::default();
-        for n in 0..(CAPACITY as i64 + 10) {
+        for n in 0..(CHECKED_CAPACITY as i64 + 10) {
             cache.keep_checked(
                 (n, 1, 0),
                 Checked {
@@ -203,7 +206,7 @@ mod tests {
                 },
             );
         }
-        assert!(cache.checked.lock().expect("lock").0.len() <= CAPACITY);
+        assert!(cache.checked.lock().expect("lock").0.len() <= CHECKED_CAPACITY);
         // a few very large entries: kept within the byte budget, the largest not at all
         let big = |n: usize| Checked {
             items_json: vec!["x".repeat(1 << 20); n],
