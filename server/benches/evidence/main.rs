@@ -15,7 +15,9 @@
 //! (evidences per measured window, default 20000), `MINGA_BENCH_INGEST_AT` (log sizes the window
 //! starts at, default `0,200000,1000000`), `MINGA_BENCH_PROOF_SIZES` (default
 //! `1000000,10000000`), `MINGA_BENCH_HTTP_SECONDS` (default 10), `MINGA_BENCH_HTTP_CLIENTS`
-//! (default 16), `MINGA_BENCH_PARTS` (which parts to run, default `1,2,3,4`). Everything runs on
+//! (default 16), `MINGA_BENCH_PARTS` (which parts to run, default `1,2,3,4`),
+//! `MINGA_BENCH_MEMORY_LOG` (entries of a log grown through the log for part 4 instead of part 1's,
+//! e.g. `10000000`; default off). Everything runs on
 //! fresh on-disk SQLite databases in a temporary directory.
 
 use app::AppState;
@@ -29,6 +31,11 @@ use std::time::{Duration, Instant};
 
 mod memory;
 use memory::memory;
+
+// the allocator of the `minga` binary, so that part 3 measures the portal as it runs
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 const BATCH: usize = 1000;
 
@@ -91,26 +98,29 @@ struct RawRow {
     data: String,
     hash: Vec<u8>,
     entry: String,
+    link: Vec<u8>,
     items_root: Vec<u8>,
     items: Vec<String>,
 }
 
-/// Same rows (the evidence and its items), same tables and indexes, same pragmas (WAL,
-/// synchronous = FULL), transactions of the same size; no validation, entry hashing, tree or
-/// sequencer. Rows `from..from + n` of the table.
+/// Same rows (the evidence, its items and its hashes' lookup rows), same tables and indexes, same pragmas (WAL,
+/// synchronous = FULL), transactions and statements of the same size; no validation, entry
+/// hashing, tree or sequencer. Rows `from..from + n` of the table.
 async fn raw_insert(db: &SqlitePool, from: usize, n: usize) -> Duration {
     let rows: Vec<RawRow> = (from..from + n)
         .map(|i| {
             let o = order(i);
             let data = String::from_utf8(jcs::canonicalize(&o.data)).expect("utf-8");
             let hash = Hash::of(data.as_bytes()).0.to_vec();
+            let entry = format!(
+                "{{\"ref\":\"{}\",\"data\":\"{}\"}}",
+                o.reference,
+                hex(&hash)
+            );
             RawRow {
                 id: evidence::sequencer::new_id().expect("id"),
-                entry: format!(
-                    "{{\"ref\":\"{}\",\"data\":\"{}\"}}",
-                    o.reference,
-                    hex(&hash)
-                ),
+                link: merkle::leaf_hash(entry.as_bytes()).0.to_vec(),
+                entry,
                 items_root: jcs::items_root(&o.items).map_or_else(Vec::new, |h| h.0.to_vec()),
                 items: o
                     .items
@@ -125,36 +135,71 @@ async fn raw_insert(db: &SqlitePool, from: usize, n: usize) -> Duration {
         .collect();
     let start = Instant::now();
     for (chunk_no, chunk) in rows.chunks(BATCH).enumerate() {
+        let first = (from + chunk_no * BATCH) as i64;
+        let indexed: Vec<(i64, &RawRow)> = (first..).zip(chunk.iter()).collect();
         let mut tx = app::db::begin_write(db).await.expect("begin");
-        for (j, row) in chunk.iter().enumerate() {
-            let idx = (from + chunk_no * BATCH + j) as i64;
-            sqlx::query(
+        // the statements' shapes are the sequencer's: a few hundred rows each
+        for part in indexed.chunks(500) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO evidences (idx, id, source, kind, ref, data_json, data_hash, document_hash, document_media_type,
-                     document_filename, document_size, items_root, items_count, registered_at, entry, link_hash)
-                 VALUES (?, ?, 'raw', 'purchase-order', ?, ?, ?, NULL, NULL, NULL, NULL, ?, 2, '2026-11-22T00:00:00Z', ?, ?)",
-            )
-            .bind(idx)
-            .bind(&row.id)
-            .bind(&row.reference)
-            .bind(&row.data)
-            .bind(&row.hash)
-            .bind(&row.items_root)
-            .bind(row.entry.as_bytes())
-            .bind(&row.hash)
-            .execute(&mut *tx)
-            .await
-            .expect("insert");
-            for (position, item) in row.items.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO evidence_items (evidence_idx, position, item_json) VALUES (?, ?, ?)",
-                )
-                .bind(idx)
-                .bind(position as i64)
-                .bind(item)
-                .execute(&mut *tx)
-                .await
-                .expect("insert item");
-            }
+                     document_filename, document_size, items_root, items_count, registered_at, entry, link_hash) ",
+            );
+            q.push_values(part, |mut b, (idx, row)| {
+                b.push_bind(*idx)
+                    .push_bind(&row.id)
+                    .push_bind("raw")
+                    .push_bind("purchase-order")
+                    .push_bind(&row.reference)
+                    .push_bind(&row.data)
+                    .push_bind(&row.hash)
+                    .push_bind(None::<Vec<u8>>)
+                    .push_bind(None::<String>)
+                    .push_bind(None::<String>)
+                    .push_bind(None::<i64>)
+                    .push_bind(&row.items_root)
+                    .push_bind(row.items.len() as i64)
+                    .push_bind("2026-11-22T00:00:00.000Z")
+                    .push_bind(row.entry.as_bytes())
+                    .push_bind(&row.link);
+            });
+            q.build().execute(&mut *tx).await.expect("insert");
+        }
+        let hashes: Vec<(i64, &[u8])> = indexed
+            .iter()
+            .flat_map(|(idx, row)| {
+                [&row.hash, &row.link, &row.items_root]
+                    .into_iter()
+                    .filter(|h| !h.is_empty())
+                    .map(move |h| (*idx, &h[..8]))
+            })
+            .collect();
+        for part in hashes.chunks(300) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT INTO evidence_hashes (bucket, prefix, evidence_idx) ");
+            q.push_values(part, |mut b, (idx, prefix)| {
+                b.push_bind(idx / store::HASH_BUCKET)
+                    .push_bind(*prefix)
+                    .push_bind(*idx);
+            });
+            q.push(" ON CONFLICT DO NOTHING");
+            q.build().execute(&mut *tx).await.expect("insert hashes");
+        }
+        let items: Vec<(i64, i64, &String)> = indexed
+            .iter()
+            .flat_map(|(idx, row)| {
+                (0..)
+                    .zip(row.items.iter())
+                    .map(move |(p, item)| (*idx, p, item))
+            })
+            .collect();
+        for part in items.chunks(300) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO evidence_items (evidence_idx, position, item_json) ",
+            );
+            q.push_values(part, |mut b, (idx, position, item)| {
+                b.push_bind(*idx).push_bind(*position).push_bind(*item);
+            });
+            q.build().execute(&mut *tx).await.expect("insert items");
         }
         tx.commit().await.expect("commit");
     }
@@ -212,6 +257,25 @@ async fn ingest_at(n: usize, at: &[usize]) -> tempfile::TempDir {
     state.db.close().await;
     raw_state.db.close().await;
     log_dir
+}
+
+/// A log grown to `size` entries through the service, with the rate of each million on the way.
+async fn grow(size: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = fresh_state(dir.path()).await;
+    let step = 1_000_000;
+    for from in (0..size).step_by(step) {
+        let n = step.min(size - from);
+        let took = service_insert(&state, from, n).await;
+        println!(
+            "  {:>9} → {:>9} entries: {:>8.0} evidences/s",
+            from,
+            from + n,
+            per_second(n, took)
+        );
+    }
+    state.db.close().await;
+    dir
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -553,6 +617,11 @@ fn main() {
                 env_or("MINGA_BENCH_HTTP_CLIENTS", 16),
             )
             .await;
+        }
+        let grow_to: usize = env_or("MINGA_BENCH_MEMORY_LOG", 0);
+        if part("4") && grow_to > 0 {
+            println!("\n4. (a log of {grow_to} entries for part 4, grown through the log)");
+            largest = Some((grow_to, grow(grow_to).await));
         }
         if part("4") {
             println!("\n4. Memory of the minga binary (resident set)");

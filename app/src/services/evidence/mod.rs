@@ -524,20 +524,37 @@ pub async fn search(state: &AppState, query: &str) -> AppResult<Vec<EvidenceRow>
     if q.is_empty() || q.len() > 200 {
         return Ok(Vec::new());
     }
-    let hash = Hash::from_hex(q);
-    // a hash is looked up by its prefix in `evidence_hashes`, then compared whole on the entry
+    let Some(hash) = Hash::from_hex(q) else {
+        let sql = format!(
+            "SELECT {} FROM evidences WHERE id = ?1 OR ref = ?2 ORDER BY idx DESC LIMIT 50",
+            store::EVIDENCE_COLUMNS
+        );
+        return Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(q.to_lowercase())
+            .bind(q)
+            .fetch_all(&state.db)
+            .await?);
+    };
+    // a hash: its prefix is sought in each bucket of `evidence_hashes` (one seek per 16 384
+    // entries), and the candidates compared whole on the entry
     let sql = format!(
-        "SELECT {} FROM evidences WHERE id = ?1 OR ref = ?2 OR document_hash = ?3
-            OR (idx IN (SELECT evidence_idx FROM evidence_hashes WHERE prefix = ?4)
-                AND (data_hash = ?3 OR link_hash = ?3 OR items_root = ?3))
+        "WITH RECURSIVE buckets (n) AS (
+             SELECT 0
+             UNION ALL
+             SELECT n + 1 FROM buckets WHERE n < (SELECT COALESCE(MAX(idx), 0) FROM evidences) / ?4
+         )
+         SELECT {} FROM evidences WHERE ref = ?1 OR document_hash = ?2
+            OR (idx IN (SELECT h.evidence_idx FROM buckets b CROSS JOIN evidence_hashes h
+                        WHERE h.bucket = b.n AND h.prefix = ?3)
+                AND (data_hash = ?2 OR link_hash = ?2 OR items_root = ?2))
          ORDER BY idx DESC LIMIT 50",
         store::EVIDENCE_COLUMNS
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(q.to_lowercase())
         .bind(q)
-        .bind(hash.map(|h| h.0.to_vec()).unwrap_or_default())
-        .bind(hash.map(|h| store::hash_prefix(&h)).unwrap_or_default())
+        .bind(hash.0.to_vec())
+        .bind(store::hash_prefix(&hash))
+        .bind(store::HASH_BUCKET)
         .fetch_all(&state.db)
         .await?)
 }

@@ -339,11 +339,13 @@ async fn write_job(
                 .map(move |h| (store::hash_prefix(&h), r.idx))
         })
         .collect();
-    for chunk in hashes.chunks(400) {
+    for chunk in hashes.chunks(300) {
         let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO evidence_hashes (prefix, evidence_idx) ");
+            QueryBuilder::new("INSERT INTO evidence_hashes (bucket, prefix, evidence_idx) ");
         q.push_values(chunk, |mut b, (prefix, idx)| {
-            b.push_bind(prefix).push_bind(*idx);
+            b.push_bind(idx / store::HASH_BUCKET)
+                .push_bind(prefix)
+                .push_bind(*idx);
         });
         // two hashes of one entry sharing their first 8 bytes need one row
         q.push(" ON CONFLICT DO NOTHING");

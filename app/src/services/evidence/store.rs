@@ -153,6 +153,9 @@ pub fn hash_prefix(hash: &Hash) -> Vec<u8> {
     hash.0[..8].to_vec()
 }
 
+/// Entries per bucket of `evidence_hashes` (the entry's index divided by it; see migration 0024).
+pub const HASH_BUCKET: i64 = 16_384;
+
 pub async fn by_id<'e>(db: impl SqliteExecutor<'e>, id: &str) -> AppResult<Option<EvidenceRow>> {
     let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidences WHERE id = ?");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
