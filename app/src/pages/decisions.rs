@@ -3,7 +3,7 @@
 
 use crate::components::{Field, Layout, SelectField, VerifiedBadge};
 use crate::domain::atom;
-use crate::i18n::{Lang, Tr, datetime};
+use crate::i18n::{Tr, datetime};
 use crate::services::evidence::decisions;
 use crate::web::{Ctx, page};
 use crate::{AppError, AppState};
@@ -36,6 +36,12 @@ impl Paging {
             from: day(&self.from),
             to: day(&self.to),
         }
+    }
+
+    /// The filters as a query string of their own (`body=…&from=…`), for the feed's links.
+    fn filter_query(&self) -> String {
+        let q = self.query();
+        q.strip_prefix('&').unwrap_or(&q).to_string()
     }
 
     /// The query string of the filters, for the "older" link.
@@ -114,9 +120,9 @@ pub async fn list(
     let t = ctx.t();
     let filter = paging.filter();
     let (rows, more) = decisions::recent(&state, paging.before, PAGE, &filter).await?;
-    let atom_href = match paging.query().strip_prefix('&') {
-        Some(q) => format!("/decisions.atom?{q}"),
-        None => "/decisions.atom".to_string(),
+    let atom_href = match paging.filter_query() {
+        q if q.is_empty() => "/decisions.atom".to_string(),
+        q => format!("/decisions.atom?{q}"),
     };
     let (bodies, events) = decisions::facets(&state).await?;
     let older = more
@@ -141,10 +147,7 @@ pub async fn list(
     let rows = rows
         .into_iter()
         .map(|d| {
-            let title = match lang {
-                Lang::Es => d.title_es.clone(),
-                Lang::En => d.title_en.clone(),
-            };
+            let title = lang.pick(&d.title_es, &d.title_en);
             let evidence = view! {
                 <VerifiedBadge evidence_id=d.evidence_id.clone() t=t/>
                 {d.evidence_id.clone().map(|id| view! { <br/><code class="meta">{id}</code> })}
@@ -205,20 +208,14 @@ pub async fn atom(
     let t = ctx.t();
     let base = state.settings.public_url.trim_end_matches('/').to_string();
     let (rows, _) = decisions::recent(&state, None, PAGE, &paging.filter()).await?;
-    let query = paging.query();
-    let query = query.strip_prefix('&').unwrap_or(&query);
-    let suffix = if query.is_empty() {
-        String::new()
-    } else {
-        format!("?{query}")
+    let suffix = match paging.filter_query() {
+        q if q.is_empty() => q,
+        q => format!("?{q}"),
     };
     let entries = rows
         .iter()
         .map(|d| {
-            let title = match ctx.lang {
-                Lang::Es => d.title_es.clone(),
-                Lang::En => d.title_en.clone(),
-            };
+            let title = ctx.lang.pick(&d.title_es, &d.title_en);
             let link = match &d.evidence_id {
                 Some(id) => format!("{base}/v/{id}"),
                 None => format!("{base}/decisions"),

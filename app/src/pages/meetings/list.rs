@@ -189,20 +189,13 @@ pub async fn atom(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let t = ctx.t();
     let base = state.settings.public_url.trim_end_matches('/').to_string();
     let names = BodyNames::load(&state.db).await?;
-    let minutes: std::collections::HashMap<i64, (String, crate::db::Ts)> =
-        sqlx::query_as::<_, (i64, String, crate::db::Ts)>(
-            "SELECT meeting_id, text, approved_at FROM minutes WHERE status = 'approved' AND approved_at IS NOT NULL",
-        )
-        .fetch_all(&state.db)
-        .await?
-        .into_iter()
-        .map(|(id, text, at)| (id, (text, at)))
-        .collect();
     let mut all = meetings::list(&state.db, true, None).await?;
     all.reverse();
+    all.truncate(100);
+    let ids: Vec<i64> = all.iter().map(|m| m.id).collect();
+    let minutes = crate::services::minutes::approved_texts(&state.db, &ids).await?;
     let entries = all
         .iter()
-        .take(100)
         .map(|m| {
             let approved = minutes.get(&m.id);
             let updated = [
@@ -214,10 +207,7 @@ pub async fn atom(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             .flatten()
             .max()
             .unwrap_or(m.starts_at.0);
-            let title = match ctx.lang {
-                crate::i18n::Lang::Es => m.title_es.clone(),
-                crate::i18n::Lang::En => m.title_en.clone(),
-            };
+            let title = ctx.lang.pick(&m.title_es, &m.title_en);
             let mut summary = format!(
                 "{} · {} · {}",
                 names.name(m.body(), ctx.lang),

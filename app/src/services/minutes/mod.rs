@@ -127,6 +127,28 @@ pub async fn get<'e>(
         .await?)
 }
 
+/// The text and approval time of the approved minutes among those of `meeting_ids`.
+pub async fn approved_texts(
+    db: &SqlitePool,
+    meeting_ids: &[i64],
+) -> AppResult<std::collections::HashMap<i64, (String, Ts)>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in meeting_ids.chunks(300) {
+        let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
+            "SELECT meeting_id, text, approved_at FROM minutes
+             WHERE status = 'approved' AND approved_at IS NOT NULL AND meeting_id IN (",
+        );
+        let mut ids = q.separated(", ");
+        for id in chunk {
+            ids.push_bind(*id);
+        }
+        q.push(")");
+        let rows: Vec<(i64, String, Ts)> = q.build_query_as().fetch_all(db).await?;
+        out.extend(rows.into_iter().map(|(id, text, at)| (id, (text, at))));
+    }
+    Ok(out)
+}
+
 /// When the session was opened with quorum, and the quorum as established.
 pub async fn held<'e>(
     db: impl sqlx::SqliteExecutor<'e>,
